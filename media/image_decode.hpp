@@ -1,0 +1,36 @@
+#pragma once
+/// Decodes a still image (JPEG, PNG 8/16-bit incl. grey, palette and alpha,
+/// BMP, GIF first frame) into 8-bit RGB, compositing any alpha onto black.
+/// Dimensions are read from the header and checked against the pixel limit
+/// before a single pixel is decoded.
+
+#include "media/error.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vs::media {
+
+/// Tightly packed 8-bit RGB, rows top to bottom.
+struct rgb_image {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> pixels;  ///< width × height × 3 bytes
+};
+
+struct image_decode_limits {
+  int64_t max_pixels = 64'000'000;
+  int64_t max_file_bytes = 256LL << 20;
+};
+
+/// Reads and decodes `path`. Errors name the file: input_missing if it does
+/// not exist, input_too_large over a limit, input_invalid if it is empty,
+/// truncated, corrupt or not an image.
+expected<rgb_image> decode_image_file(const std::string& path, const image_decode_limits& limits);
+
+/// Same, for bytes already in memory; `name` is used in error messages.
+expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const std::string& name,
+                                        const image_decode_limits& limits);
+
+} // namespace vs::media

@@ -1,0 +1,60 @@
+#pragma once
+/// The full description of one render: inputs, output geometry, motion and
+/// encoder settings. Every entry point (CLI, HTTP, Redis) builds one of these;
+/// `validate` is the single place the bounds are checked.
+
+#include "media/error.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vs::media {
+
+enum class transition_kind { crossfade, fadeblack, none };
+
+const char* to_string(transition_kind kind);
+/// Parses "crossfade", "fadeblack" or "none".
+expected<transition_kind> parse_transition(const std::string& text);
+
+/// Bounds checked before any memory is allocated for an input.
+struct render_limits {
+  int64_t max_image_pixels = 64'000'000;         ///< per source image (width × height)
+  int64_t max_image_file_bytes = 256LL << 20;    ///< per source image file
+  int64_t max_audio_file_bytes = 1LL << 30;      ///< the narration file
+  double max_audio_seconds = 3 * 3600.0;         ///< decoded narration length
+  int max_images = 1000;                         ///< slides per job
+  int64_t max_output_frames = 24 * 3 * 3600;     ///< output length in frames
+};
+
+struct render_spec {
+  std::string audio_path;                 ///< empty: a silent video, length from slide_duration
+  std::vector<std::string> image_paths;   ///< slides in order
+  std::string output_path;                ///< final MP4 path (written via a temporary name)
+
+  int width = 1920;
+  int height = 1080;
+  int fps = 24;
+  bool sync_to_audio = true;              ///< slide length derived from the audio length
+  double slide_duration = 3.0;            ///< seconds per slide when not synced to audio
+  double transition_duration = 0.5;       ///< overlap between consecutive slides, seconds
+  transition_kind transition = transition_kind::crossfade;
+  bool ken_burns = true;
+  double zoom_factor = 1.1;               ///< Ken Burns zoom, 1.0 .. 4.0
+  uint64_t seed = 0;                      ///< picks pan directions; same seed, same video
+
+  std::string preset = "medium";          ///< x264 preset
+  int crf = 20;                           ///< x264 constant rate factor, 0..51
+  int audio_bitrate = 128000;             ///< AAC bits per second
+  int encoder_threads = 0;                ///< 0: x264 picks (cores × 1.5)
+  int render_threads = 0;                 ///< 0: one per core
+};
+
+/// Checks geometry, timing, motion and encoder settings (not the files).
+/// The error's `field` names the parameter as the HTTP body spells it.
+status validate(const render_spec& spec, const render_limits& limits);
+
+/// True if `preset` is one of x264's preset names.
+bool is_x264_preset(const std::string& preset);
+
+} // namespace vs::media

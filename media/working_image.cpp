@@ -1,0 +1,1 @@
+#include "media/working_image.hpp"
