@@ -52,7 +52,7 @@ template <class T>
 class expected {
 public:
   expected(T value) : content_(std::move(value)) {}
-  expected(error err) : content_(std::move(err)) {}
+  expected(vs::error err) : content_(std::move(err)) {}
 
   bool has_value() const { return content_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -77,7 +77,7 @@ template <>
 class expected<void> {
 public:
   expected() = default;
-  expected(error err) : error_(std::move(err)), failed_(true) {}
+  expected(vs::error err) : error_(std::move(err)), failed_(true) {}
 
   bool has_value() const { return !failed_; }
   explicit operator bool() const { return !failed_; }

@@ -3,6 +3,7 @@
 /// every slide, so frames are sampled plane by plane with no per-frame colour
 /// conversion.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
