@@ -1,1 +1,68 @@
-// placeholder: filled in by the rendering-core work
+#include "media/frame_composer.hpp"
+
+#include <cmath>
+
+namespace vs::media {
+
+namespace {
+
+camera_rect chroma_window(const camera_rect& luma) {
+  // 4:2:0 chroma planes are half size in both directions; with the same
+  // chroma siting in source and target the window simply halves.
+  return {luma.x / 2, luma.y / 2, luma.width / 2, luma.height / 2};
+}
+
+void sample_picture(const yuv_image& source, const camera_rect& window, picture_view target,
+                    sampler_scratch& scratch) {
+  sample_plane(source.y, window, target.planes[0], scratch);
+  camera_rect chroma = chroma_window(window);
+  sample_plane(source.u, chroma, target.planes[1], scratch);
+  sample_plane(source.v, chroma, target.planes[2], scratch);
+}
+
+int to_weight(double fraction) { return static_cast<int>(std::lround(fraction * 256.0)); }
+
+} // namespace
+
+camera_rect render_plan::camera(int slide, double progress) const {
+  return camera_at(camera_paths[static_cast<size_t>(slide)], progress, work);
+}
+
+render_plan make_render_plan(const render_spec& spec, const timeline& timeline) {
+  double zoom = spec.ken_burns ? spec.zoom_factor : 1.0;
+  std::vector<camera_path> paths;
+  paths.reserve(static_cast<size_t>(timeline.slide_count()));
+  for (int slide = 0; slide < timeline.slide_count(); ++slide)
+    paths.push_back(plan_camera_path(slide, spec.seed, zoom, spec.ken_burns));
+  return render_plan{spec.width, spec.height, zoom, working_size_for(spec.width, spec.height, zoom), timeline,
+                     std::move(paths)};
+}
+
+picture_view view_of(yuv_image& image) {
+  return {{media::view_of(image.y), media::view_of(image.u), media::view_of(image.v)}};
+}
+
+void compose_frame(const render_plan& job, const frame_plan& plan, const yuv_image& first, const yuv_image* second,
+                   picture_view target, compose_scratch& scratch) {
+  sample_picture(first, job.camera(plan.first, plan.first_progress), target, scratch.sampler);
+
+  int mix = to_weight(plan.mix);
+  if (second != nullptr && plan.second >= 0 && mix > 0) {
+    yuv_image& layer = scratch.second_layer;
+    if (layer.width() != job.width || layer.height() != job.height)
+      layer = make_yuv_image(job.width, job.height);
+    picture_view layer_view = view_of(layer);
+    sample_picture(*second, job.camera(plan.second, plan.second_progress), layer_view, scratch.sampler);
+    for (size_t p = 0; p < 3; ++p)
+      blend_plane(target.planes[p], layer_view.planes[p], mix);
+  }
+
+  int level = to_weight(plan.brightness);
+  if (level < 256) {
+    fade_plane(target.planes[0], black_luma, level);
+    fade_plane(target.planes[1], black_chroma, level);
+    fade_plane(target.planes[2], black_chroma, level);
+  }
+}
+
+} // namespace vs::media

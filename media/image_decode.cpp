@@ -1,1 +1,85 @@
 #include "media/image_decode.hpp"
+
+#include "media/image_probe.hpp"
+
+#include <stb/stb_image.h>
+
+#include <fstream>
+#include <limits>
+#include <memory>
+
+namespace vs::media {
+
+namespace {
+
+struct stbi_deleter {
+  void operator()(stbi_uc* pixels) const { stbi_image_free(pixels); }
+};
+
+/// Converts stb's native layout (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA) to RGB,
+/// compositing any alpha onto black (premultiplying, rounded).
+void to_rgb(const stbi_uc* source, int channels, size_t pixel_count, uint8_t* target) {
+  auto over_black = [](int value, int alpha) { return static_cast<uint8_t>((value * alpha + 127) / 255); };
+  for (size_t i = 0; i < pixel_count; ++i) {
+    const stbi_uc* p = source + i * static_cast<size_t>(channels);
+    uint8_t* out = target + i * 3;
+    switch (channels) {
+      case 1: out[0] = out[1] = out[2] = p[0]; break;
+      case 2: out[0] = out[1] = out[2] = over_black(p[0], p[1]); break;
+      case 3: out[0] = p[0]; out[1] = p[1]; out[2] = p[2]; break;
+      default:
+        out[0] = over_black(p[0], p[3]);
+        out[1] = over_black(p[1], p[3]);
+        out[2] = over_black(p[2], p[3]);
+        break;
+    }
+  }
+}
+
+} // namespace
+
+expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const std::string& name,
+                                        const image_decode_limits& limits) {
+  if (size == 0)
+    return make_error(errc::input_invalid, "image " + name + " is empty");
+  if (size > static_cast<size_t>(std::numeric_limits<int>::max()))
+    return make_error(errc::input_too_large, "image " + name + " is too large to decode");
+  const int length = static_cast<int>(size);
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  // Header first: refuse a decompression bomb before allocating its pixels.
+  if (!stbi_info_from_memory(data, length, &width, &height, &channels) || width <= 0 || height <= 0)
+    return make_error(errc::input_invalid, "image " + name + " is not a readable JPEG, PNG, BMP or GIF");
+  if (auto size_ok = check_image_size(name, width, height, limits); !size_ok)
+    return size_ok.error();
+  const int64_t pixels = int64_t{width} * height;
+  std::unique_ptr<stbi_uc, stbi_deleter> decoded(
+      stbi_load_from_memory(data, length, &width, &height, &channels, 0));
+  if (!decoded)
+    return make_error(errc::input_invalid,
+                      "cannot decode image " + name + ": " + (stbi_failure_reason() ? stbi_failure_reason() : "unknown error"));
+  rgb_image image;
+  image.width = width;
+  image.height = height;
+  image.pixels.resize(static_cast<size_t>(pixels) * 3);
+  to_rgb(decoded.get(), channels, static_cast<size_t>(pixels), image.pixels.data());
+  return image;
+}
+
+expected<rgb_image> decode_image_file(const std::string& path, const image_decode_limits& limits) {
+  // The probe names a missing, empty or oversized file precisely.
+  if (auto header = probe_image_file(path, limits); !header)
+    return header.error();
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in)
+    return make_error(errc::input_invalid, "cannot open image " + path);
+  auto size = static_cast<size_t>(in.tellg());
+  std::vector<uint8_t> bytes(size);
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+    return make_error(errc::input_invalid, "cannot read image " + path);
+  return decode_image_memory(bytes.data(), bytes.size(), path, limits);
+}
+
+} // namespace vs::media

@@ -1,1 +1,95 @@
-// placeholder: filled in by the rendering-core work
+#include "media/render_spec.hpp"
+
+#include <array>
+#include <cmath>
+
+namespace vs::media {
+
+namespace {
+
+constexpr int min_dimension = 16;
+constexpr int max_width = 7680;
+constexpr int max_height = 4320;
+constexpr int max_fps = 120;
+constexpr double max_zoom = 4.0;
+constexpr double max_slide_seconds = 3600.0;
+
+bool finite_in(double value, double low, double high) {
+  return std::isfinite(value) && value >= low && value <= high;
+}
+
+} // namespace
+
+const char* to_string(transition_kind kind) {
+  switch (kind) {
+    case transition_kind::crossfade: return "crossfade";
+    case transition_kind::fadeblack: return "fadeblack";
+    case transition_kind::none: return "none";
+  }
+  return "crossfade";
+}
+
+expected<transition_kind> parse_transition(const std::string& text) {
+  for (auto kind : {transition_kind::crossfade, transition_kind::fadeblack, transition_kind::none})
+    if (text == to_string(kind))
+      return kind;
+  return make_error(errc::invalid_argument,
+                    "transition must be one of crossfade, fadeblack, none (got \"" + text + "\")", "transition");
+}
+
+bool is_x264_preset(const std::string& preset) {
+  static const std::array<const char*, 10> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                                      "medium", "slow", "slower", "veryslow", "placebo"};
+  for (const char* name : presets)
+    if (preset == name)
+      return true;
+  return false;
+}
+
+status validate(const render_spec& spec, const render_limits& limits) {
+  auto invalid = [](std::string message, std::string field) {
+    return make_error(errc::invalid_argument, std::move(message), std::move(field));
+  };
+  if (spec.image_paths.empty())
+    return invalid("image_paths must list at least one image", "image_paths");
+  if (static_cast<int64_t>(spec.image_paths.size()) > limits.max_images)
+    return make_error(errc::input_too_large,
+                      "image_paths lists " + std::to_string(spec.image_paths.size()) + " images, over the limit of " +
+                          std::to_string(limits.max_images),
+                      "image_paths");
+  if (spec.width < min_dimension || spec.width > max_width || spec.height < min_dimension ||
+      spec.height > max_height)
+    return invalid("resolution " + std::to_string(spec.width) + "x" + std::to_string(spec.height) +
+                       " is outside 16x16 .. 7680x4320",
+                   "resolution");
+  if (spec.width % 2 != 0 || spec.height % 2 != 0)
+    return invalid("resolution " + std::to_string(spec.width) + "x" + std::to_string(spec.height) +
+                       " must have even width and height",
+                   "resolution");
+  if (spec.fps < 1 || spec.fps > max_fps)
+    return invalid("fps must be between 1 and 120 (got " + std::to_string(spec.fps) + ")", "fps");
+  if (!finite_in(spec.slide_duration, 0.1, max_slide_seconds))
+    return invalid("slide_duration must be between 0.1 and 3600 seconds", "slide_duration");
+  if (!finite_in(spec.transition_duration, 0.0, max_slide_seconds))
+    return invalid("transition_duration must be between 0 and 3600 seconds", "transition_duration");
+  if (!finite_in(spec.zoom_factor, 1.0, max_zoom))
+    return invalid("zoom_factor must be between 1.0 and 4.0", "zoom_factor");
+  if (!is_x264_preset(spec.preset))
+    return invalid("preset must be an x264 preset such as medium or veryfast (got \"" + spec.preset + "\")",
+                   "preset");
+  if (spec.crf < 0 || spec.crf > 51)
+    return invalid("crf must be between 0 and 51 (got " + std::to_string(spec.crf) + ")", "crf");
+  if (spec.audio_bitrate < 32000 || spec.audio_bitrate > 512000)
+    return invalid("audio_bitrate must be between 32000 and 512000 bits per second", "audio_bitrate");
+  if (spec.encoder_threads < 0 || spec.encoder_threads > 64)
+    return invalid("encoder_threads must be between 0 and 64", "encoder_threads");
+  if (spec.render_threads < 0 || spec.render_threads > 64)
+    return invalid("render_threads must be between 0 and 64", "render_threads");
+  if (spec.audio_path.empty() && spec.sync_to_audio)
+    return invalid("audio_path is required unless sync_to_audio is false", "audio_path");
+  if (spec.output_path.empty())
+    return invalid("an output path is required", "output_path");
+  return {};
+}
+
+} // namespace vs::media

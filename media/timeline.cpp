@@ -1,1 +1,115 @@
-// placeholder: filled in by the rendering-core work
+#include "media/timeline.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace vs::media {
+
+namespace {
+
+// Guards the floor/ceil of times that are exact multiples of a frame against
+// rounding error in the last bit.
+constexpr double epsilon = 1e-9;
+
+double clamp01(double value) { return std::clamp(value, 0.0, 1.0); }
+
+} // namespace
+
+timeline::timeline(int slide_count, int fps, double slide_duration, double transition, double duration,
+                   int64_t frame_count, transition_kind kind)
+    : slide_count_(slide_count), fps_(fps), slide_duration_(slide_duration), transition_(transition),
+      duration_(duration), frame_count_(frame_count), kind_(kind) {}
+
+expected<timeline> timeline::synced_to_audio(int slide_count, double audio_seconds, int fps, double transition,
+                                             transition_kind kind) {
+  if (slide_count < 1)
+    return make_error(errc::invalid_argument, "at least one slide is needed", "image_paths");
+  if (!(audio_seconds * fps >= 1.0))
+    return make_error(errc::input_invalid, "the audio is shorter than one video frame", "audio_path");
+  // T <= d/2 with d = (A + (n-1)T)/n  <=>  T <= A/(n+1).
+  double overlap = std::min(std::max(transition, 0.0), audio_seconds / (slide_count + 1));
+  if (slide_count == 1)
+    overlap = 0.0;
+  double slide = (audio_seconds + (slide_count - 1) * overlap) / slide_count;
+  // Never cut audio: the video covers the audio and ends within one frame after it.
+  auto frames = static_cast<int64_t>(std::ceil(audio_seconds * fps - epsilon));
+  return timeline(slide_count, fps, slide, overlap, audio_seconds, frames, kind);
+}
+
+expected<timeline> timeline::fixed_slides(int slide_count, double slide_duration, int fps, double transition,
+                                          transition_kind kind) {
+  if (slide_count < 1)
+    return make_error(errc::invalid_argument, "at least one slide is needed", "image_paths");
+  if (!(slide_duration * fps >= 1.0))
+    return make_error(errc::invalid_argument, "slide_duration is shorter than one frame", "slide_duration");
+  double overlap = slide_count == 1 ? 0.0 : std::min(std::max(transition, 0.0), slide_duration / 2);
+  double total = slide_count * slide_duration - (slide_count - 1) * overlap;
+  auto frames = std::max<int64_t>(1, static_cast<int64_t>(std::llround(total * fps)));
+  return timeline(slide_count, fps, slide_duration, overlap, total, frames, kind);
+}
+
+int timeline::slide_at(int64_t frame) const {
+  double t = static_cast<double>(frame) / fps_;
+  double step = slide_duration_ - transition_;
+  auto index = static_cast<int>(std::floor(t / step + epsilon));
+  return std::clamp(index, 0, slide_count_ - 1);
+}
+
+int64_t timeline::first_frame_of(int slide) const {
+  return static_cast<int64_t>(std::ceil(slide_start(slide) * fps_ - epsilon));
+}
+
+int64_t timeline::last_frame_of(int slide) const {
+  if (slide == slide_count_ - 1)
+    return frame_count_ - 1;
+  double end = slide_start(slide) + slide_duration_;
+  // Visible while t < end.
+  auto last = static_cast<int64_t>(std::ceil(end * fps_ - epsilon)) - 1;
+  return std::clamp<int64_t>(last, 0, frame_count_ - 1);
+}
+
+frame_plan timeline::plan(int64_t frame) const {
+  double t = static_cast<double>(frame) / fps_;
+  int current = slide_at(frame);
+  auto progress_of = [&](int slide) { return clamp01((t - slide_start(slide)) / slide_duration_); };
+
+  frame_plan result;
+  result.first = current;
+  result.first_progress = progress_of(current);
+  bool in_transition = current > 0 && transition_ > 0 && t < slide_start(current - 1) + slide_duration_ - epsilon;
+  if (!in_transition)
+    return result;
+
+  double p = clamp01((t - slide_start(current)) / transition_);
+  int previous = current - 1;
+  switch (kind_) {
+    case transition_kind::crossfade:
+      result.first = previous;
+      result.first_progress = progress_of(previous);
+      result.second = current;
+      result.second_progress = progress_of(current);
+      result.mix = p;
+      break;
+    case transition_kind::fadeblack:
+      // Out to black over the first half of the overlap, in from black over the second.
+      if (p < 0.5) {
+        result.first = previous;
+        result.first_progress = progress_of(previous);
+        result.brightness = 1.0 - 2.0 * p;
+      } else {
+        result.brightness = 2.0 * p - 1.0;
+      }
+      break;
+    case transition_kind::none:
+      // A hard cut in the middle of the overlap keeps every slide's share of time.
+      if (p < 0.5) {
+        result.first = previous;
+        result.first_progress = progress_of(previous);
+      }
+      break;
+  }
+  return result;
+}
+
+} // namespace vs::media

@@ -1,0 +1,82 @@
+#pragma once
+/// What the HTTP API needs from the job system, as plain C++: the HTTP layer
+/// maps requests onto these calls and never sees an actor. The actor system
+/// implements it (actors/job_service_facade) by messaging the coordinator.
+
+#include "media/error.hpp"
+#include "media/render_spec.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vs::api {
+
+/// Job states as the API and Redis spell them.
+enum class job_state { queued, processing, success, failed, cancelled };
+const char* to_string(job_state state);
+inline bool is_final(job_state state) {
+  return state == job_state::success || state == job_state::failed || state == job_state::cancelled;
+}
+
+struct job_result {
+  std::string video_path;
+  double duration_seconds = 0;
+  int64_t file_size = 0;
+  int width = 0;
+  int height = 0;
+  int fps = 0;
+  int64_t frames = 0;
+};
+
+/// A point-in-time copy of one job.
+struct job_snapshot {
+  std::string id;
+  std::string source;                 ///< "http" or "redis"
+  job_state state = job_state::queued;
+  double progress = 0;                ///< 0..1
+  int64_t frames_done = 0;
+  int64_t frames_total = 0;
+  int64_t created_at_ms = 0;          ///< Unix epoch milliseconds
+  int64_t started_at_ms = 0;          ///< 0 until it starts
+  int64_t finished_at_ms = 0;         ///< 0 until it ends
+  std::optional<job_result> result;   ///< set on success
+  std::optional<error> failure;       ///< set on failure or cancel
+  media::render_spec spec;
+};
+
+/// Counters for /health and /metrics.
+struct service_stats {
+  int running = 0;
+  int queued = 0;
+  int max_concurrent = 0;
+  std::map<std::string, int64_t> jobs_by_state;       ///< "success" -> n, ... (all jobs ever admitted)
+  int64_t frames_rendered = 0;                        ///< total since start
+  double render_fps = 0;                              ///< frames per second over the last few seconds
+  std::vector<double> duration_buckets;               ///< histogram upper bounds, seconds
+  std::vector<int64_t> duration_bucket_counts;        ///< cumulative counts per bucket (Prometheus style)
+  int64_t duration_count = 0;
+  double duration_sum = 0;
+  std::string redis_state = "disabled";               ///< "disabled", "up", "down"
+};
+
+class job_service {
+public:
+  virtual ~job_service() = default;
+
+  /// Queues a validated job; the service picks the output path. Returns the job id.
+  virtual expected<std::string> submit(media::render_spec spec) = 0;
+  virtual expected<job_snapshot> find(const std::string& id) = 0;
+  /// The most recent jobs, newest first.
+  virtual std::vector<job_snapshot> recent(size_t limit) = 0;
+  /// Cancels a queued or running job; errc::conflict if it already ended.
+  virtual status cancel(const std::string& id) = 0;
+  /// Waits until the job ends or `timeout` passes (then returns its current snapshot).
+  virtual expected<job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) = 0;
+  virtual service_stats stats() = 0;
+};
+
+} // namespace vs::api

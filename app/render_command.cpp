@@ -1,0 +1,191 @@
+#include "app/render_command.hpp"
+
+#include "api/job_request.hpp"
+#include "app/exit_codes.hpp"
+#include "media/render_job.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <unistd.h>
+
+namespace vs::app {
+
+namespace {
+
+struct render_options {
+  std::string spec_file;
+  std::string audio;
+  std::string output;
+  std::vector<std::string> images;
+  std::optional<int> fps;
+  std::optional<std::string> resolution;
+  std::optional<double> slide_duration;
+  std::optional<double> transition_duration;
+  std::optional<std::string> transition;
+  bool no_ken_burns = false;
+  bool no_audio_sync = false;
+  std::optional<double> zoom_factor;
+  std::optional<std::string> preset;
+  std::optional<int> crf;
+  std::optional<uint64_t> seed;
+  std::optional<int> threads;
+  double max_image_megapixels = 64.0;
+};
+
+/// Builds the spec: defaults, then the --spec file, then explicit options.
+expected<media::render_spec> build_spec(const render_options& options) {
+  media::render_spec spec;
+  if (!options.spec_file.empty()) {
+    std::ifstream in(options.spec_file);
+    if (!in)
+      return make_error(errc::input_missing, "spec file " + options.spec_file + " cannot be read");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto body = api::parse_json_object(text.str());
+    if (!body)
+      return make_error(errc::malformed_request, "spec file " + options.spec_file + ": " + body.error().message);
+    auto applied = api::apply_job_fields(*body, spec);
+    if (!applied)
+      return make_error(applied.error().code, "spec file " + options.spec_file + ": " + applied.error().message,
+                        applied.error().field);
+    spec = std::move(*applied);
+  }
+  if (!options.audio.empty())
+    spec.audio_path = options.audio;
+  if (!options.images.empty())
+    spec.image_paths = options.images;
+  spec.output_path = options.output;
+  if (options.fps)
+    spec.fps = *options.fps;
+  if (options.resolution) {
+    auto size = api::parse_resolution(nlohmann::json(*options.resolution));
+    if (!size)
+      return size.error();
+    spec.width = size->first;
+    spec.height = size->second;
+  }
+  if (options.slide_duration)
+    spec.slide_duration = *options.slide_duration;
+  if (options.transition_duration)
+    spec.transition_duration = *options.transition_duration;
+  if (options.transition) {
+    auto kind = media::parse_transition(*options.transition);
+    if (!kind)
+      return kind.error();
+    spec.transition = *kind;
+  }
+  if (options.no_ken_burns)
+    spec.ken_burns = false;
+  if (options.no_audio_sync)
+    spec.sync_to_audio = false;
+  if (options.zoom_factor)
+    spec.zoom_factor = *options.zoom_factor;
+  if (options.preset)
+    spec.preset = *options.preset;
+  if (options.crf)
+    spec.crf = *options.crf;
+  if (options.seed)
+    spec.seed = *options.seed;
+  if (options.threads)
+    spec.render_threads = *options.threads;
+  return spec;
+}
+
+/// Redraws a one-line bar on stderr at most ten times a second.
+class progress_bar {
+public:
+  void update(int64_t done, int64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (done < total && now - last_draw_ < std::chrono::milliseconds(100))
+      return;
+    last_draw_ = now;
+    constexpr int width = 40;
+    int filled = total > 0 ? static_cast<int>(width * done / total) : width;
+    std::fprintf(stderr, "\r[%s%s] %3d%%  frame %lld/%lld", std::string(static_cast<size_t>(filled), '#').c_str(),
+                 std::string(static_cast<size_t>(width - filled), '.').c_str(),
+                 total > 0 ? static_cast<int>(100 * done / total) : 100, static_cast<long long>(done),
+                 static_cast<long long>(total));
+    if (done >= total)
+      std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+private:
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+int run_render(const render_options& options) {
+  auto spec = build_spec(options);
+  if (!spec) {
+    std::cerr << "video-service render: " << spec.error().message << "\n";
+    return exit_code_for(spec.error());
+  }
+  media::render_limits limits;
+  limits.max_image_pixels = static_cast<int64_t>(options.max_image_megapixels * 1e6);
+
+  progress_bar bar;
+  media::render_callbacks callbacks;
+  if (isatty(STDERR_FILENO))
+    callbacks.progress = [&](int64_t done, int64_t total) { bar.update(done, total); };
+
+  auto result = media::render_video(*spec, limits, callbacks);
+  if (!result) {
+    std::cerr << "video-service render: " << result.error().message << "\n";
+    return exit_code_for(result.error());
+  }
+  nlohmann::json line = {
+      {"path", result->path},
+      {"duration", result->duration_seconds},
+      {"audio_duration", result->audio_seconds},
+      {"frames", result->frames},
+      {"fps", result->fps},
+      {"resolution", {result->width, result->height}},
+      {"file_size", result->file_size},
+      {"elapsed_seconds", result->elapsed_seconds},
+  };
+  std::cout << line.dump() << std::endl;
+  return exit_ok;
+}
+
+} // namespace
+
+std::function<int()> add_render_command(CLI::App& app) {
+  auto options = std::make_shared<render_options>();
+  CLI::App* render = app.add_subcommand("render", "Render one video from narration audio and slide images");
+  render->add_option("images", options->images, "Slide images in order (JPEG, PNG, BMP, GIF)");
+  render->add_option("--audio", options->audio, "Narration audio (MP3, WAV, M4A, OGG/Opus, FLAC)");
+  render->add_option("-o,--output", options->output, "Output MP4 path")->required();
+  render->add_option("--spec", options->spec_file,
+                     "JSON job file, same fields as the HTTP body; command-line options override it");
+  render->add_option("--fps", options->fps, "Frames per second, 1..120 (default 24)");
+  render->add_option("--resolution", options->resolution, "WIDTHxHEIGHT, even, 16x16..7680x4320 (default 1920x1080)");
+  render->add_option("--slide-duration", options->slide_duration,
+                     "Seconds per slide when not synced to the audio (default 3.0)");
+  render->add_option("--transition-duration", options->transition_duration,
+                     "Seconds of overlap between slides, at most half a slide (default 0.5)");
+  render->add_option("--transition", options->transition, "crossfade (default), fadeblack or none");
+  render->add_flag("--no-ken-burns", options->no_ken_burns, "Still slides, no zoom or pan");
+  render->add_flag("--no-audio-sync", options->no_audio_sync,
+                   "Slides last --slide-duration; the audio is trimmed or padded to fit");
+  render->add_option("--zoom-factor", options->zoom_factor, "Ken Burns zoom, 1.0..4.0 (default 1.1)");
+  render->add_option("--preset", options->preset, "x264 preset (default medium)");
+  render->add_option("--crf", options->crf, "x264 CRF, 0..51 (default 20)");
+  render->add_option("--seed", options->seed, "Picks the pan directions; same seed, same video (default 0)");
+  render->add_option("--threads", options->threads, "Render threads (default: one per core)");
+  render->add_option("--max-image-megapixels", options->max_image_megapixels,
+                     "Refuse source images above this size (default 64)");
+  return [render, options] {
+    if (!render->parsed())
+      return -1;
+    return run_render(*options);
+  };
+}
+
+} // namespace vs::app

@@ -1,0 +1,128 @@
+#include "app/serve_command.hpp"
+
+#include "actors/job_service_facade.hpp"
+#include "app/exit_codes.hpp"
+#include "app/service_config.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
+
+namespace vs::app {
+
+namespace {
+
+struct serve_options {
+  std::optional<std::string> output_dir;
+  std::optional<std::string> host;
+  std::optional<int> port;
+  std::optional<std::string> media_roots;
+  std::optional<int> max_concurrent_jobs;
+  std::optional<double> grace_seconds;
+  std::optional<std::string> redis_url;
+  std::optional<std::string> redis_host;
+  std::optional<int> redis_port;
+};
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void on_stop_signal(int) { stop_requested.store(true); }
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+expected<service_config> build_config(const serve_options& options) {
+  auto config = service_config_from_environment([](const char* name) { return std::getenv(name); });
+  if (!config)
+    return config.error();
+  if (options.output_dir)
+    config->output_dir = *options.output_dir;
+  if (options.host)
+    config->host = *options.host;
+  if (options.port)
+    config->port = *options.port;
+  if (options.media_roots)
+    config->media_roots = split_roots(*options.media_roots);
+  if (options.max_concurrent_jobs)
+    config->max_concurrent_jobs = *options.max_concurrent_jobs;
+  if (options.grace_seconds)
+    config->grace = std::chrono::milliseconds(static_cast<int64_t>(*options.grace_seconds * 1000));
+  if (options.redis_url)
+    config->redis_url = *options.redis_url;
+  if (options.redis_host)
+    config->redis_host = *options.redis_host;
+  if (options.redis_port)
+    config->redis_port = *options.redis_port;
+  if (auto valid = validate(*config); !valid)
+    return valid.error();
+  return config;
+}
+
+int run_serve(const serve_options& options) {
+  auto config = build_config(options);
+  if (!config) {
+    std::cerr << "video-service serve: " << config.error().message << "\n";
+    return exit_bad_input;
+  }
+  actors::job_system_config jobs;
+  jobs.output_dir = config->output_dir;
+  jobs.max_concurrent_jobs = config->max_concurrent_jobs;
+  auto system = actors::start_job_system(jobs);
+  if (!system) {
+    std::cerr << "video-service serve: " << system.error().message << "\n";
+    return exit_code_for(system.error());
+  }
+  install_stop_handlers();
+  spdlog::info("video-service: {} jobs at once, results in {}/video, {}", (*system)->config().max_concurrent_jobs,
+               config->output_dir,
+               config->redis_enabled() ? "Redis configured (intake not enabled yet)" : "standalone (no Redis)");
+
+  // The HTTP API (api/http_server) plugs in here: it serves until
+  // stop_requested becomes true. Until then the job system idles.
+  while (!stop_requested.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  spdlog::info("stopping: no new jobs; running jobs get {} s", config->grace.count() / 1000.0);
+  int64_t cancelled = (*system)->shutdown(config->grace);
+  spdlog::info("stopped ({} jobs cancelled)", cancelled);
+  system->reset();
+  return exit_ok;
+}
+
+} // namespace
+
+std::function<int()> add_serve_command(CLI::App& app) {
+  auto options = std::make_shared<serve_options>();
+  CLI::App* serve = app.add_subcommand("serve", "Serve render jobs over HTTP (and Redis, when configured)");
+  serve->add_option("--output-dir", options->output_dir, "Shared output folder (env OUTPUT_DIR, default /app/output)");
+  serve->add_option("--host", options->host, "Address to listen on (env VIDEO_SERVICE_HOST, default 0.0.0.0)");
+  serve->add_option("--port", options->port, "HTTP port (env VIDEO_SERVICE_PORT, default 8004)");
+  serve->add_option("--media-roots", options->media_roots,
+                    "Colon-separated folders input paths must lie in (env MEDIA_ROOTS, default the output folder)");
+  serve->add_option("--max-concurrent-jobs", options->max_concurrent_jobs,
+                    "Jobs rendering at once (env MAX_CONCURRENT_JOBS, default one per core)");
+  serve->add_option("--grace-seconds", options->grace_seconds,
+                    "On SIGTERM/SIGINT, how long running jobs may finish (env SHUTDOWN_GRACE_SECONDS, default 30)");
+  serve->add_option("--redis-url", options->redis_url, "redis://host:port/db (env REDIS_URL)");
+  serve->add_option("--redis-host", options->redis_host, "Redis host (env REDIS_HOST)");
+  serve->add_option("--redis-port", options->redis_port, "Redis port (env REDIS_PORT, default 6379)");
+  return [serve, options] {
+    if (!serve->parsed())
+      return -1;
+    return run_serve(*options);
+  };
+}
+
+} // namespace vs::app

@@ -1,0 +1,40 @@
+#pragma once
+/// One render from start to finish on the calling thread plus a pool of
+/// render threads: check inputs, encode the narration, plan the timeline,
+/// render frames ahead in parallel, encode and mux, and move the finished MP4
+/// into place. Used by the `render` command; the service's actors drive the
+/// same media pieces one stage at a time.
+
+#include "media/error.hpp"
+#include "media/render_spec.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace vs::media {
+
+struct render_callbacks {
+  /// Called from the encoding thread after each frame: frames done, total.
+  std::function<void(int64_t, int64_t)> progress;
+  /// When it becomes true, the render stops and returns errc::cancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct render_result {
+  std::string path;
+  double duration_seconds = 0;  ///< frames / fps
+  double audio_seconds = 0;     ///< decoded narration length (0 without audio)
+  int64_t frames = 0;
+  int fps = 0;
+  int width = 0;
+  int height = 0;
+  int64_t file_size = 0;
+  double elapsed_seconds = 0;
+};
+
+expected<render_result> render_video(const render_spec& spec, const render_limits& limits,
+                                     const render_callbacks& callbacks = {});
+
+} // namespace vs::media

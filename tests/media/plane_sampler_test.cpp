@@ -1,0 +1,139 @@
+#include "media/frame_composer.hpp"
+#include "media/plane_sampler.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace vs::media;
+
+namespace {
+
+yuv_plane ramp(int width, int height) {
+  yuv_plane plane;
+  plane.width = width;
+  plane.height = height;
+  plane.pixels.resize(static_cast<size_t>(width) * height);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      plane.pixels[static_cast<size_t>(y) * width + x] = static_cast<uint8_t>((x * 4 + y) % 256);
+  return plane;
+}
+
+yuv_plane blank(int width, int height) {
+  yuv_plane plane;
+  plane.width = width;
+  plane.height = height;
+  plane.pixels.assign(static_cast<size_t>(width) * height, 0);
+  return plane;
+}
+
+} // namespace
+
+TEST_CASE("a 1:1 integer window copies pixels exactly", "[sampler]") {
+  auto source = ramp(64, 32);
+  auto target = blank(32, 16);
+  sampler_scratch scratch;
+  sample_plane(source, {8, 4, 32, 16}, view_of(target), scratch);
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 32; ++x)
+      CHECK(target.row(y)[x] == source.row(y + 4)[x + 8]);
+}
+
+TEST_CASE("a half-pixel shift interpolates between neighbours", "[sampler]") {
+  auto source = ramp(64, 32);
+  auto target = blank(16, 8);
+  sampler_scratch scratch;
+  sample_plane(source, {10.5, 3, 16, 8}, view_of(target), scratch);
+  for (int y = 0; y < 8; ++y)
+    for (int x = 0; x < 16; ++x) {
+      double expected = (source.row(y + 3)[x + 10] + source.row(y + 3)[x + 11]) / 2.0;
+      CHECK(std::abs(target.row(y)[x] - expected) <= 0.5 + 1e-9);
+    }
+}
+
+TEST_CASE("sub-pixel window moves shift the picture smoothly", "[sampler]") {
+  // A horizontal ramp: moving the window by 1/8 px must move every sample by
+  // about 1/8 of a step, not jump by whole pixels.
+  auto source = ramp(128, 8);
+  auto a = blank(32, 4);
+  auto b = blank(32, 4);
+  sampler_scratch scratch;
+  double previous_mean = -1;
+  for (int i = 0; i <= 8; ++i) {
+    sample_plane(source, {20 + i / 8.0, 2, 32, 4}, view_of(a), scratch);
+    double mean = 0;
+    for (uint8_t v : a.pixels)
+      mean += v;
+    mean /= static_cast<double>(a.pixels.size());
+    if (previous_mean >= 0) {
+      // Ramp rises 4 per pixel: a 1/8 px step adds 0.5 on average.
+      CHECK(mean - previous_mean == Approx(0.5).margin(0.15));
+    }
+    previous_mean = mean;
+  }
+  (void)b;
+}
+
+TEST_CASE("downscaling keeps the picture's edges at the window's edges", "[sampler]") {
+  auto source = ramp(200, 100);
+  auto target = blank(100, 50);
+  sampler_scratch scratch;
+  sample_plane(source, {0, 0, 200, 100}, view_of(target), scratch);
+  // Target pixel 0 maps to source 0.5: between columns 0 and 1.
+  CHECK(std::abs(target.row(0)[0] - (source.row(0)[0] + source.row(0)[1] + source.row(1)[0] + source.row(1)[1]) / 4.0) <= 1);
+  // The last target pixel samples near the source's last column, never beyond.
+  CHECK(std::abs(target.row(49)[99] - source.row(99)[199]) <= 6);
+}
+
+TEST_CASE("blend and fade are exact at their ends and linear between", "[sampler]") {
+  auto a = blank(8, 2);
+  auto b = blank(8, 2);
+  std::fill(a.pixels.begin(), a.pixels.end(), 200);
+  std::fill(b.pixels.begin(), b.pixels.end(), 100);
+  auto mixed = a;
+  blend_plane(view_of(mixed), view_of(b), 128);
+  CHECK(mixed.pixels[3] == 150);
+  auto all_b = a;
+  blend_plane(view_of(all_b), view_of(b), 256);
+  CHECK(all_b.pixels[0] == 100);
+  auto none = a;
+  blend_plane(view_of(none), view_of(b), 0);
+  CHECK(none.pixels[0] == 200);
+
+  auto faded = a;
+  fade_plane(view_of(faded), 16, 0);
+  CHECK(faded.pixels[5] == 16);
+  auto half = a;
+  fade_plane(view_of(half), 16, 128);
+  CHECK(half.pixels[5] == 108);
+}
+
+TEST_CASE("compose_frame crossfades two slides and fades to black", "[composer]") {
+  render_spec spec;
+  spec.width = 64;
+  spec.height = 36;
+  spec.ken_burns = false;
+  auto t = timeline::synced_to_audio(2, 4.0, 10, 1.0, transition_kind::crossfade);
+  REQUIRE(t);
+  auto job = make_render_plan(spec, *t);
+  CHECK(job.work.width == 64);
+  auto white = make_yuv_image(64, 36);
+  auto black = make_yuv_image(64, 36);
+  std::fill(white.y.pixels.begin(), white.y.pixels.end(), 235);
+  std::fill(black.y.pixels.begin(), black.y.pixels.end(), 16);
+  for (auto* plane : {&white.u, &white.v, &black.u, &black.v})
+    std::fill(plane->pixels.begin(), plane->pixels.end(), 128);
+
+  auto out = make_yuv_image(64, 36);
+  compose_scratch scratch;
+  compose_frame(job, t->plan(20), white, &black, view_of(out), scratch);
+  CHECK(out.y.pixels[100] == Approx((235 + 16) / 2.0).margin(1));
+  CHECK(out.u.pixels[10] == 128);
+
+  frame_plan fade;
+  fade.first = 0;
+  fade.brightness = 0.0;
+  compose_frame(job, fade, white, nullptr, view_of(out), scratch);
+  CHECK(out.y.pixels[0] == 16);
+}

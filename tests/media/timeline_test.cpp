@@ -1,0 +1,127 @@
+#include "media/timeline.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace vs::media;
+
+TEST_CASE("synced slides share the audio length with overlaps", "[timeline]") {
+  auto t = timeline::synced_to_audio(5, 30.0, 24, 0.5, transition_kind::crossfade);
+  REQUIRE(t);
+  CHECK(t->transition() == Approx(0.5));
+  // d = (A + (n-1)T)/n = (30 + 2)/5
+  CHECK(t->slide_duration() == Approx(6.4));
+  CHECK(t->frame_count() == 720);
+  // The last slide ends exactly with the audio.
+  CHECK(t->slide_start(4) + t->slide_duration() == Approx(30.0));
+}
+
+TEST_CASE("video covers the audio and ends within one frame of it", "[timeline]") {
+  for (double audio : {1.0, 7.3, 12.345, 29.99, 30.0, 61.02}) {
+    for (int fps : {24, 25, 30, 60}) {
+      auto t = timeline::synced_to_audio(3, audio, fps, 0.5, transition_kind::crossfade);
+      REQUIRE(t);
+      double video = static_cast<double>(t->frame_count()) / fps;
+      INFO("audio " << audio << " fps " << fps);
+      CHECK(video >= audio - 1e-9);
+      CHECK(video - audio < 1.0 / fps);
+    }
+  }
+}
+
+TEST_CASE("transition is clamped to half a slide", "[timeline]") {
+  auto t = timeline::synced_to_audio(4, 10.0, 24, 5.0, transition_kind::crossfade);
+  REQUIRE(t);
+  CHECK(t->transition() == Approx(10.0 / 5));
+  CHECK(t->transition() <= t->slide_duration() / 2 + 1e-9);
+
+  auto fixed = timeline::fixed_slides(3, 2.0, 24, 1.5, transition_kind::crossfade);
+  REQUIRE(fixed);
+  CHECK(fixed->transition() == Approx(1.0));
+  CHECK(fixed->duration() == Approx(3 * 2.0 - 2 * 1.0));
+  CHECK(fixed->frame_count() == 96);
+}
+
+TEST_CASE("a single slide has no transition", "[timeline]") {
+  auto t = timeline::synced_to_audio(1, 4.0, 30, 0.5, transition_kind::crossfade);
+  REQUIRE(t);
+  CHECK(t->transition() == 0.0);
+  CHECK(t->slide_duration() == Approx(4.0));
+  for (int64_t k = 0; k < t->frame_count(); ++k) {
+    auto plan = t->plan(k);
+    CHECK(plan.first == 0);
+    CHECK(plan.second == -1);
+  }
+}
+
+TEST_CASE("crossfade frames mix the outgoing and incoming slide", "[timeline]") {
+  // 2 slides, 4 s audio, 1 s transition: d = 2.5, slide 1 starts at 1.5, overlap [1.5, 2.5).
+  auto t = timeline::synced_to_audio(2, 4.0, 10, 1.0, transition_kind::crossfade);
+  REQUIRE(t);
+  auto before = t->plan(14);
+  CHECK(before.first == 0);
+  CHECK(before.second == -1);
+  auto middle = t->plan(20);
+  CHECK(middle.first == 0);
+  CHECK(middle.second == 1);
+  CHECK(middle.mix == Approx(0.5));
+  auto start = t->plan(15);
+  CHECK(start.second == 1);
+  CHECK(start.mix == Approx(0.0));
+  auto after = t->plan(25);
+  CHECK(after.first == 1);
+  CHECK(after.second == -1);
+  // Progress runs over each slide's whole time on screen.
+  CHECK(middle.first_progress == Approx(2.0 / 2.5));
+  CHECK(middle.second_progress == Approx(0.5 / 2.5));
+}
+
+TEST_CASE("fadeblack goes through black at the middle of the overlap", "[timeline]") {
+  auto t = timeline::synced_to_audio(2, 4.0, 10, 1.0, transition_kind::fadeblack);
+  REQUIRE(t);
+  auto out = t->plan(17);  // p = 0.2
+  CHECK(out.first == 0);
+  CHECK(out.second == -1);
+  CHECK(out.brightness == Approx(0.6));
+  auto black = t->plan(20);  // p = 0.5
+  CHECK(black.brightness == Approx(0.0).margin(1e-9));
+  auto in = t->plan(23);  // p = 0.8
+  CHECK(in.first == 1);
+  CHECK(in.brightness == Approx(0.6));
+}
+
+TEST_CASE("no transition cuts in the middle of the overlap", "[timeline]") {
+  auto t = timeline::synced_to_audio(2, 4.0, 10, 1.0, transition_kind::none);
+  REQUIRE(t);
+  CHECK(t->plan(19).first == 0);
+  CHECK(t->plan(20).first == 1);
+  CHECK(t->plan(19).second == -1);
+  CHECK(t->plan(19).brightness == 1.0);
+}
+
+TEST_CASE("every frame shows slides in order and each slide appears", "[timeline]") {
+  auto t = timeline::synced_to_audio(7, 23.7, 24, 0.5, transition_kind::crossfade);
+  REQUIRE(t);
+  int last = 0;
+  std::vector<bool> seen(7, false);
+  for (int64_t k = 0; k < t->frame_count(); ++k) {
+    auto plan = t->plan(k);
+    CHECK(plan.first >= last);
+    last = plan.first;
+    seen[static_cast<size_t>(plan.first)] = true;
+    if (plan.second >= 0)
+      CHECK(plan.second == plan.first + 1);
+    CHECK(k >= t->first_frame_of(plan.first));
+    CHECK(k <= t->last_frame_of(plan.first));
+  }
+  for (bool s : seen)
+    CHECK(s);
+}
+
+TEST_CASE("bad timelines are refused", "[timeline]") {
+  CHECK_FALSE(timeline::synced_to_audio(0, 10, 24, 0.5, transition_kind::crossfade));
+  auto tiny = timeline::synced_to_audio(2, 0.01, 24, 0.5, transition_kind::crossfade);
+  REQUIRE_FALSE(tiny);
+  CHECK(tiny.error().message == "the audio is shorter than one video frame");
+}
