@@ -4,12 +4,14 @@
 #include "app/exit_codes.hpp"
 #include "app/render_command.hpp"
 #include "app/serve_command.hpp"
+#include "media/ffmpeg_log.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 int main(int argc, char** argv) {
+  vs::media::quiet_ffmpeg_logs();
   CLI::App app{"video-service: narration + slide images -> H.264/AAC MP4 with Ken Burns motion"};
   app.require_subcommand(1);
   auto render = vs::app::add_render_command(app);

@@ -88,7 +88,7 @@ TEST_CASE("render writes an H.264/AAC MP4 matching the narration", "[cli][render
   CHECK(std::abs(info.video.duration - audio_seconds) <= 1.0 / 12 + 1e-6);
   CHECK(std::abs(info.audio.duration - audio_seconds) <= 1.0 / 12);
   CHECK(info.moov_before_mdat);
-  CHECK(audio_rms(output) > 0.05);
+  CHECK(audio_rms(output) > 0.02);
   // Nothing but the result is left in the folder.
   for (const auto& entry : std::filesystem::directory_iterator(job.dir.path()))
     CHECK(entry.path().filename().string().find(".partial") == std::string::npos);

@@ -53,26 +53,36 @@ TEST_CASE("a half-pixel shift interpolates between neighbours", "[sampler]") {
 }
 
 TEST_CASE("sub-pixel window moves shift the picture smoothly", "[sampler]") {
-  // A horizontal ramp: moving the window by 1/8 px must move every sample by
-  // about 1/8 of a step, not jump by whole pixels.
-  auto source = ramp(128, 8);
-  auto a = blank(32, 4);
-  auto b = blank(32, 4);
+  // A ramp rising 8 per pixel: moving the window by 1/8 px must raise every
+  // sample by exactly 1, not jump by a whole pixel's worth every 8 steps.
+  yuv_plane source;
+  source.width = 40;
+  source.height = 4;
+  for (int y = 0; y < 4; ++y)
+    for (int x = 0; x < 40; ++x)
+      source.pixels.push_back(static_cast<uint8_t>(std::min(255, x * 6)));
+  auto target = blank(16, 2);
   sampler_scratch scratch;
-  double previous_mean = -1;
-  for (int i = 0; i <= 8; ++i) {
-    sample_plane(source, {20 + i / 8.0, 2, 32, 4}, view_of(a), scratch);
-    double mean = 0;
-    for (uint8_t v : a.pixels)
-      mean += v;
-    mean /= static_cast<double>(a.pixels.size());
-    if (previous_mean >= 0) {
-      // Ramp rises 4 per pixel: a 1/8 px step adds 0.5 on average.
-      CHECK(mean - previous_mean == Approx(0.5).margin(0.15));
-    }
-    previous_mean = mean;
+  std::vector<uint8_t> previous;
+  for (int i = 0; i <= 16; ++i) {
+    sample_plane(source, {4 + i / 8.0, 1, 16, 2}, view_of(target), scratch);
+    if (!previous.empty())
+      for (size_t p = 0; p < target.pixels.size(); ++p) {
+        int rise = target.pixels[p] - previous[p];
+        // 6 per pixel → 0.75 per 1/8 px: every step moves 0 or 1 level, and
+        // over the 16 steps each sample rises by the full 12.
+        CHECK((rise == 0 || rise == 1));
+      }
+    previous = target.pixels;
   }
-  (void)b;
+  sample_plane(source, {4, 1, 16, 2}, view_of(target), scratch);
+  auto start = target.pixels;
+  sample_plane(source, {6, 1, 16, 2}, view_of(target), scratch);
+  for (size_t p = 0; p < target.pixels.size(); ++p)
+    CHECK(target.pixels[p] - start[p] == 12);
+  // Between whole-pixel positions the values are in between, not snapped.
+  sample_plane(source, {4.5, 1, 16, 2}, view_of(target), scratch);
+  CHECK(target.pixels[0] == start[0] + 3);
 }
 
 TEST_CASE("downscaling keeps the picture's edges at the window's edges", "[sampler]") {
