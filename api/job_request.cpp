@@ -111,6 +111,7 @@ expected<media::render_spec> apply_job_fields(const json& body, media::render_sp
   VS_READ("sync_to_audio", read_bool, spec.sync_to_audio)
   VS_READ("preset", read_string, spec.preset)
   VS_READ("crf", read_int, spec.crf)
+  VS_READ("lookahead", read_int, spec.lookahead)
   VS_READ("audio_bitrate", read_int, spec.audio_bitrate)
 #undef VS_READ
 

@@ -34,6 +34,7 @@ struct render_options {
   std::optional<double> zoom_factor;
   std::optional<std::string> preset;
   std::optional<int> crf;
+  std::optional<int> lookahead;
   std::optional<uint64_t> seed;
   std::optional<int> threads;
   double max_image_megapixels = 64.0;
@@ -91,6 +92,8 @@ expected<media::render_spec> build_spec(const render_options& options) {
     spec.preset = *options.preset;
   if (options.crf)
     spec.crf = *options.crf;
+  if (options.lookahead)
+    spec.lookahead = *options.lookahead;
   if (options.seed)
     spec.seed = *options.seed;
   if (options.threads)
@@ -177,6 +180,8 @@ std::function<int()> add_render_command(CLI::App& app) {
   render->add_option("--zoom-factor", options->zoom_factor, "Ken Burns zoom, 1.0..4.0 (default 1.1)");
   render->add_option("--preset", options->preset, "x264 preset (default medium)");
   render->add_option("--crf", options->crf, "x264 CRF, 0..51 (default 20)");
+  render->add_option("--lookahead", options->lookahead,
+                     "x264 rc-lookahead frames, 0..250 (default 20: bounded memory per job)");
   render->add_option("--seed", options->seed, "Picks the pan directions; same seed, same video (default 0)");
   render->add_option("--threads", options->threads, "Render threads (default: one per core)");
   render->add_option("--max-image-megapixels", options->max_image_megapixels,

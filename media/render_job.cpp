@@ -89,7 +89,7 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   const render_plan plan = make_render_plan(spec, *slides);
 
   auto encoder = video_encoder::open({spec.width, spec.height, spec.fps, spec.preset, spec.crf,
-                                      spec.encoder_threads});
+                                      spec.encoder_threads, spec.lookahead});
   if (!encoder)
     return encoder.error();
   auto writer = mp4_writer::open(output->temporary_path(), *(*encoder)->context(), *audio);

@@ -79,6 +79,8 @@ status validate(const render_spec& spec, const render_limits& limits) {
                    "preset");
   if (spec.crf < 0 || spec.crf > 51)
     return invalid("crf must be between 0 and 51 (got " + std::to_string(spec.crf) + ")", "crf");
+  if (spec.lookahead < 0 || spec.lookahead > 250)
+    return invalid("lookahead must be between 0 and 250 frames", "lookahead");
   if (spec.audio_bitrate < 32000 || spec.audio_bitrate > 512000)
     return invalid("audio_bitrate must be between 32000 and 512000 bits per second", "audio_bitrate");
   if (spec.encoder_threads < 0 || spec.encoder_threads > 64)

@@ -45,6 +45,10 @@ struct render_spec {
 
   std::string preset = "medium";          ///< x264 preset
   int crf = 20;                           ///< x264 constant rate factor, 0..51
+  /// x264 rc-lookahead in frames. Each frame of lookahead holds ~7 MB at
+  /// 1080p: 20 instead of medium's 40 saves ~130 MB per running job for a
+  /// file within a few percent of the same size (docs/benchmarks.md).
+  int lookahead = 20;
   int audio_bitrate = 128000;             ///< AAC bits per second
   int encoder_threads = 0;                ///< 0: x264 picks (cores × 1.5)
   int render_threads = 0;                 ///< 0: one per core

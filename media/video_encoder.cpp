@@ -86,6 +86,8 @@ expected<std::unique_ptr<video_encoder>> video_encoder::open(const video_encoder
   AVDictionary* options = nullptr;
   av_dict_set(&options, "preset", settings.preset.c_str(), 0);
   av_dict_set(&options, "crf", std::to_string(settings.crf).c_str(), 0);
+  if (settings.lookahead >= 0)
+    av_dict_set(&options, "rc-lookahead", std::to_string(settings.lookahead).c_str(), 0);
   int rc = avcodec_open2(ctx, codec, &options);
   av_dict_free(&options);
   if (rc < 0)

@@ -23,6 +23,7 @@ struct video_encoder_settings {
   std::string preset = "medium";
   int crf = 20;
   int threads = 0;  ///< 0: x264 decides
+  int lookahead = -1;  ///< x264 rc-lookahead frames; -1: the preset's
 };
 
 /// One output picture in an AVFrame's buffers. Move-only.
