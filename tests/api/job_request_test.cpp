@@ -1,0 +1,65 @@
+#include "api/job_request.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace vs;
+using nlohmann::json;
+
+TEST_CASE("job fields map onto the spec; absent ones keep defaults", "[job_request]") {
+  json body = {{"audio_path", "/a.mp3"}, {"image_paths", {"/1.png", "/2.png"}}, {"fps", 30},
+               {"resolution", {1280, 720}}, {"enable_ken_burns", false}, {"zoom_factor", 1.2},
+               {"transition", "fadeblack"}, {"seed", 9}, {"unknown_field", "kept out of the way"}};
+  auto spec = api::apply_job_fields(body, media::render_spec{});
+  REQUIRE(spec);
+  CHECK(spec->audio_path == "/a.mp3");
+  CHECK(spec->image_paths == std::vector<std::string>{"/1.png", "/2.png"});
+  CHECK(spec->fps == 30);
+  CHECK(spec->width == 1280);
+  CHECK(spec->height == 720);
+  CHECK_FALSE(spec->ken_burns);
+  CHECK(spec->zoom_factor == 1.2);
+  CHECK(spec->transition == media::transition_kind::fadeblack);
+  CHECK(spec->seed == 9);
+  CHECK(spec->slide_duration == 3.0);
+  CHECK(spec->transition_duration == 0.5);
+}
+
+TEST_CASE("resolution accepts [w,h] and \"WxH\"", "[job_request]") {
+  CHECK(*api::parse_resolution(json("1920x1080")) == std::pair<int, int>{1920, 1080});
+  CHECK(*api::parse_resolution(json::array({720, 1280})) == std::pair<int, int>{720, 1280});
+  for (const json& bad : {json("1920"), json("x1080"), json("axb"), json::array({1}), json(5), json("-5x10")}) {
+    auto result = api::parse_resolution(bad);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().field == "resolution");
+  }
+}
+
+TEST_CASE("wrong types name the field", "[job_request]") {
+  auto check = [](json body, const std::string& field, const std::string& message) {
+    auto spec = api::apply_job_fields(body, media::render_spec{});
+    REQUIRE_FALSE(spec);
+    CHECK(spec.error().code == errc::invalid_argument);
+    CHECK(spec.error().field == field);
+    CHECK(spec.error().message == message);
+  };
+  check({{"fps", "30"}}, "fps", "fps must be an integer");
+  check({{"fps", 29.97}}, "fps", "fps must be an integer");
+  check({{"image_paths", "/one.png"}}, "image_paths", "image_paths must be a list of file paths");
+  check({{"image_paths", {1, 2}}}, "image_paths", "image_paths must be a list of file paths");
+  check({{"enable_ken_burns", "yes"}}, "enable_ken_burns", "enable_ken_burns must be true or false");
+  check({{"zoom_factor", "big"}}, "zoom_factor", "zoom_factor must be a number");
+  check({{"transition", "wipe"}}, "transition", "transition must be one of crossfade, fadeblack, none (got \"wipe\")");
+  check({{"seed", -1}}, "seed", "seed must be a non-negative integer");
+}
+
+TEST_CASE("the body must be a JSON object", "[job_request]") {
+  auto broken = api::parse_json_object("{\"fps\": ");
+  REQUIRE_FALSE(broken);
+  CHECK(broken.error().code == errc::malformed_request);
+  CHECK(broken.error().message == "the request body is not valid JSON");
+  auto list = api::parse_json_object("[1,2]");
+  REQUIRE_FALSE(list);
+  CHECK(list.error().message == "the request body must be a JSON object");
+  CHECK(api::parse_json_object("{\"fps\": 30}"));
+}
