@@ -30,14 +30,6 @@ status check_images(const render_spec& spec, const render_limits& limits) {
   return {};
 }
 
-expected<timeline> plan_timeline(const render_spec& spec, const encoded_audio* audio) {
-  int slides = static_cast<int>(spec.image_paths.size());
-  if (spec.sync_to_audio)
-    return timeline::synced_to_audio(slides, audio->duration_seconds(), spec.fps, spec.transition_duration,
-                                     spec.transition);
-  return timeline::fixed_slides(slides, spec.slide_duration, spec.fps, spec.transition_duration, spec.transition);
-}
-
 expected<std::shared_ptr<const encoded_audio>> encode_narration(const render_spec& spec,
                                                                  const render_limits& limits,
                                                                  const render_callbacks& callbacks) {
@@ -48,13 +40,8 @@ expected<std::shared_ptr<const encoded_audio>> encode_narration(const render_spe
   options.max_file_bytes = limits.max_audio_file_bytes;
   options.max_seconds = limits.max_audio_seconds;
   options.cancel = callbacks.cancel;
-  if (!spec.sync_to_audio) {
-    // The slides set the length; the narration is trimmed or padded to it.
-    auto slides = plan_timeline(spec, nullptr);
-    if (!slides)
-      return slides.error();
-    options.fixed_seconds = static_cast<double>(slides->frame_count()) / spec.fps;
-  }
+  // When the slides set the length, the narration is trimmed or padded to it.
+  options.fixed_seconds = fixed_audio_seconds(spec);
   auto audio = encode_audio_file(spec.audio_path, options);
   if (!audio)
     return audio.error();
@@ -79,7 +66,7 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   auto audio = encode_narration(spec, limits, callbacks);
   if (!audio)
     return audio.error();
-  auto slides = plan_timeline(spec, audio->get());
+  auto slides = timeline_for(spec, *audio ? std::optional<double>((*audio)->duration_seconds()) : std::nullopt);
   if (!slides)
     return slides.error();
   if (slides->frame_count() > limits.max_output_frames)

@@ -112,4 +112,24 @@ frame_plan timeline::plan(int64_t frame) const {
   return result;
 }
 
+expected<timeline> timeline_for(const render_spec& spec, std::optional<double> audio_seconds) {
+  int slides = static_cast<int>(spec.image_paths.size());
+  if (!spec.sync_to_audio)
+    return timeline::fixed_slides(slides, spec.slide_duration, spec.fps, spec.transition_duration,
+                                  spec.transition);
+  if (!audio_seconds)
+    return make_error(errc::invalid_argument, "audio_path is required unless sync_to_audio is false",
+                      "audio_path");
+  return timeline::synced_to_audio(slides, *audio_seconds, spec.fps, spec.transition_duration, spec.transition);
+}
+
+std::optional<double> fixed_audio_seconds(const render_spec& spec) {
+  if (spec.sync_to_audio)
+    return std::nullopt;
+  auto slides = timeline_for(spec, std::nullopt);
+  if (!slides)
+    return std::nullopt;
+  return static_cast<double>(slides->frame_count()) / spec.fps;
+}
+
 } // namespace vs::media

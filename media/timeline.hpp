@@ -7,6 +7,7 @@
 #include "media/render_spec.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace vs::media {
 
@@ -62,5 +63,13 @@ private:
   int64_t frame_count_;
   transition_kind kind_;
 };
+
+/// The timeline a job asks for: synced to the narration's `audio_seconds`,
+/// or slides of `slide_duration` when `spec.sync_to_audio` is false.
+expected<timeline> timeline_for(const render_spec& spec, std::optional<double> audio_seconds);
+
+/// How long the narration must be made when the slides set the length
+/// (nothing when the video follows the audio).
+std::optional<double> fixed_audio_seconds(const render_spec& spec);
 
 } // namespace vs::media
