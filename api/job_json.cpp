@@ -1,0 +1,59 @@
+#include "api/job_json.hpp"
+
+#include "api/http_errors.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+namespace vs::api {
+
+std::string iso8601_utc(int64_t epoch_ms) {
+  if (epoch_ms <= 0)
+    return "";
+  std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char with_ms[48];
+  std::snprintf(with_ms, sizeof with_ms, "%s.%03dZ", text, static_cast<int>(epoch_ms % 1000));
+  return with_ms;
+}
+
+std::string video_url(const std::string& job_id) { return "/jobs/" + job_id + "/video"; }
+
+nlohmann::json snapshot_json(const job_snapshot& job) {
+  nlohmann::json out = {
+      {"job_id", job.id},
+      {"status", to_string(job.state)},
+      {"source", job.source},
+      {"progress", job.progress},
+      {"frames_done", job.frames_done},
+      {"frames_total", job.frames_total},
+      {"created_at", iso8601_utc(job.created_at_ms)},
+  };
+  if (job.started_at_ms > 0)
+    out["started_at"] = iso8601_utc(job.started_at_ms);
+  if (job.finished_at_ms > 0) {
+    out["finished_at"] = iso8601_utc(job.finished_at_ms);
+    if (job.started_at_ms > 0)
+      out["elapsed_seconds"] = static_cast<double>(job.finished_at_ms - job.started_at_ms) / 1000.0;
+  }
+  if (job.result) {
+    out["result"] = {
+        {"video_url", video_url(job.id)},
+        {"video_path", job.result->video_path},
+        {"duration", job.result->duration_seconds},
+        {"file_size", job.result->file_size},
+        {"resolution", {job.result->width, job.result->height}},
+        {"fps", job.result->fps},
+        {"frames", job.result->frames},
+    };
+  }
+  if (job.failure)
+    out["error"] = error_object(*job.failure);
+  return out;
+}
+
+} // namespace vs::api

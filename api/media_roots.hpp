@@ -1,0 +1,32 @@
+#pragma once
+/// Input files named in a request must lie inside the configured media roots.
+/// Paths are resolved the way the kernel will open them (`..` and symlinks
+/// followed) before the check, so neither can be used to escape a root.
+
+#include "media/error.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vs::api {
+
+class media_roots {
+public:
+  /// Roots that do not exist are kept (lexically normalised) and match nothing real.
+  explicit media_roots(const std::vector<std::string>& roots);
+
+  /// The canonical path of `path` (relative paths are taken against the first
+  /// root). errc::forbidden_path outside every root, errc::input_missing if
+  /// the file does not exist; `field` names the request field in the error.
+  expected<std::string> resolve(const std::string& path, const std::string& field) const;
+
+  const std::vector<std::filesystem::path>& roots() const { return roots_; }
+
+private:
+  bool contains(const std::filesystem::path& path) const;
+
+  std::vector<std::filesystem::path> roots_;
+};
+
+} // namespace vs::api

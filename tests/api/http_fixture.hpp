@@ -1,0 +1,90 @@
+#pragma once
+/// A real job system (the actors) behind a real HTTP server on a free
+/// loopback port, with a temp folder as the only media root.
+
+#include "actors/job_service_facade.hpp"
+#include "api/http_server.hpp"
+
+#include "tests/support/fixtures.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <future>
+#include <stdexcept>
+#include <thread>
+
+namespace vs::test {
+
+class http_fixture {
+public:
+  explicit http_fixture(int max_jobs = 2, size_t max_body = 1 << 20) {
+    actors::job_system_config jobs;
+    jobs.output_dir = dir.file("out");
+    jobs.max_concurrent_jobs = max_jobs;
+    auto started = actors::start_job_system(jobs);
+    if (!started)
+      throw std::runtime_error(started.error().message);
+    system = std::move(*started);
+    api::http_config config;
+    config.host = "127.0.0.1";
+    config.port = 0;
+    config.media_roots = {dir.file("media")};
+    config.max_body_bytes = max_body;
+    std::filesystem::create_directories(dir.file("media"));
+    std::promise<int> bound;
+    auto port_future = bound.get_future();
+    server = std::thread([this, config, &bound] {
+      auto served = api::run_http_server(system->service(), config, stop, [&bound](int p) { bound.set_value(p); });
+      if (!served)
+        bound.set_value(-1);
+    });
+    port = port_future.get();
+    if (port <= 0)
+      throw std::runtime_error("the HTTP server did not start");
+  }
+
+  ~http_fixture() {
+    stop = true;
+    server.join();
+    system->shutdown(std::chrono::milliseconds(0));
+  }
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(120, 0);
+    return c;
+  }
+
+  /// Path of a file inside the media root.
+  std::string media(const std::string& name) const { return dir.file("media/" + name); }
+
+  /// Writes a small job's inputs into the media root and returns its JSON body.
+  nlohmann::json small_job(double seconds = 2.0, int slides = 2) const {
+    write_test_audio(media("voice.mp3"), seconds);
+    nlohmann::json images = nlohmann::json::array();
+    for (int i = 0; i < slides; ++i) {
+      std::string path = media("slide" + std::to_string(i) + ".png");
+      write_test_png(path, 320, 240, 3, i);
+      images.push_back(path);
+    }
+    return {{"audio_path", media("voice.mp3")}, {"image_paths", images}, {"resolution", "320x180"},
+            {"fps", 12}, {"preset", "ultrafast"}};
+  }
+
+  temp_dir dir;
+  std::unique_ptr<actors::job_system> system;
+  std::atomic<bool> stop{false};
+  std::thread server;
+  int port = 0;
+};
+
+inline nlohmann::json body_of(const httplib::Result& result) {
+  if (!result)
+    throw std::runtime_error("no HTTP response");
+  return nlohmann::json::parse(result->body);
+}
+
+} // namespace vs::test
