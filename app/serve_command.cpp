@@ -1,6 +1,7 @@
 #include "app/serve_command.hpp"
 
 #include "actors/job_service_facade.hpp"
+#include "api/http_server.hpp"
 #include "app/exit_codes.hpp"
 #include "app/service_config.hpp"
 
@@ -89,13 +90,36 @@ int run_serve(const serve_options& options) {
                config->output_dir,
                config->redis_enabled() ? "Redis configured (intake not enabled yet)" : "standalone (no Redis)");
 
-  // The HTTP API (api/http_server) plugs in here: it serves until
-  // stop_requested becomes true. Until then the job system idles.
-  while (!stop_requested.load())
+  api::http_config http;
+  http.host = config->host;
+  http.port = config->port;
+  http.media_roots = config->effective_media_roots();
+  // The HTTP server has its own stop flag: on SIGTERM it keeps answering
+  // status polls (and synchronous /generateVideo calls) while running jobs
+  // use their grace period; new submissions are refused meanwhile.
+  std::atomic<bool> http_stop{false};
+  std::atomic<bool> http_ended{false};
+  status http_result;
+  std::thread http_thread([&] {
+    http_result = api::run_http_server((*system)->service(), http, http_stop, [&](int port) {
+      spdlog::info("listening on http://{}:{}", http.host, port);
+    });
+    http_ended = true;
+  });
+
+  while (!stop_requested.load() && !http_ended.load())
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
-  spdlog::info("stopping: no new jobs; running jobs get {} s", config->grace.count() / 1000.0);
+  if (http_ended.load() && !http_result) {
+    std::cerr << "video-service serve: " << http_result.error().message << "\n";
+    http_thread.join();
+    (*system)->shutdown(std::chrono::milliseconds(0));
+    return exit_failure;
+  }
+  spdlog::info("stopping: no new jobs; running jobs get {} s", static_cast<double>(config->grace.count()) / 1000.0);
   int64_t cancelled = (*system)->shutdown(config->grace);
+  http_stop = true;
+  http_thread.join();
   spdlog::info("stopped ({} jobs cancelled)", cancelled);
   system->reset();
   return exit_ok;

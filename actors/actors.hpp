@@ -1,0 +1,89 @@
+#pragma once
+/// Every actor interface of the service in one place (VAST's system/actors.hpp).
+/// Included only by actor .cpp files.
+///
+///   facade ──► job_coordinator ──spawns──► job_runner (one per running job)
+///                    ▲                        │  ├─► job_preparer   (detached, one-shot: probe + narration)
+///                    └── progress/done/failed ┘  ├─► image_decoder pool  (detached workers)
+///                                                ├─► frame_renderer pool (detached workers, shared by all jobs)
+///                                                └─► video_sink     (detached, one per job: x264 + MP4)
+
+#include "actors/messages.hpp"
+
+#include <caf/replies_to.hpp>
+#include <caf/timespan.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+#include <caf/spawn_options.hpp>
+
+namespace vs::actors {
+
+/// Receives a snapshot of a job after every change the coordinator makes
+/// (state, progress, result). The Redis writer subscribes with this.
+using job_observer_actor = caf::typed_actor<
+  // A job changed; the snapshot is the new state.
+  caf::reacts_to<atom::state, api::job_snapshot>>;
+
+/// The job table and admission control; the only place job state changes.
+using job_coordinator_actor = caf::typed_actor<
+  // Validates and queues a job, returns its id (errc::unavailable while shutting down).
+  caf::replies_to<atom::submit, job_submission>::with<std::string>,
+  // The current snapshot of a job (errc::not_found).
+  caf::replies_to<atom::get, std::string>::with<api::job_snapshot>,
+  // The most recent jobs, newest first, at most this many.
+  caf::replies_to<atom::list, uint64_t>::with<std::vector<api::job_snapshot>>,
+  // Cancels a queued or running job; answers once it is cancelled and its files are gone.
+  caf::replies_to<atom::cancel, std::string>::with<api::job_snapshot>,
+  // Answers when the job reaches a final state.
+  caf::replies_to<atom::wait, std::string>::with<api::job_snapshot>,
+  // Counters for /health and /metrics.
+  caf::replies_to<atom::stats>::with<api::service_stats>,
+  // Registers an observer of every job change.
+  caf::reacts_to<atom::observe, job_observer_actor>,
+  // Stops admitting, cancels the queue, gives running jobs `grace`, then
+  // cancels them; answers with the number of jobs cancelled once none runs.
+  caf::replies_to<atom::shutdown, caf::timespan>::with<int64_t>,
+  // The shutdown grace period is over (sent to itself).
+  caf::reacts_to<atom::abort>,
+  // From a runner: id, frames encoded, frames total, frames rendered since the last report.
+  caf::reacts_to<atom::progress, std::string, int64_t, int64_t, int64_t>,
+  // From a runner: the job succeeded.
+  caf::reacts_to<atom::done, std::string, api::job_result>,
+  // From a runner: the job failed or was cancelled.
+  caf::reacts_to<atom::failed, std::string, caf::error>>;
+
+/// Drives one job through its stages; spawned by the coordinator per running job.
+using job_runner_actor = caf::typed_actor<
+  // Stop issuing frames, abort the encoder, report errc::cancelled.
+  caf::reacts_to<atom::cancel>>;
+
+/// One-shot, detached: checks every image header, then encodes the narration.
+using job_preparer_actor = caf::typed_actor<
+  // The encoded narration (null without an audio path).
+  caf::replies_to<atom::prepare, prepare_request>::with<audio_ptr>>;
+
+/// Decodes a slide into its working image (a pool worker, or the pool itself).
+using image_decoder_actor = caf::typed_actor<
+  // The working image, shared read-only by every frame that shows it.
+  caf::replies_to<atom::decode, decode_request>::with<media::slide_image>>;
+
+/// Composes one frame into an encoder-ready buffer (a pool worker, or the pool itself).
+using frame_renderer_actor = caf::typed_actor<
+  // The same buffer, now holding the frame.
+  caf::replies_to<atom::render, frame_request>::with<frame_result>>;
+
+/// Detached, one per job: owns the x264 encoder, the MP4 writer and the
+/// temporary output file.
+using video_sink_actor = caf::typed_actor<
+  // Opens encoder and file; answers with the temporary path.
+  caf::replies_to<atom::start, encoder_setup>::with<std::string>,
+  // Encodes the next frame (frames arrive in order) and hands the buffer back.
+  caf::replies_to<atom::frame, frame_result>::with<frame_result>,
+  // Drains the encoder, finishes the MP4 and renames it into place.
+  caf::replies_to<atom::finish>::with<api::job_result>,
+  // Drops everything and removes the temporary file.
+  caf::replies_to<atom::abort>::with<bool>>;
+
+} // namespace vs::actors

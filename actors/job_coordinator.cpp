@@ -1,0 +1,408 @@
+#include "actors/job_coordinator.hpp"
+
+#include "actors/caf_error.hpp"
+#include "actors/job_runner.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/system_messages.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+namespace vs::actors {
+
+namespace {
+
+using coordinator_ptr = job_coordinator_actor::stateful_pointer<job_coordinator_state>;
+
+constexpr auto fps_window = std::chrono::seconds(5);
+
+/// The API's spelling of a state (api::to_string lives with the HTTP layer).
+const char* state_name(api::job_state state) {
+  switch (state) {
+    case api::job_state::queued: return "queued";
+    case api::job_state::processing: return "processing";
+    case api::job_state::success: return "success";
+    case api::job_state::failed: return "failed";
+    case api::job_state::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+std::string random_id(std::mt19937_64& random) {
+  char text[9];
+  std::snprintf(text, sizeof text, "%08x", static_cast<unsigned>(random() & 0xffffffffu));
+  return text;
+}
+
+/// External ids become file names: keep them to a safe alphabet.
+bool is_safe_id(const std::string& id) {
+  if (id.empty() || id.size() > 64)
+    return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+  });
+}
+
+void notify(coordinator_ptr self, const job_entry& entry) {
+  for (const auto& observer : self->state.observers)
+    self->send(observer, atom::state_v, entry.snapshot);
+}
+
+/// Every state change goes through here.
+void set_state(coordinator_ptr self, job_entry& entry, api::job_state next) {
+  auto& st = self->state;
+  if (entry.snapshot.state != next) {
+    --st.jobs_by_state[state_name(entry.snapshot.state)];
+    ++st.jobs_by_state[state_name(next)];
+  }
+  entry.snapshot.state = next;
+}
+
+void admit_next(coordinator_ptr self);
+
+void evict_finished(coordinator_ptr self) {
+  auto& st = self->state;
+  for (auto it = st.order.begin(); st.finished > st.setup.max_finished_jobs && it != st.order.end();) {
+    auto found = st.jobs.find(*it);
+    if (found != st.jobs.end() && api::is_final(found->second.snapshot.state)) {
+      st.jobs.erase(found);
+      --st.finished;
+      it = st.order.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void check_shutdown_done(coordinator_ptr self) {
+  auto& st = self->state;
+  if (!st.shutting_down || st.running > 0 || st.shutdown_waiters.empty())
+    return;
+  for (auto& waiter : st.shutdown_waiters)
+    waiter.deliver(st.cancelled_by_shutdown);
+  st.shutdown_waiters.clear();
+}
+
+/// Moves a job to a final state, wakes its waiters and frees its slot.
+void finalize(coordinator_ptr self, const std::string& id, api::job_state final_state,
+              std::optional<api::job_result> result, std::optional<vs::error> failure) {
+  auto& st = self->state;
+  auto found = st.jobs.find(id);
+  if (found == st.jobs.end() || api::is_final(found->second.snapshot.state))
+    return;
+  job_entry& entry = found->second;
+  bool was_running = entry.snapshot.state == api::job_state::processing;
+  set_state(self, entry, final_state);
+  entry.snapshot.finished_at_ms = now_ms();
+  entry.snapshot.result = std::move(result);
+  entry.snapshot.failure = std::move(failure);
+  if (final_state == api::job_state::success) {
+    entry.snapshot.progress = 1.0;
+    entry.snapshot.frames_done = entry.snapshot.frames_total;
+  }
+  if (was_running) {
+    --st.running;
+    entry.runner = nullptr;
+    double seconds = static_cast<double>(entry.snapshot.finished_at_ms - entry.snapshot.started_at_ms) / 1000.0;
+    for (size_t i = 0; i < st.duration_buckets.size(); ++i)
+      if (seconds <= st.duration_buckets[i])
+        ++st.duration_counts[i];
+    ++st.duration_count;
+    st.duration_sum += seconds;
+  }
+  ++st.finished;
+  const char* outcome = state_name(final_state);
+  if (entry.snapshot.failure)
+    spdlog::info("job {} {}: {}", id, outcome, entry.snapshot.failure->message);
+  else
+    spdlog::info("job {} {}", id, outcome);
+  for (auto& waiter : entry.waiters)
+    waiter.deliver(entry.snapshot);
+  for (auto& waiter : entry.cancel_waiters)
+    waiter.deliver(entry.snapshot);
+  entry.waiters.clear();
+  entry.cancel_waiters.clear();
+  notify(self, entry);
+  admit_next(self);
+  evict_finished(self);
+  check_shutdown_done(self);
+}
+
+void start_job(coordinator_ptr self, job_entry& entry) {
+  auto& st = self->state;
+  set_state(self, entry, api::job_state::processing);
+  entry.snapshot.started_at_ms = now_ms();
+  ++st.running;
+  runner_setup setup;
+  setup.job_id = entry.snapshot.id;
+  setup.spec = entry.snapshot.spec;
+  setup.limits = st.setup.limits;
+  setup.coordinator = self;
+  setup.decoders = st.setup.decoders;
+  setup.renderers = st.setup.renderers;
+  setup.credits = st.setup.credits_per_job;
+  setup.counters = st.setup.counters;
+  entry.runner = self->spawn(job_runner, std::move(setup));
+  self->monitor(entry.runner);
+  spdlog::info("job {} processing ({} running, {} queued)", entry.snapshot.id, st.running, st.queue.size());
+  notify(self, entry);
+}
+
+void admit_next(coordinator_ptr self) {
+  auto& st = self->state;
+  while (!st.shutting_down && st.running < st.setup.max_concurrent_jobs && !st.queue.empty()) {
+    std::string id = std::move(st.queue.front());
+    st.queue.pop_front();
+    auto found = st.jobs.find(id);
+    if (found != st.jobs.end() && found->second.snapshot.state == api::job_state::queued)
+      start_job(self, found->second);
+  }
+}
+
+caf::result<std::string> submit(coordinator_ptr self, job_submission& submission) {
+  auto& st = self->state;
+  if (st.shutting_down)
+    return caf_error(errc::unavailable, "the service is shutting down and accepts no new jobs");
+  std::string id;
+  if (!submission.external_id.empty()) {
+    if (!is_safe_id(submission.external_id))
+      return to_caf(vs::make_error(errc::invalid_argument,
+                                   "job id " + submission.external_id +
+                                     " may only use letters, digits, '-' and '_' (at most 64)",
+                                   "id"));
+    id = submission.external_id;
+    if (auto found = st.jobs.find(id); found != st.jobs.end()) {
+      if (!api::is_final(found->second.snapshot.state))
+        return caf_error(errc::conflict, "job " + id + " is already " + state_name(found->second.snapshot.state));
+      // A finished job submitted again (a task pushed twice) renders again.
+      --st.finished;
+      st.order.erase(std::find(st.order.begin(), st.order.end(), id));
+      st.jobs.erase(found);
+    }
+  } else {
+    do
+      id = random_id(st.random);
+    while (st.jobs.count(id) > 0);
+  }
+  media::render_spec spec = std::move(submission.spec);
+  auto folder = std::filesystem::path(st.setup.output_dir) / "video";
+  spec.output_path = (folder / (id + ".mp4")).string();
+  // Made at start-up; made again if someone removed it since (one mkdir).
+  std::error_code ignored;
+  std::filesystem::create_directories(folder, ignored);
+  if (auto valid = media::validate(spec, st.setup.limits); !valid)
+    return to_caf(valid.error());
+
+  job_entry entry;
+  entry.snapshot.id = id;
+  entry.snapshot.source = submission.source;
+  entry.snapshot.state = api::job_state::queued;
+  entry.snapshot.created_at_ms = now_ms();
+  entry.snapshot.spec = std::move(spec);
+  ++st.jobs_by_state[state_name(api::job_state::queued)];
+  auto& stored = st.jobs.emplace(id, std::move(entry)).first->second;
+  st.order.push_back(id);
+  st.queue.push_back(id);
+  spdlog::info("job {} queued from {}", id, submission.source);
+  notify(self, stored);
+  admit_next(self);
+  return id;
+}
+
+caf::result<api::job_snapshot> cancel(coordinator_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto found = st.jobs.find(id);
+  if (found == st.jobs.end())
+    return caf_error(errc::not_found, "no job with id " + id);
+  job_entry& entry = found->second;
+  switch (entry.snapshot.state) {
+    case api::job_state::queued:
+      st.queue.erase(std::find(st.queue.begin(), st.queue.end(), id));
+      finalize(self, id, api::job_state::cancelled, std::nullopt,
+               vs::make_error(errc::cancelled, "the job was cancelled"));
+      return st.jobs.at(id).snapshot;
+    case api::job_state::processing: {
+      auto promise = self->make_response_promise<api::job_snapshot>();
+      entry.cancel_waiters.push_back(promise);
+      if (!entry.cancel_requested) {
+        entry.cancel_requested = true;
+        self->send(entry.runner, atom::cancel_v);
+      }
+      return promise;
+    }
+    default:
+      return caf_error(errc::conflict,
+                       "job " + id + " already ended (" + state_name(entry.snapshot.state) + ")");
+  }
+}
+
+void prune_fps_samples(job_coordinator_state& st, std::chrono::steady_clock::time_point now) {
+  while (!st.fps_samples.empty() && now - st.fps_samples.front().first > fps_window) {
+    st.fps_base = st.fps_samples.front().second;
+    st.fps_samples.pop_front();
+  }
+}
+
+api::service_stats stats(coordinator_ptr self) {
+  auto& st = self->state;
+  api::service_stats result;
+  result.running = st.running;
+  result.queued = static_cast<int>(st.queue.size());
+  result.max_concurrent = st.setup.max_concurrent_jobs;
+  for (auto state : {api::job_state::queued, api::job_state::processing, api::job_state::success,
+                     api::job_state::failed, api::job_state::cancelled})
+    result.jobs_by_state[state_name(state)] = 0;
+  for (const auto& [name, count] : st.jobs_by_state)
+    result.jobs_by_state[name] = count;
+  result.frames_rendered = st.frames_rendered;
+  auto now = std::chrono::steady_clock::now();
+  prune_fps_samples(st, now);
+  auto window = std::min<std::chrono::steady_clock::duration>(fps_window, now - st.started);
+  double seconds = std::chrono::duration<double>(window).count();
+  if (seconds > 0)
+    result.render_fps = static_cast<double>(st.frames_rendered - st.fps_base) / seconds;
+  result.duration_buckets = st.duration_buckets;
+  result.duration_bucket_counts = st.duration_counts;
+  result.duration_count = st.duration_count;
+  result.duration_sum = st.duration_sum;
+  return result;
+}
+
+void begin_shutdown(coordinator_ptr self) {
+  auto& st = self->state;
+  st.shutting_down = true;
+  // Queued jobs will never start.
+  auto queued = std::move(st.queue);
+  st.queue.clear();
+  for (const auto& id : queued) {
+    ++st.cancelled_by_shutdown;
+    finalize(self, id, api::job_state::cancelled, std::nullopt,
+             vs::make_error(errc::cancelled, "the service shut down before the job started"));
+  }
+}
+
+} // namespace
+
+job_coordinator_actor::behavior_type
+job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> self, coordinator_setup setup) {
+  self->state.setup = std::move(setup);
+  // A runner that dies without reporting fails its job.
+  self->set_down_handler([=](caf::down_msg& down) {
+    auto& st = self->state;
+    auto& observers = st.observers;
+    observers.erase(std::remove_if(observers.begin(), observers.end(),
+                                   [&](const job_observer_actor& x) { return x.address() == down.source; }),
+                    observers.end());
+    for (auto& [id, entry] : st.jobs)
+      if (entry.runner && entry.runner.address() == down.source) {
+        std::string job_id = id;
+        finalize(self, job_id, api::job_state::failed, std::nullopt,
+                 vs::make_error(errc::internal, "the job's runner stopped unexpectedly: " + caf::to_string(down.reason)));
+        return;
+      }
+  });
+  // Going down takes every running job with it; their sinks remove their
+  // temporary files when they go.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [id, entry] : self->state.jobs)
+      if (entry.runner)
+        self->send_exit(entry.runner, msg.reason);
+    self->quit(msg.reason);
+  });
+  return {
+    [=](atom::submit, job_submission& submission) -> caf::result<std::string> { return submit(self, submission); },
+    [=](atom::get, const std::string& id) -> caf::result<api::job_snapshot> {
+      auto found = self->state.jobs.find(id);
+      if (found == self->state.jobs.end())
+        return caf_error(errc::not_found, "no job with id " + id);
+      return found->second.snapshot;
+    },
+    [=](atom::list, uint64_t limit) -> caf::result<std::vector<api::job_snapshot>> {
+      std::vector<api::job_snapshot> result;
+      auto& st = self->state;
+      for (auto it = st.order.rbegin(); it != st.order.rend() && result.size() < limit; ++it)
+        result.push_back(st.jobs.at(*it).snapshot);
+      return result;
+    },
+    [=](atom::cancel, const std::string& id) -> caf::result<api::job_snapshot> { return cancel(self, id); },
+    [=](atom::wait, const std::string& id) -> caf::result<api::job_snapshot> {
+      auto found = self->state.jobs.find(id);
+      if (found == self->state.jobs.end())
+        return caf_error(errc::not_found, "no job with id " + id);
+      if (api::is_final(found->second.snapshot.state))
+        return found->second.snapshot;
+      auto promise = self->make_response_promise<api::job_snapshot>();
+      found->second.waiters.push_back(promise);
+      return promise;
+    },
+    [=](atom::stats) -> caf::result<api::service_stats> { return stats(self); },
+    [=](atom::observe, job_observer_actor observer) {
+      self->monitor(observer);
+      self->state.observers.push_back(std::move(observer));
+    },
+    [=](atom::shutdown, caf::timespan grace) -> caf::result<int64_t> {
+      auto& st = self->state;
+      auto promise = self->make_response_promise<int64_t>();
+      st.shutdown_waiters.push_back(promise);
+      if (!st.shutting_down) {
+        spdlog::info("shutting down: {} running, {} queued", st.running, st.queue.size());
+        begin_shutdown(self);
+        if (st.running > 0)
+          self->delayed_send(self, grace, atom::abort_v);
+      }
+      check_shutdown_done(self);
+      return promise;
+    },
+    [=](atom::abort) {
+      // The grace period is over: cancel what still runs.
+      for (auto& [id, entry] : self->state.jobs)
+        if (entry.snapshot.state == api::job_state::processing && !entry.cancel_requested) {
+          entry.cancel_requested = true;
+          ++self->state.cancelled_by_shutdown;
+          self->send(entry.runner, atom::cancel_v);
+        }
+    },
+    [=](atom::progress, const std::string& id, int64_t done, int64_t total, int64_t rendered) {
+      auto& st = self->state;
+      st.frames_rendered += rendered;
+      auto now = std::chrono::steady_clock::now();
+      st.fps_samples.emplace_back(now, st.frames_rendered);
+      prune_fps_samples(st, now);
+      auto found = st.jobs.find(id);
+      if (found == st.jobs.end() || api::is_final(found->second.snapshot.state))
+        return;
+      auto& snapshot = found->second.snapshot;
+      snapshot.frames_done = done;
+      snapshot.frames_total = total;
+      snapshot.progress = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+      notify(self, found->second);
+    },
+    [=](atom::done, const std::string& id, api::job_result& result) {
+      finalize(self, id, api::job_state::success, std::move(result), std::nullopt);
+    },
+    [=](atom::failed, const std::string& id, const caf::error& failure) {
+      vs::error cause = from_caf(failure);
+      auto found = self->state.jobs.find(id);
+      // Whatever error an aborted stage reports, a cancelled job is cancelled.
+      bool cancelled = cause.code == errc::cancelled ||
+                       (found != self->state.jobs.end() && found->second.cancel_requested);
+      if (cancelled && cause.code != errc::cancelled)
+        cause = vs::make_error(errc::cancelled, "the job was cancelled");
+      finalize(self, id, cancelled ? api::job_state::cancelled : api::job_state::failed, std::nullopt,
+               std::move(cause));
+    },
+  };
+}
+
+} // namespace vs::actors

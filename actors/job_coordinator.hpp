@@ -1,0 +1,90 @@
+#pragma once
+/// The job coordinator: the job table, admission (at most max_concurrent
+/// jobs run, the rest wait FIFO), cancel, shutdown and the service counters.
+/// It is the only place a job's state changes; every change is pushed to the
+/// registered observers (`atom::observe`), which is how the Redis writer
+/// will mirror job state.
+
+#include "actors/actors.hpp"
+#include "actors/pipeline_counters.hpp"
+
+#include <caf/fwd.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace vs::actors {
+
+struct coordinator_setup {
+  std::string output_dir;             ///< results go to output_dir/video/{id}.mp4
+  int max_concurrent_jobs = 1;
+  int credits_per_job = 6;
+  size_t max_finished_jobs = 1000;
+  media::render_limits limits;
+  image_decoder_actor decoders;
+  frame_renderer_actor renderers;
+  std::shared_ptr<pipeline_counters> counters;
+};
+
+struct job_entry {
+  api::job_snapshot snapshot;
+  job_runner_actor runner;            ///< set while processing
+  bool cancel_requested = false;
+  std::vector<caf::typed_response_promise<api::job_snapshot>> waiters;
+  std::vector<caf::typed_response_promise<api::job_snapshot>> cancel_waiters;
+};
+
+struct job_coordinator_state {
+  job_coordinator_state() = default;
+  static inline const char* name = "job_coordinator";
+
+  coordinator_setup setup;
+  std::unordered_map<std::string, job_entry> jobs;
+  std::deque<std::string> order;      ///< every job in the table, oldest first
+  std::deque<std::string> queue;      ///< queued jobs, FIFO
+  int running = 0;
+  size_t finished = 0;                ///< final jobs in the table
+  std::vector<job_observer_actor> observers;
+  std::mt19937_64 random{std::random_device{}()};
+
+  // Counters for stats().
+  std::map<std::string, int64_t> jobs_by_state;
+  int64_t frames_rendered = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::deque<std::pair<std::chrono::steady_clock::time_point, int64_t>> fps_samples;
+  int64_t fps_base = 0;               ///< frames_rendered at the start of the window
+  std::vector<double> duration_buckets{1, 2, 5, 10, 30, 60, 120, 300, 600};
+  std::vector<int64_t> duration_counts = std::vector<int64_t>(9, 0);
+  int64_t duration_count = 0;
+  double duration_sum = 0;
+
+  // Shutdown.
+  bool shutting_down = false;
+  int64_t cancelled_by_shutdown = 0;
+  std::vector<caf::typed_response_promise<int64_t>> shutdown_waiters;
+};
+
+job_coordinator_actor::behavior_type
+job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> self, coordinator_setup setup);
+
+class job_system;
+
+/// The coordinator of a system made by start_job_system, for actors that talk
+/// to it directly: the Redis intake submits with `atom::submit` and a
+/// job_submission{spec, "redis", task_id}; the Redis writer registers itself
+/// with `atom::observe` and then receives `(atom::state, job_snapshot)` after
+/// every change of every job.
+job_coordinator_actor coordinator_of(job_system& system);
+
+/// The actor system behind `system`, to spawn such actors in.
+caf::actor_system& actor_system_of(job_system& system);
+
+} // namespace vs::actors

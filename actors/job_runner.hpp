@@ -1,0 +1,70 @@
+#pragma once
+/// Drives one admitted job through pipelined stages:
+///   prepare (detached: probe every image, encode the narration)
+///   → plan (timeline + render plan)
+///   → slides from the decoder pool, one working image per slide, requested
+///     a second of video ahead and dropped once no frame left to issue needs it
+///   → frames to the renderer pool, at most `credits` in flight, each drawn
+///     into a buffer from the job's own small pool
+///   → frames in order to the job's video_sink, buffers back to the pool.
+/// Reports progress, then done or failed, to the coordinator and quits.
+
+#include "actors/actors.hpp"
+#include "actors/pipeline_counters.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vs::actors {
+
+struct runner_setup {
+  std::string job_id;
+  media::render_spec spec;       ///< validated, output_path set
+  media::render_limits limits;
+  job_coordinator_actor coordinator;
+  image_decoder_actor decoders;
+  frame_renderer_actor renderers;
+  int credits = 6;               ///< frames in flight for this job
+  std::shared_ptr<pipeline_counters> counters;
+};
+
+struct job_runner_state {
+  job_runner_state() = default;
+  ~job_runner_state();
+  static inline const char* name = "job_runner";
+
+  runner_setup setup;
+  cancel_flag cancelled = std::make_shared<std::atomic<bool>>(false);
+  bool ended = false;            ///< reported, or about to: ignore late answers
+  bool finishing = false;        ///< every frame encoded, the sink is finishing the file
+  video_sink_actor sink;
+  bool sink_ready = false;
+
+  plan_ptr plan;
+  int64_t total = 0;
+  int64_t lookahead = 24;        ///< frames: a slide is requested this far ahead
+
+  std::vector<media::slide_image> slides;  ///< the working images held right now
+  int next_slide_request = 0;
+  int next_slide_release = 0;
+
+  std::vector<frame_ptr> free_frames;
+  int allocated_frames = 0;
+  int64_t next_issue = 0;        ///< next frame to send to the renderers
+  int64_t next_encode = 0;       ///< next frame to send to the sink
+  int64_t encoded = 0;
+  std::map<int64_t, frame_ptr> reorder;  ///< rendered, waiting for their turn
+
+  int64_t rendered_since_report = 0;
+  std::chrono::steady_clock::time_point last_report{};
+
+  int64_t in_flight() const { return allocated_frames - static_cast<int64_t>(free_frames.size()); }
+};
+
+job_runner_actor::behavior_type job_runner(job_runner_actor::stateful_pointer<job_runner_state> self,
+                                           runner_setup setup);
+
+} // namespace vs::actors

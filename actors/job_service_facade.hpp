@@ -1,0 +1,51 @@
+#pragma once
+/// The job system as the rest of the service sees it: start it, use its
+/// api::job_service, shut it down. No CAF in this header; the actor system
+/// lives behind it.
+
+#include "actors/pipeline_counters.hpp"
+#include "api/job_service.hpp"
+#include "media/render_spec.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace vs::actors {
+
+struct job_system_config {
+  std::string output_dir = "/app/output";   ///< results go to output_dir/video/{id}.mp4
+  int max_concurrent_jobs = 0;              ///< 0: one per core
+  int renderers = 0;                        ///< frame renderer workers; 0: one per core
+  int decoders = 2;                         ///< image decoder workers
+  int credits_per_job = 0;                  ///< frames in flight per job; 0: 2 × renderers + 2
+  size_t max_finished_jobs = 1000;          ///< older finished jobs are forgotten
+  media::render_limits limits;
+  /// How long a facade call waits for the coordinator before errc::unavailable.
+  std::chrono::milliseconds request_timeout{10'000};
+};
+
+class job_system {
+public:
+  virtual ~job_system() = default;
+
+  /// The plain-C++ interface the HTTP layer calls (thread-safe).
+  virtual api::job_service& service() = 0;
+
+  /// Stops admitting jobs and cancels the queued ones, gives running jobs
+  /// `grace` to finish, then cancels them. Returns how many jobs were
+  /// cancelled. Idempotent.
+  virtual int64_t shutdown(std::chrono::milliseconds grace) = 0;
+
+  /// The effective configuration (defaults resolved).
+  virtual const job_system_config& config() const = 0;
+
+  virtual const pipeline_counters& counters() const = 0;
+};
+
+/// Starts the actor system, the worker pools and the coordinator; creates
+/// output_dir/video. Fails with errc::io_error if that folder cannot be made.
+expected<std::unique_ptr<job_system>> start_job_system(const job_system_config& config);
+
+} // namespace vs::actors

@@ -1,0 +1,84 @@
+#include "actors/video_sink.hpp"
+
+#include "actors/caf_error.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <filesystem>
+
+namespace vs::actors {
+
+video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<video_sink_state> self) {
+  return {
+    [=](atom::start, encoder_setup& setup) -> caf::result<std::string> {
+      auto& st = self->state;
+      st.settings = setup.settings;
+      st.output_path = setup.output_path;
+      st.cancelled = setup.cancelled;
+      auto output = media::output_file::beside(setup.output_path);
+      if (!output)
+        return to_caf(output.error());
+      st.output.emplace(std::move(*output));
+      auto encoder = media::video_encoder::open(setup.settings);
+      if (!encoder)
+        return to_caf(encoder.error());
+      st.encoder = std::move(*encoder);
+      auto writer = media::mp4_writer::open(st.output->temporary_path(), *st.encoder->context(), setup.audio);
+      if (!writer)
+        return to_caf(writer.error());
+      st.writer = std::move(*writer);
+      return st.output->temporary_path();
+    },
+    [=](atom::frame, frame_result& frame) -> caf::result<frame_result> {
+      auto& st = self->state;
+      // Frames already queued when a job is cancelled are dropped unencoded.
+      if (st.cancelled && st.cancelled->load(std::memory_order_relaxed))
+        return caf_error(errc::cancelled, "the job was cancelled");
+      if (!st.encoder || !st.writer)
+        return caf_error(errc::internal, "a frame arrived before the encoder was opened");
+      if (frame.index != st.frames)
+        return caf_error(errc::internal, "frame " + std::to_string(frame.index) + " arrived out of order, expected " +
+                                             std::to_string(st.frames));
+      media::mp4_writer& mp4 = *st.writer;
+      auto encoded = st.encoder->encode(*frame.frame, frame.index,
+                                        [&mp4](AVPacket& packet) { return mp4.write_video(packet); });
+      if (!encoded)
+        return to_caf(encoded.error());
+      ++st.frames;
+      return std::move(frame);
+    },
+    [=](atom::finish) -> caf::result<api::job_result> {
+      auto& st = self->state;
+      if (!st.encoder || !st.writer || !st.output)
+        return caf_error(errc::internal, "finish before the encoder was opened");
+      media::mp4_writer& mp4 = *st.writer;
+      if (auto flushed = st.encoder->flush([&mp4](AVPacket& packet) { return mp4.write_video(packet); }); !flushed)
+        return to_caf(flushed.error());
+      if (auto finished = mp4.finish(); !finished)
+        return to_caf(finished.error());
+      st.writer.reset();
+      st.encoder.reset();
+      if (auto committed = st.output->commit(); !committed)
+        return to_caf(committed.error());
+      api::job_result result;
+      result.video_path = st.output_path;
+      result.width = st.settings.width;
+      result.height = st.settings.height;
+      result.fps = st.settings.fps;
+      result.frames = st.frames;
+      result.duration_seconds = static_cast<double>(st.frames) / st.settings.fps;
+      std::error_code ec;
+      result.file_size = static_cast<int64_t>(std::filesystem::file_size(st.output_path, ec));
+      self->quit();
+      return result;
+    },
+    [=](atom::abort) -> caf::result<bool> {
+      self->state.close();
+      self->quit();
+      return true;
+    },
+  };
+}
+
+} // namespace vs::actors
