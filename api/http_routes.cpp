@@ -32,6 +32,13 @@ void send_error(httplib::Response& res, const error& failure) {
   res.set_content(error_body(failure), json_type);
 }
 
+void send_snapshot(httplib::Response& res, job_service& jobs, const std::string& id) {
+  auto job = jobs.find(id);
+  if (!job)
+    return send_error(res, job.error());
+  send_json(res, 200, snapshot_json(*job));
+}
+
 /// Parses and checks a job body: JSON object, known fields well typed, input
 /// files inside the media roots and present, parameters within bounds.
 expected<media::render_spec> read_job(const httplib::Request& req, const media_roots& roots) {
@@ -196,10 +203,7 @@ void install_routes(httplib::Server& server, job_service& jobs, const http_confi
 
   server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64}))", guarded([&jobs](const httplib::Request& req,
                                                               httplib::Response& res) {
-    auto job = jobs.find(req.matches[1]);
-    if (!job)
-      return send_error(res, job.error());
-    send_json(res, 200, snapshot_json(*job));
+    send_snapshot(res, jobs, req.matches[1]);
   }));
 
   server.Delete(R"(/jobs/([A-Za-z0-9_-]{1,64}))", guarded([&jobs](const httplib::Request& req,
@@ -207,10 +211,7 @@ void install_routes(httplib::Server& server, job_service& jobs, const http_confi
     const std::string id = req.matches[1];
     if (auto cancelled = jobs.cancel(id); !cancelled)
       return send_error(res, cancelled.error());
-    auto job = jobs.find(id);
-    if (!job)
-      return send_error(res, job.error());
-    send_json(res, 200, snapshot_json(*job));
+    send_snapshot(res, jobs, id);
   }));
 
   server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/video)",

@@ -1,5 +1,7 @@
 #include "tests/support/mp4_probe.hpp"
 
+#include "media/av_util.hpp"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -16,20 +18,8 @@ namespace vs::test {
 
 namespace {
 
-struct input_closer {
-  void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
-};
-struct codec_closer {
-  void operator()(AVCodecContext* ctx) const { avcodec_free_context(&ctx); }
-};
-struct frame_closer {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct packet_closer {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-using input_ptr = std::unique_ptr<AVFormatContext, input_closer>;
-using codec_ptr = std::unique_ptr<AVCodecContext, codec_closer>;
+using input_ptr = media::av::format_input_ptr;
+using codec_ptr = media::av::codec_context_ptr;
 
 input_ptr open_input(const std::string& path) {
   AVFormatContext* raw = nullptr;
@@ -86,8 +76,8 @@ codec_ptr open_decoder(AVStream* stream) {
 /// Feeds every packet of `stream_index` through `ctx`, calling `on_frame` for each decoded frame.
 template <class OnFrame>
 void decode_stream(AVFormatContext* input, int stream_index, AVCodecContext* ctx, OnFrame on_frame) {
-  std::unique_ptr<AVPacket, packet_closer> packet(av_packet_alloc());
-  std::unique_ptr<AVFrame, frame_closer> frame(av_frame_alloc());
+  media::av::packet_ptr packet(av_packet_alloc());
+  media::av::frame_ptr frame(av_frame_alloc());
   auto receive_all = [&] {
     while (avcodec_receive_frame(ctx, frame.get()) == 0) {
       on_frame(*frame);
