@@ -22,18 +22,6 @@ using coordinator_ptr = job_coordinator_actor::stateful_pointer<job_coordinator_
 
 constexpr auto fps_window = std::chrono::seconds(5);
 
-/// The API's spelling of a state (api::to_string lives with the HTTP layer).
-const char* state_name(api::job_state state) {
-  switch (state) {
-    case api::job_state::queued: return "queued";
-    case api::job_state::processing: return "processing";
-    case api::job_state::success: return "success";
-    case api::job_state::failed: return "failed";
-    case api::job_state::cancelled: return "cancelled";
-  }
-  return "unknown";
-}
-
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
     .count();
@@ -63,8 +51,8 @@ void notify(coordinator_ptr self, const job_entry& entry) {
 void set_state(coordinator_ptr self, job_entry& entry, api::job_state next) {
   auto& st = self->state;
   if (entry.snapshot.state != next) {
-    --st.jobs_by_state[state_name(entry.snapshot.state)];
-    ++st.jobs_by_state[state_name(next)];
+    --st.jobs_by_state[api::to_string(entry.snapshot.state)];
+    ++st.jobs_by_state[api::to_string(next)];
   }
   entry.snapshot.state = next;
 }
@@ -122,7 +110,7 @@ void finalize(coordinator_ptr self, const std::string& id, api::job_state final_
     st.duration_sum += seconds;
   }
   ++st.finished;
-  const char* outcome = state_name(final_state);
+  const char* outcome = api::to_string(final_state);
   if (entry.snapshot.failure)
     spdlog::info("job {} {}: {}", id, outcome, entry.snapshot.failure->message);
   else
@@ -184,7 +172,7 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
     id = submission.external_id;
     if (auto found = st.jobs.find(id); found != st.jobs.end()) {
       if (!api::is_final(found->second.snapshot.state))
-        return caf_error(errc::conflict, "job " + id + " is already " + state_name(found->second.snapshot.state));
+        return caf_error(errc::conflict, "job " + id + " is already " + api::to_string(found->second.snapshot.state));
       // A finished job submitted again (a task pushed twice) renders again.
       --st.finished;
       st.order.erase(std::find(st.order.begin(), st.order.end(), id));
@@ -210,7 +198,7 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
   entry.snapshot.state = api::job_state::queued;
   entry.snapshot.created_at_ms = now_ms();
   entry.snapshot.spec = std::move(spec);
-  ++st.jobs_by_state[state_name(api::job_state::queued)];
+  ++st.jobs_by_state[api::to_string(api::job_state::queued)];
   auto& stored = st.jobs.emplace(id, std::move(entry)).first->second;
   st.order.push_back(id);
   st.queue.push_back(id);
@@ -243,7 +231,7 @@ caf::result<api::job_snapshot> cancel(coordinator_ptr self, const std::string& i
     }
     default:
       return caf_error(errc::conflict,
-                       "job " + id + " already ended (" + state_name(entry.snapshot.state) + ")");
+                       "job " + id + " already ended (" + api::to_string(entry.snapshot.state) + ")");
   }
 }
 
@@ -262,7 +250,7 @@ api::service_stats stats(coordinator_ptr self) {
   result.max_concurrent = st.setup.max_concurrent_jobs;
   for (auto state : {api::job_state::queued, api::job_state::processing, api::job_state::success,
                      api::job_state::failed, api::job_state::cancelled})
-    result.jobs_by_state[state_name(state)] = 0;
+    result.jobs_by_state[api::to_string(state)] = 0;
   for (const auto& [name, count] : st.jobs_by_state)
     result.jobs_by_state[name] = count;
   result.frames_rendered = st.frames_rendered;

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <malloc.h>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -77,6 +78,10 @@ int run_serve(const serve_options& options) {
     std::cerr << "video-service serve: " << config.error().message << "\n";
     return exit_bad_input;
   }
+  // Every running job brings detached threads (narration, encoder, x264's
+  // own) that come and go; glibc gives each a malloc arena that keeps its
+  // freed memory, so RSS would drift up with the number of jobs ever run.
+  mallopt(M_ARENA_MAX, 4);
   actors::job_system_config jobs;
   jobs.output_dir = config->output_dir;
   jobs.max_concurrent_jobs = config->max_concurrent_jobs;

@@ -23,6 +23,7 @@ extern "C" {
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <malloc.h>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -44,6 +45,7 @@ struct options {
   int jobs = 4;
   int queued = 20;
   int max_concurrent = 0;
+  int arena_max = 4;
 };
 
 void run(const std::string& command) {
@@ -201,7 +203,10 @@ int main(int argc, char** argv) {
   app.add_option("--jobs", opt.jobs, "Reference jobs (default 4)");
   app.add_option("--queued", opt.queued, "Queued jobs for the memory test (default 20)");
   app.add_option("--max-concurrent", opt.max_concurrent, "Jobs at once (default: one per core)");
+  app.add_option("--arena-max", opt.arena_max, "glibc M_ARENA_MAX, as `serve` sets it (default 4; 0: glibc's default)");
   CLI11_PARSE(app, argc, argv);
+  if (opt.arena_max > 0)
+    mallopt(M_ARENA_MAX, opt.arena_max);
 
   spdlog::set_level(spdlog::level::warn);
   av_log_set_level(AV_LOG_ERROR);
@@ -273,8 +278,9 @@ int main(int argc, char** argv) {
   std::printf("| measure | value |\n|---|---|\n");
   std::printf("| jobs | %d × (%.0f s narration, 5 JPEG 1024x1024, %s@%d, %s, CRF %d) |\n", opt.jobs, opt.seconds,
               opt.resolution.c_str(), opt.fps, opt.preset.c_str(), opt.crf);
-  std::printf("| max concurrent jobs / renderers / cores | %d / %d / %u |\n", system.config().max_concurrent_jobs,
-              system.config().renderers, std::thread::hardware_concurrency());
+  std::printf("| max concurrent jobs / renderers / cores / malloc arenas | %d / %d / %u / %s |\n",
+              system.config().max_concurrent_jobs, system.config().renderers, std::thread::hardware_concurrency(),
+              opt.arena_max > 0 ? std::to_string(opt.arena_max).c_str() : "glibc default");
   std::printf("| sequential wall time | %.2f s |\n", sequential);
   std::printf("| concurrent wall time | %.2f s |\n", concurrent);
   std::printf("| ratio concurrent / sequential | %.3f (target ≤ 1.05) |\n", concurrent / sequential);

@@ -6,7 +6,7 @@
 using namespace vs;
 using namespace vs::test;
 
-TEST_CASE("a corrupt image fails its job and names the file; other jobs succeed", "[actors]") {
+TEST_CASE("a corrupt image fails its job and names the file, other jobs succeed", "[actors]") {
   job_inputs inputs(1.0);
   job_system_fixture fixture(2);
   std::string corrupt = inputs.dir.file("corrupt.png");

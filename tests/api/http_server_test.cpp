@@ -238,7 +238,7 @@ TEST_CASE("DELETE cancels a running job and removes its files", "[http]") {
   check_error(client.Delete(("/jobs/" + id).c_str()), 409, "conflict", "job " + id + " already ended (cancelled)");
 }
 
-TEST_CASE("/health stays fast while a synchronous render runs; /metrics counts", "[http]") {
+TEST_CASE("/health stays fast while a synchronous render runs and /metrics counts", "[http]") {
   http_fixture server;
   auto client = server.client();
   json body = server.small_job(6.0, 3);

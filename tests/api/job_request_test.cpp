@@ -6,7 +6,7 @@
 using namespace vs;
 using nlohmann::json;
 
-TEST_CASE("job fields map onto the spec; absent ones keep defaults", "[job_request]") {
+TEST_CASE("job fields map onto the spec and absent ones keep defaults", "[job_request]") {
   json body = {{"audio_path", "/a.mp3"}, {"image_paths", {"/1.png", "/2.png"}}, {"fps", 30},
                {"resolution", {1280, 720}}, {"enable_ken_burns", false}, {"zoom_factor", 1.2},
                {"transition", "fadeblack"}, {"seed", 9}, {"unknown_field", "kept out of the way"}};
@@ -25,7 +25,7 @@ TEST_CASE("job fields map onto the spec; absent ones keep defaults", "[job_reque
   CHECK(spec->transition_duration == 0.5);
 }
 
-TEST_CASE("resolution accepts [w,h] and \"WxH\"", "[job_request]") {
+TEST_CASE("resolution accepts a pair or a WxH string", "[job_request]") {
   CHECK(*api::parse_resolution(json("1920x1080")) == std::pair<int, int>{1920, 1080});
   CHECK(*api::parse_resolution(json::array({720, 1280})) == std::pair<int, int>{720, 1280});
   for (const json& bad : {json("1920"), json("x1080"), json("axb"), json::array({1}), json(5), json("-5x10")}) {

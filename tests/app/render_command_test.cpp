@@ -107,7 +107,7 @@ TEST_CASE("render accepts WAV and M4A narration at any rate", "[cli][render]") {
   }
 }
 
-TEST_CASE("Ken Burns moves the picture; --no-ken-burns keeps slides still", "[cli][render]") {
+TEST_CASE("Ken Burns moves the picture and no-ken-burns keeps slides still", "[cli][render]") {
   sample_job job(2.0);
   std::string moving = job.dir.file("moving.mp4");
   std::string still = job.dir.file("still.mp4");
@@ -156,7 +156,7 @@ TEST_CASE("a mid-transition frame is the blend of its two slides", "[cli][render
   CHECK(frames[21].mean_luma() == Approx(first * 0.75 + last * 0.25).margin(4));
 }
 
-TEST_CASE("the same seed renders the same video; another seed pans elsewhere", "[cli][render]") {
+TEST_CASE("the same seed renders the same video and another seed pans elsewhere", "[cli][render]") {
   sample_job job(2.0);
   auto render = [&](const std::string& name, int seed) {
     std::string output = job.dir.file(name);
@@ -198,7 +198,7 @@ TEST_CASE("odd sizes, alpha and grey images render", "[cli][render]") {
   CHECK(probe_mp4(output).video.width == 320);
 }
 
-TEST_CASE("--spec takes the HTTP body; options override it", "[cli][render]") {
+TEST_CASE("a spec file takes the HTTP body and options override it", "[cli][render]") {
   sample_job job(2.0);
   std::string spec = job.dir.file("job.json");
   nlohmann::json body = {{"audio_path", job.audio}, {"image_paths", job.images}, {"fps", 10},
@@ -290,7 +290,7 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
     CHECK(entry.path().filename().string().find(".partial") == std::string::npos);
 }
 
-TEST_CASE("--help documents the options", "[cli]") {
+TEST_CASE("help documents the options", "[cli]") {
   auto run = capture_command(render_command("--help"));
   CHECK(run.exit_code == 0);
   for (const char* option : {"--audio", "--output", "--spec", "--fps", "--resolution", "--slide-duration",
