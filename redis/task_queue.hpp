@@ -1,0 +1,74 @@
+#pragma once
+/// The reliable queue and fenced task state on top of one redis_client:
+/// what a worker does with `queue:video-service` and `task:{id}` hashes.
+///
+///   pop      BLMOVE queue → this worker's processing list (nothing is lost
+///            if the worker dies now: the reaper finds it there)
+///   claim    queued/ready → processing, with a fencing token
+///   progress / complete / fail / release: only while the token still owns the task
+///   heartbeat + reap: dead workers' tasks go back on the queue
+
+#include "redis/redis_client.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vs::redis {
+
+using field_map = std::map<std::string, std::string>;
+
+struct claim_result {
+  bool claimed = false;
+  std::string token;        ///< the fence: every later write presents it
+  int64_t attempts = 0;
+  std::string skip_reason;  ///< why not, when !claimed
+};
+
+struct reaped_task {
+  std::string id;
+  std::string outcome;      ///< "requeued", "dead" or "dropped"
+};
+
+/// ISO 8601 local time without a zone, microseconds: what the other
+/// services write into created_at/updated_at.
+std::string local_timestamp();
+
+class task_queue {
+public:
+  task_queue(redis_client& client, std::string worker_id);
+
+  const std::string& worker_id() const { return worker_; }
+
+  /// Moves the oldest id from the queue into this worker's processing list,
+  /// waiting up to `block`. nullopt when the queue stayed empty.
+  expected<std::optional<std::string>> pop(std::chrono::milliseconds block);
+  expected<claim_result> claim(const std::string& id);
+  /// HGETALL task:{id}; nullopt when there is no such hash.
+  expected<std::optional<field_map>> read(const std::string& id);
+
+  /// These return false when the token no longer owns the task (another
+  /// worker reclaimed it): the write was not made.
+  expected<bool> progress(const std::string& id, const std::string& token, int percent);
+  /// Marks success and triggers the consumers.
+  expected<bool> complete(const std::string& id, const std::string& token, const std::string& result_ref,
+                          double duration_seconds, int64_t file_size);
+  expected<bool> fail(const std::string& id, const std::string& token, const std::string& message);
+  expected<bool> release(const std::string& id, const std::string& token);
+
+  /// Renews this worker's heartbeat key (TTL `lease`) and registers the worker.
+  status heartbeat(std::chrono::milliseconds lease);
+  /// Recovers the processing lists of workers whose heartbeat expired.
+  expected<std::vector<reaped_task>> reap(int max_attempts);
+  /// Removes this worker's heartbeat and registration (clean shutdown).
+  status retire();
+
+private:
+  redis_client& client_;
+  std::string worker_;
+};
+
+} // namespace vs::redis
