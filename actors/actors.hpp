@@ -86,4 +86,63 @@ using video_sink_actor = caf::typed_actor<
   // Drops everything and removes the temporary file.
   caf::replies_to<atom::abort>::with<bool>>;
 
+// ---- Redis (actors/redis_*): all detached, each with its own connection ----
+//
+//   redis_intake ──claimed_task──► dependency_resolver ──submit──► job_coordinator
+//        ▲  waiting/running/done        │ lease / failed                │ (state, snapshot)
+//        └──────────────────────── redis_writer ◄──────────────────────┘
+//   lease_keeper: heartbeat + reaper
+
+/// Takes ids off `queue:video-service` (BLMOVE into this worker's processing
+/// list) and claims them, as long as this worker has room.
+using redis_intake_actor = caf::typed_actor<
+  // Poll the queue once (sent to itself in a loop).
+  caf::reacts_to<atom::tick>,
+  // A claimed task waits for its dependencies: it holds no render slot.
+  caf::reacts_to<atom::waiting, std::string>,
+  // A claimed task was handed to the coordinator.
+  caf::reacts_to<atom::running, std::string>,
+  // A claimed task reached a final state or went back to the queue.
+  caf::reacts_to<atom::done, std::string>,
+  // Stop taking tasks.
+  caf::replies_to<atom::shutdown>::with<bool>>;
+
+/// Reads a claimed task and its dependencies; submits it once they are all
+/// done, waits (re-checking with backoff) while any is running, fails it
+/// when one failed or the wait timed out.
+using dependency_resolver_actor = caf::typed_actor<
+  // Where to report that a task waits or runs (the intake is spawned later).
+  caf::reacts_to<atom::start, redis_intake_actor>,
+  // Check (again) a claimed task.
+  caf::reacts_to<atom::resolve, claimed_task>,
+  // Hand every waiting task back to the queue and stop.
+  caf::replies_to<atom::shutdown>::with<bool>>;
+
+/// Mirrors job state into Redis: fenced progress/success/failure for Redis
+/// tasks (retried while Redis is away), task hashes for HTTP jobs.
+using redis_writer_actor = caf::typed_actor<
+  // Where to report that a task is done (the intake is spawned later).
+  caf::reacts_to<atom::start, redis_intake_actor>,
+  // From the coordinator: a job changed.
+  caf::reacts_to<atom::state, api::job_snapshot>,
+  // A claimed task is about to be submitted: remember its token.
+  caf::reacts_to<atom::lease, claimed_task>,
+  // A claimed task failed before it could run.
+  caf::reacts_to<atom::failed, claimed_task, std::string>,
+  // A claimed task goes back on the queue (shutdown).
+  caf::reacts_to<atom::release, claimed_task>,
+  // Retry writes that failed (sent to itself).
+  caf::reacts_to<atom::tick>,
+  // From now on, cancelled tasks go back on the queue instead of failing.
+  caf::replies_to<atom::shutdown>::with<bool>,
+  // Answers once every pending write is made (or Redis stayed away too long).
+  caf::replies_to<atom::flush>::with<bool>>;
+
+/// Renews this worker's heartbeat and reaps dead workers' tasks.
+using lease_keeper_actor = caf::typed_actor<
+  // Heartbeat + reap (sent to itself every lease/3).
+  caf::reacts_to<atom::tick>,
+  // Remove the heartbeat (a clean exit) and stop.
+  caf::replies_to<atom::shutdown>::with<bool>>;
+
 } // namespace vs::actors

@@ -24,6 +24,7 @@
 #include <caf/type_id.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -90,6 +91,17 @@ struct encoder_setup {
   cancel_flag cancelled;
 };
 
+/// A Redis task this worker claimed, travelling intake → resolver → writer.
+/// The token fences every later write: if another worker reclaimed the task
+/// meanwhile, writes with this token are refused by Redis.
+struct claimed_task {
+  std::string id;
+  std::string token;
+  int64_t attempts = 0;
+  std::chrono::steady_clock::time_point claimed_at = std::chrono::steady_clock::now();
+  int checks = 0;                ///< dependency checks so far (for the backoff)
+};
+
 } // namespace vs::actors
 
 // None of these is ever serialized: they never leave the process.
@@ -99,6 +111,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::frame_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::frame_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::prepare_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::encoder_setup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::claimed_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::audio_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::media::slide_image)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::api::job_snapshot)
@@ -130,5 +143,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(vs, caf::first_custom_type_id)
   CAF_ADD_ATOM(vs, vs::atom, frame, "frame")
   CAF_ADD_ATOM(vs, vs::atom, finish, "finish")
   CAF_ADD_ATOM(vs, vs::atom, abort, "abort")
+  // Redis
+  CAF_ADD_ATOM(vs, vs::atom, resolve, "resolve")
+  CAF_ADD_ATOM(vs, vs::atom, lease, "lease")
+  CAF_ADD_ATOM(vs, vs::atom, release, "release")
+  CAF_ADD_ATOM(vs, vs::atom, flush, "flush")
+  CAF_ADD_ATOM(vs, vs::atom, waiting, "waiting")
+  CAF_ADD_ATOM(vs, vs::atom, running, "running")
 
 CAF_END_TYPE_ID_BLOCK(vs)

@@ -217,6 +217,15 @@ void install_routes(httplib::Server& server, job_service& jobs, const http_confi
   server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/video)",
              guarded([&jobs](const httplib::Request& req, httplib::Response& res) { serve_video(req, res, jobs); }));
 
+  // Any task hash of the pipeline, as stored (all values are strings).
+  server.Get(R"(/tasks/([A-Za-z0-9_-]{1,64}))", guarded([&jobs](const httplib::Request& req,
+                                                               httplib::Response& res) {
+    auto task = jobs.find_task(req.matches[1]);
+    if (!task)
+      return send_error(res, task.error());
+    send_json(res, 200, json(*task));
+  }));
+
   // httplib answers unknown routes and oversized bodies itself; give those
   // the same JSON error shape as everything else.
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -77,6 +77,11 @@ public:
   /// Waits until the job ends or `timeout` passes (then returns its current snapshot).
   virtual expected<job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) = 0;
   virtual service_stats stats() = 0;
+  /// Any `task:{id}` hash in Redis, field by field (GET /tasks/{id}).
+  /// Without Redis there are none: errc::not_found.
+  virtual expected<std::map<std::string, std::string>> find_task(const std::string& id) {
+    return make_error(errc::not_found, "no task " + id + ": Redis is not configured");
+  }
 };
 
 } // namespace vs::api

@@ -1,9 +1,11 @@
 #include "app/serve_command.hpp"
 
 #include "actors/job_service_facade.hpp"
+#include "actors/redis_worker.hpp"
 #include "api/http_server.hpp"
 #include "app/exit_codes.hpp"
 #include "app/service_config.hpp"
+#include "redis/redis_endpoint.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -72,6 +74,28 @@ expected<service_config> build_config(const serve_options& options) {
   return config;
 }
 
+expected<redis::redis_endpoint> redis_endpoint_of(const service_config& config) {
+  if (!config.redis_url.empty())
+    return redis::parse_redis_url(config.redis_url);
+  redis::redis_endpoint endpoint;
+  endpoint.host = config.redis_host;
+  endpoint.port = config.redis_port;
+  return endpoint;
+}
+
+actors::redis_worker_config worker_config(const service_config& config, const redis::redis_endpoint& endpoint,
+                                          const actors::job_system_config& jobs) {
+  actors::redis_worker_config worker;
+  worker.endpoint = endpoint;
+  worker.worker_id = config.worker_id;
+  worker.output_dir = config.output_dir;
+  worker.max_jobs = jobs.max_concurrent_jobs;
+  worker.lease = config.lease;
+  worker.max_attempts = config.max_attempts;
+  worker.dependency_timeout = config.dependency_timeout;
+  return worker;
+}
+
 int run_serve(const serve_options& options) {
   auto config = build_config(options);
   if (!config) {
@@ -92,8 +116,17 @@ int run_serve(const serve_options& options) {
   }
   install_stop_handlers();
   spdlog::info("video-service: {} jobs at once, results in {}/video, {}", (*system)->config().max_concurrent_jobs,
-               config->output_dir,
-               config->redis_enabled() ? "Redis configured (intake not enabled yet)" : "standalone (no Redis)");
+               config->output_dir, config->redis_enabled() ? "Redis worker" : "standalone (no Redis)");
+  std::unique_ptr<actors::redis_worker> worker;
+  if (config->redis_enabled()) {
+    auto endpoint = redis_endpoint_of(*config);
+    if (!endpoint) {
+      std::cerr << "video-service serve: " << endpoint.error().message << "\n";
+      return exit_bad_input;
+    }
+    worker = actors::start_redis_worker(**system, worker_config(*config, *endpoint, (*system)->config()));
+  }
+  api::job_service& jobs_api = worker ? worker->service() : (*system)->service();
 
   api::http_config http;
   http.host = config->host;
@@ -106,7 +139,7 @@ int run_serve(const serve_options& options) {
   std::atomic<bool> http_ended{false};
   status http_result;
   std::thread http_thread([&] {
-    http_result = api::run_http_server((*system)->service(), http, http_stop, [&](int port) {
+    http_result = api::run_http_server(jobs_api, http, http_stop, [&](int port) {
       spdlog::info("listening on http://{}:{}", http.host, port);
     });
     http_ended = true;
@@ -118,14 +151,19 @@ int run_serve(const serve_options& options) {
   if (http_ended.load() && !http_result) {
     std::cerr << "video-service serve: " << http_result.error().message << "\n";
     http_thread.join();
+    if (worker)
+      worker->stop(std::chrono::milliseconds(0));
     (*system)->shutdown(std::chrono::milliseconds(0));
     return exit_failure;
   }
   spdlog::info("stopping: no new jobs; running jobs get {} s", static_cast<double>(config->grace.count()) / 1000.0);
-  int64_t cancelled = (*system)->shutdown(config->grace);
+  // With Redis, the worker shuts the job system down itself, in the order
+  // that hands unfinished tasks back to the queue.
+  int64_t cancelled = worker ? worker->stop(config->grace) : (*system)->shutdown(config->grace);
   http_stop = true;
   http_thread.join();
   spdlog::info("stopped ({} jobs cancelled)", cancelled);
+  worker.reset();
   system->reset();
   return exit_ok;
 }

@@ -85,6 +85,25 @@ expected<service_config> service_config_from_environment(const environment_looku
       return port.error();
     config.redis_port = static_cast<int>(*port);
   }
+  config.worker_id = text("WORKER_ID");
+  if (auto value = text("WORKER_LEASE_SECONDS"); !value.empty()) {
+    auto seconds = parse_number("WORKER_LEASE_SECONDS", value);
+    if (!seconds)
+      return seconds.error();
+    config.lease = std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000));
+  }
+  if (auto value = text("MAX_ATTEMPTS"); !value.empty()) {
+    auto attempts = parse_integer("MAX_ATTEMPTS", value);
+    if (!attempts)
+      return attempts.error();
+    config.max_attempts = static_cast<int>(*attempts);
+  }
+  if (auto value = text("DEPENDENCY_TIMEOUT"); !value.empty()) {
+    auto seconds = parse_number("DEPENDENCY_TIMEOUT", value);
+    if (!seconds)
+      return seconds.error();
+    config.dependency_timeout = std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000));
+  }
   if (auto valid = validate(config); !valid)
     return valid.error();
   return config;
@@ -106,6 +125,14 @@ status validate(const service_config& config) {
   if (config.redis_port < 1 || config.redis_port > 65535)
     return make_error(errc::invalid_argument, "REDIS_PORT must be 1..65535, not " + std::to_string(config.redis_port),
                       "REDIS_PORT");
+  // Below a second the heartbeat (every lease/3) would race the reaper.
+  if (config.lease < std::chrono::seconds(1) || config.lease > std::chrono::hours(1))
+    return make_error(errc::invalid_argument, "WORKER_LEASE_SECONDS must be 1..3600", "WORKER_LEASE_SECONDS");
+  if (config.max_attempts < 1 || config.max_attempts > 100)
+    return make_error(errc::invalid_argument, "MAX_ATTEMPTS must be 1..100, not " + std::to_string(config.max_attempts),
+                      "MAX_ATTEMPTS");
+  if (config.dependency_timeout < std::chrono::seconds(1))
+    return make_error(errc::invalid_argument, "DEPENDENCY_TIMEOUT must be at least 1 second", "DEPENDENCY_TIMEOUT");
   return {};
 }
 

@@ -23,6 +23,10 @@ struct service_config {
   std::string redis_url;                    ///< REDIS_URL
   std::string redis_host;                   ///< REDIS_HOST
   int redis_port = 6379;                    ///< REDIS_PORT
+  std::string worker_id;                    ///< WORKER_ID; empty: host-pid
+  std::chrono::milliseconds lease{15'000};  ///< WORKER_LEASE_SECONDS: heartbeat TTL
+  int max_attempts = 3;                     ///< MAX_ATTEMPTS: claims before a task is given up
+  std::chrono::milliseconds dependency_timeout{600'000};  ///< DEPENDENCY_TIMEOUT (seconds)
 
   bool redis_enabled() const { return !redis_url.empty() || !redis_host.empty(); }
   /// media_roots, or {output_dir} when none are configured.

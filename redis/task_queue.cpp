@@ -1,24 +1,12 @@
 #include "redis/task_queue.hpp"
 
+#include "redis/local_time.hpp"
 #include "redis/task_keys.hpp"
 #include "redis/task_scripts.hpp"
 
 #include <cstdio>
-#include <ctime>
-#include <sys/time.h>
 
 namespace vs::redis {
-
-std::string local_timestamp() {
-  timeval now{};
-  gettimeofday(&now, nullptr);
-  std::tm local{};
-  localtime_r(&now.tv_sec, &local);
-  char text[40];
-  size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &local);
-  std::snprintf(text + length, sizeof text - length, ".%06ld", static_cast<long>(now.tv_usec));
-  return text;
-}
 
 task_queue::task_queue(redis_client& client, std::string worker_id)
     : client_(client), worker_(std::move(worker_id)) {}

@@ -33,10 +33,6 @@ struct reaped_task {
   std::string outcome;      ///< "requeued", "dead" or "dropped"
 };
 
-/// ISO 8601 local time without a zone, microseconds: what the other
-/// services write into created_at/updated_at.
-std::string local_timestamp();
-
 class task_queue {
 public:
   task_queue(redis_client& client, std::string worker_id);

@@ -1,0 +1,142 @@
+#include "actors/dependency_resolver.hpp"
+
+#include "actors/caf_error.hpp"
+#include "api/job_request.hpp"
+#include "redis/dependency_check.hpp"
+#include "redis/video_task.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace vs::actors {
+
+namespace {
+
+using resolver_ptr = dependency_resolver_actor::stateful_pointer<dependency_resolver_state>;
+
+constexpr auto first_recheck = std::chrono::milliseconds(250);
+constexpr auto max_recheck = std::chrono::milliseconds(2000);
+
+void fail(resolver_ptr self, const claimed_task& task, const std::string& message) {
+  spdlog::warn("task {} failed: {}", task.id, message);
+  self->state.waiting.erase(task.id);
+  self->send(self->state.writer, atom::failed_v, task, message);
+}
+
+/// Checks again later; Redis errors and unfinished dependencies both land here.
+void recheck_later(resolver_ptr self, claimed_task task, const std::string& why) {
+  auto& st = self->state;
+  auto waited = std::chrono::steady_clock::now() - task.claimed_at;
+  if (waited > st.config.dependency_timeout) {
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(st.config.dependency_timeout).count();
+    return fail(self, task, "still waiting for " + why + " after " + std::to_string(seconds) + " s");
+  }
+  auto delay = std::min(max_recheck, first_recheck * (1 << std::min(task.checks, 4)));
+  ++task.checks;
+  st.waiting[task.id] = task;
+  self->delayed_send(self, delay, atom::resolve_v, std::move(task));
+}
+
+expected<media::render_spec> spec_for(const redis::video_task& task, const redis::task_inputs& inputs) {
+  auto spec = api::apply_job_fields(task.params, media::render_spec{});
+  if (!spec)
+    return make_error(spec.error().code, "task " + task.id + " params: " + spec.error().message, spec.error().field);
+  spec->audio_path = inputs.audio_path;
+  spec->image_paths = inputs.image_paths;
+  // No narration at all: slide_duration sets the length.
+  if (spec->audio_path.empty())
+    spec->sync_to_audio = false;
+  return spec;
+}
+
+void submit(resolver_ptr self, const claimed_task& task, media::render_spec spec) {
+  auto& st = self->state;
+  st.waiting.erase(task.id);
+  // The writer learns the token before the coordinator's first snapshot.
+  self->send(st.writer, atom::lease_v, task);
+  self->request(st.coordinator, std::chrono::seconds(30), atom::submit_v,
+                job_submission{std::move(spec), "redis", task.id})
+    .then(
+      [=](const std::string& id) {
+        spdlog::info("task {} submitted", id);
+        self->send(self->state.intake, atom::running_v, id);
+      },
+      [=](caf::error& failure) { fail(self, task, from_caf(failure).message); });
+}
+
+void resolve(resolver_ptr self, claimed_task task) {
+  auto& st = self->state;
+  if (st.stopped) {
+    self->send(st.writer, atom::release_v, task);
+    return;
+  }
+  auto hash = st.queue->read(task.id);
+  st.health->report(static_cast<bool>(hash));
+  if (!hash)
+    return recheck_later(self, std::move(task), "Redis (" + hash.error().message + ")");
+  if (!hash->has_value())
+    return fail(self, task, "task " + task.id + " disappeared from Redis");
+  auto parsed = redis::parse_video_task(task.id, **hash);
+  if (!parsed)
+    return fail(self, task, parsed.error().message);
+
+  std::map<std::string, std::optional<redis::field_map>> dependencies;
+  for (const auto& id : redis::dependency_ids(*parsed)) {
+    auto dependency = st.queue->read(id);
+    if (!dependency)
+      return recheck_later(self, std::move(task), "Redis (" + dependency.error().message + ")");
+    dependencies[id] = std::move(*dependency);
+  }
+  auto verdict = redis::check_dependencies(*parsed, dependencies, st.config.output_dir);
+  switch (verdict.outcome) {
+    case redis::dependency_verdict::kind::failed:
+      return fail(self, task, verdict.failure.message);
+    case redis::dependency_verdict::kind::waiting:
+      if (task.checks == 0) {
+        spdlog::info("task {} waits for {}", task.id, verdict.waiting_on);
+        self->send(st.intake, atom::waiting_v, task.id);
+      }
+      return recheck_later(self, std::move(task), verdict.waiting_on);
+    case redis::dependency_verdict::kind::ready:
+      break;
+  }
+  auto spec = spec_for(*parsed, verdict.inputs);
+  if (!spec)
+    return fail(self, task, spec.error().message);
+  submit(self, task, std::move(*spec));
+}
+
+} // namespace
+
+dependency_resolver_actor::behavior_type
+dependency_resolver(dependency_resolver_actor::stateful_pointer<dependency_resolver_state> self,
+                    redis_worker_config config, std::shared_ptr<redis_health> health,
+                    job_coordinator_actor coordinator, redis_writer_actor writer) {
+  auto& st = self->state;
+  st.client = std::make_unique<redis::redis_client>(config.endpoint);
+  st.queue = std::make_unique<redis::task_queue>(*st.client, config.worker_id);
+  st.config = std::move(config);
+  st.health = std::move(health);
+  st.coordinator = std::move(coordinator);
+  st.writer = std::move(writer);
+  return {
+    [=](atom::start, redis_intake_actor intake) { self->state.intake = std::move(intake); },
+    [=](atom::resolve, claimed_task& task) {
+      // A recheck for a task handed back at shutdown is stale: drop it.
+      if (task.checks > 0 && self->state.waiting.count(task.id) == 0)
+        return;
+      resolve(self, std::move(task));
+    },
+    [=](atom::shutdown) {
+      auto& state = self->state;
+      state.stopped = true;
+      for (const auto& [id, task] : state.waiting)
+        self->send(state.writer, atom::release_v, task);
+      state.waiting.clear();
+      return true;
+    },
+  };
+}
+
+} // namespace vs::actors

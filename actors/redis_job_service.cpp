@@ -1,0 +1,58 @@
+#include "actors/redis_job_service.hpp"
+
+#include "redis/task_keys.hpp"
+#include "redis/task_queue.hpp"
+#include "redis/task_snapshot.hpp"
+
+namespace vs::actors {
+
+redis_job_service::redis_job_service(api::job_service& local, const redis::redis_endpoint& endpoint,
+                                     std::shared_ptr<redis_health> health)
+    : local_(local), health_(std::move(health)), client_(endpoint) {}
+
+expected<std::map<std::string, std::string>> redis_job_service::find_task(const std::string& id) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto reply = client_.command({"HGETALL", redis::task_key(id)});
+  if (!reply)
+    return reply.error();
+  if (reply->elements.empty())
+    return make_error(errc::not_found, "no task " + id + " in Redis");
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2)
+    fields[reply->elements[i].text] = reply->elements[i + 1].text;
+  return fields;
+}
+
+expected<api::job_snapshot> redis_job_service::find(const std::string& id) {
+  auto local = local_.find(id);
+  if (local || local.error().code != errc::not_found)
+    return local;
+  auto task = find_task(id);
+  if (!task)
+    return task.error().code == errc::not_found ? local.error() : task.error();
+  // Only our own tasks are jobs; other services' tasks are under /tasks/{id}.
+  auto service = task->find("service");
+  if (service == task->end() || service->second != redis::service_name)
+    return local.error();
+  return redis::snapshot_from_task(id, *task);
+}
+
+status redis_job_service::cancel(const std::string& id) {
+  auto cancelled = local_.cancel(id);
+  if (cancelled || cancelled.error().code != errc::not_found)
+    return cancelled;
+  if (auto remote = find(id); remote)
+    return make_error(errc::conflict, "job " + id + " runs on another worker (" +
+                                        (remote->state == api::job_state::processing ? "processing" :
+                                         api::to_string(remote->state)) +
+                                        "); cancel it there");
+  return cancelled;
+}
+
+api::service_stats redis_job_service::stats() {
+  auto stats = local_.stats();
+  stats.redis_state = health_->up.load() ? "up" : "down";
+  return stats;
+}
+
+} // namespace vs::actors

@@ -1,0 +1,38 @@
+#pragma once
+/// The job service as a Redis worker shows it: the local job system first,
+/// then Redis, so a status poll for a job that ran on another worker (or a
+/// Redis task) still answers; /health reports whether Redis is reachable.
+/// Plain C++; safe to call from many HTTP threads.
+
+#include "actors/redis_settings.hpp"
+#include "api/job_service.hpp"
+#include "redis/redis_client.hpp"
+
+#include <memory>
+#include <mutex>
+
+namespace vs::actors {
+
+class redis_job_service final : public api::job_service {
+public:
+  redis_job_service(api::job_service& local, const redis::redis_endpoint& endpoint,
+                    std::shared_ptr<redis_health> health);
+
+  expected<std::string> submit(media::render_spec spec) override { return local_.submit(std::move(spec)); }
+  expected<api::job_snapshot> find(const std::string& id) override;
+  std::vector<api::job_snapshot> recent(size_t limit) override { return local_.recent(limit); }
+  status cancel(const std::string& id) override;
+  expected<api::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
+    return local_.wait(id, timeout);
+  }
+  api::service_stats stats() override;
+  expected<std::map<std::string, std::string>> find_task(const std::string& id) override;
+
+private:
+  api::job_service& local_;
+  std::shared_ptr<redis_health> health_;
+  std::mutex mutex_;                    ///< one request at a time on the connection
+  redis::redis_client client_;
+};
+
+} // namespace vs::actors

@@ -1,0 +1,30 @@
+#pragma once
+/// Settings and shared health flag of the Redis worker. No CAF in here.
+
+#include "redis/redis_endpoint.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+namespace vs::actors {
+
+struct redis_worker_config {
+  redis::redis_endpoint endpoint;
+  std::string worker_id;                        ///< unique per process; default host-pid
+  std::string output_dir = "/app/output";       ///< relative result_refs resolve here
+  int max_jobs = 1;                             ///< claimed, renderable tasks at once (= MAX_CONCURRENT_JOBS)
+  int max_waiting = 64;                         ///< claimed tasks waiting for dependencies at once
+  std::chrono::milliseconds lease{15'000};      ///< heartbeat TTL; renewed every lease/3
+  int max_attempts = 3;                         ///< claims before a task goes to the dead queue
+  std::chrono::milliseconds dependency_timeout{600'000};
+  std::chrono::milliseconds poll_block{1'000};  ///< BLMOVE block per poll
+};
+
+/// Whether the last Redis operation of any Redis actor worked; /health reads it.
+struct redis_health {
+  std::atomic<bool> up{false};
+  void report(bool ok) { up.store(ok, std::memory_order_relaxed); }
+};
+
+} // namespace vs::actors

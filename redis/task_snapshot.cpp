@@ -1,0 +1,109 @@
+#include "redis/task_snapshot.hpp"
+
+#include "api/job_request.hpp"
+#include "redis/local_time.hpp"
+#include "redis/task_keys.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace vs::redis {
+
+namespace {
+
+std::string field_or_empty(const field_map& fields, const std::string& name) {
+  auto found = fields.find(name);
+  return found == fields.end() ? std::string() : found->second;
+}
+
+int64_t timestamp_ms(const field_map& fields, const std::string& name) {
+  return parse_local_timestamp(field_or_empty(fields, name)).value_or(0);
+}
+
+nlohmann::json params_of(const media::render_spec& spec) {
+  return {{"audio_path", spec.audio_path},
+          {"image_paths", spec.image_paths},
+          {"fps", spec.fps},
+          {"resolution", {spec.width, spec.height}},
+          {"slide_duration", spec.slide_duration},
+          {"transition_duration", spec.transition_duration},
+          {"enable_ken_burns", spec.ken_burns},
+          {"zoom_factor", spec.zoom_factor}};
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_snapshot& job,
+                                                                 const std::string& worker) {
+  std::vector<std::pair<std::string, std::string>> fields{
+    {"id", job.id},
+    {"service", service_name},
+    {"name", "GenerateVideo"},
+    {"source", job.source},
+    {"status", api::to_string(job.state)},
+    {"queue", "0"},
+    {"worker", worker},
+    {"progress", std::to_string(static_cast<int>(job.progress * 100))},
+    {"params", params_of(job.spec).dump()},
+    {"created_at", local_timestamp(job.created_at_ms)},
+    {"updated_at", local_timestamp()},
+  };
+  if (job.started_at_ms > 0)
+    fields.emplace_back("started_at", local_timestamp(job.started_at_ms));
+  if (job.finished_at_ms > 0)
+    fields.emplace_back("finished_at", local_timestamp(job.finished_at_ms));
+  if (job.result) {
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.3f", job.result->duration_seconds);
+    fields.emplace_back("result_ref", job.result->video_path);
+    fields.emplace_back("duration", duration);
+    fields.emplace_back("file_size", std::to_string(job.result->file_size));
+  }
+  if (job.failure)
+    fields.emplace_back("error", job.failure->message);
+  return fields;
+}
+
+api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fields) {
+  api::job_snapshot job;
+  job.id = id;
+  job.source = field_or_empty(fields, "source").empty() ? "redis" : field_or_empty(fields, "source");
+  std::string status = field_or_empty(fields, "status");
+  if (status == "processing")
+    job.state = api::job_state::processing;
+  else if (status == "success")
+    job.state = api::job_state::success;
+  else if (status == "failed")
+    job.state = api::job_state::failed;
+  else if (status == "cancelled")
+    job.state = api::job_state::cancelled;
+  else
+    job.state = api::job_state::queued;  // pending, queued
+  job.progress = std::clamp(std::atof(field_or_empty(fields, "progress").c_str()) / 100.0, 0.0, 1.0);
+  job.created_at_ms = timestamp_ms(fields, "created_at");
+  job.started_at_ms = timestamp_ms(fields, "started_at");
+  job.finished_at_ms = timestamp_ms(fields, "finished_at");
+  if (auto params = api::parse_json_object(field_or_empty(fields, "params")))
+    if (auto spec = api::apply_job_fields(*params, media::render_spec{}))
+      job.spec = std::move(*spec);
+  if (job.state == api::job_state::success) {
+    api::job_result result;
+    result.video_path = field_or_empty(fields, "result_ref");
+    result.duration_seconds = std::atof(field_or_empty(fields, "duration").c_str());
+    result.file_size = std::atoll(field_or_empty(fields, "file_size").c_str());
+    result.width = job.spec.width;
+    result.height = job.spec.height;
+    result.fps = job.spec.fps;
+    job.result = result;
+  }
+  if (job.state == api::job_state::failed || job.state == api::job_state::cancelled) {
+    std::string why = field_or_empty(fields, "error");
+    job.failure = make_error(job.state == api::job_state::cancelled ? errc::cancelled : errc::internal,
+                             why.empty() ? "failed" : why);
+  }
+  return job;
+}
+
+} // namespace vs::redis
