@@ -1,0 +1,72 @@
+// The HTTP API of workers that share a Redis.
+#include "tests/worker/worker_fixture.hpp"
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+using namespace vs::test;
+using nlohmann::json;
+
+namespace {
+
+json get_json(int port, const std::string& path, int expected_status = 200) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  auto response = client.Get(path.c_str());
+  REQUIRE(response);
+  CHECK(response->status == expected_status);
+  return json::parse(response->body);
+}
+
+bool healthy(int port) {
+  httplib::Client client("127.0.0.1", port);
+  auto response = client.Get("/health");
+  return response && response->status == 200;
+}
+
+} // namespace
+
+TEST_CASE("a job posted to one worker can be polled on another and tasks show as stored", "[worker][redis][http]") {
+  pipeline_fixture pipeline;
+  int port_a = free_port();
+  int port_b = free_port();
+  auto a = pipeline.start_worker("a", {{"VIDEO_SERVICE_PORT", std::to_string(port_a)}});
+  auto b = pipeline.start_worker("b", {{"VIDEO_SERVICE_PORT", std::to_string(port_b)}});
+  REQUIRE(pipeline.eventually([&] { return healthy(port_a) && healthy(port_b); }, std::chrono::seconds(20)));
+  REQUIRE(pipeline.eventually([&] { return get_json(port_b, "/health")["redis"] == "up"; }, std::chrono::seconds(10)));
+
+  pipeline.upstream("h", 1.0);
+  json body{{"audio_path", pipeline.output_dir() + "/voice/audio_h.mp3"},
+            {"image_paths", {pipeline.output_dir() + "/images/image_h0.png"}},
+            {"fps", 12},
+            {"resolution", "320x180"}};
+  httplib::Client client("127.0.0.1", port_a);
+  auto posted = client.Post("/jobs", body.dump(), "application/json");
+  REQUIRE(posted);
+  REQUIRE(posted->status == 202);
+  std::string id = json::parse(posted->body)["job_id"];
+
+  // Worker b never saw the job; it answers from the task hash worker a keeps.
+  REQUIRE(pipeline.eventually([&] { return get_json(port_b, "/jobs/" + id)["status"] == "success"; }));
+  json remote = get_json(port_b, "/jobs/" + id);
+  CHECK(remote["result"]["video_path"] == pipeline.output_dir() + "/video/" + id + ".mp4");
+  CHECK(remote["source"] == "http");
+  CHECK(pipeline.field(id, "status") == "success");
+  CHECK(pipeline.field(id, "service") == "video-service");
+
+  // GET /tasks/{id} shows any task hash, field by field.
+  json slide = get_json(port_b, "/tasks/h-slide0");
+  CHECK(slide["service"] == "image-service");
+  CHECK(slide["result_ref"] == "image_h0.png");
+  json missing = get_json(port_b, "/tasks/nope", 404);
+  CHECK(missing["error"]["code"] == "not_found");
+  get_json(port_b, "/jobs/nope", 404);
+
+  // Redis going away shows in /health; the worker stays up and comes back.
+  pipeline.redis.stop();
+  REQUIRE(pipeline.eventually([&] { return get_json(port_a, "/health")["redis"] == "down"; }, std::chrono::seconds(15)));
+  CHECK(get_json(port_a, "/health")["status"] == "healthy");
+  pipeline.redis.start();
+  CHECK(pipeline.eventually([&] { return get_json(port_a, "/health")["redis"] == "up"; }, std::chrono::seconds(15)));
+}
