@@ -71,7 +71,7 @@ void resolve(resolver_ptr self, claimed_task task) {
     self->send(st.writer, atom::release_v, task);
     return;
   }
-  auto hash = st.queue->read(task.id);
+  auto hash = st.redis->queue().read(task.id);
   st.health->report(static_cast<bool>(hash));
   if (!hash)
     return recheck_later(self, std::move(task), "Redis (" + hash.error().message + ")");
@@ -83,7 +83,7 @@ void resolve(resolver_ptr self, claimed_task task) {
 
   std::map<std::string, std::optional<redis::field_map>> dependencies;
   for (const auto& id : redis::dependency_ids(*parsed)) {
-    auto dependency = st.queue->read(id);
+    auto dependency = st.redis->queue().read(id);
     if (!dependency)
       return recheck_later(self, std::move(task), "Redis (" + dependency.error().message + ")");
     dependencies[id] = std::move(*dependency);
@@ -114,8 +114,7 @@ dependency_resolver(dependency_resolver_actor::stateful_pointer<dependency_resol
                     redis_worker_config config, std::shared_ptr<redis_health> health,
                     job_coordinator_actor coordinator, redis_writer_actor writer) {
   auto& st = self->state;
-  st.client = std::make_unique<redis::redis_client>(config.endpoint);
-  st.queue = std::make_unique<redis::task_queue>(*st.client, config.worker_id);
+  st.redis = std::make_unique<redis::worker_connection>(config.endpoint, config.worker_id);
   st.config = std::move(config);
   st.health = std::move(health);
   st.coordinator = std::move(coordinator);

@@ -4,7 +4,6 @@
 
 #include "actors/actors.hpp"
 #include "actors/redis_settings.hpp"
-#include "redis/redis_client.hpp"
 #include "redis/task_queue.hpp"
 
 #include <map>
@@ -17,8 +16,7 @@ struct dependency_resolver_state {
   dependency_resolver_state() = default;
   static inline const char* name = "dependency_resolver";
 
-  std::unique_ptr<redis::redis_client> client;
-  std::unique_ptr<redis::task_queue> queue;
+  std::unique_ptr<redis::worker_connection> redis;
   redis_worker_config config;
   std::shared_ptr<redis_health> health;
   job_coordinator_actor coordinator;

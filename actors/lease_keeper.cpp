@@ -12,13 +12,13 @@ void beat(keeper_ptr self) {
   auto& st = self->state;
   if (st.stopped)
     return;
-  auto renewed = st.queue->heartbeat(st.config.lease);
+  auto renewed = st.redis->queue().heartbeat(st.config.lease);
   bool was_up = st.health->up.load();
   st.health->report(static_cast<bool>(renewed));
   if (!renewed) {
     if (was_up)
       spdlog::warn("heartbeat: {}", renewed.error().message);
-  } else if (auto reaped = st.queue->reap(st.config.max_attempts); !reaped) {
+  } else if (auto reaped = st.redis->queue().reap(st.config.max_attempts); !reaped) {
     spdlog::warn("reaper: {}", reaped.error().message);
   } else {
     for (const auto& task : *reaped)
@@ -36,8 +36,7 @@ void beat(keeper_ptr self) {
 lease_keeper_actor::behavior_type lease_keeper(lease_keeper_actor::stateful_pointer<lease_keeper_state> self,
                                                redis_worker_config config, std::shared_ptr<redis_health> health) {
   auto& st = self->state;
-  st.client = std::make_unique<redis::redis_client>(config.endpoint);
-  st.queue = std::make_unique<redis::task_queue>(*st.client, config.worker_id);
+  st.redis = std::make_unique<redis::worker_connection>(config.endpoint, config.worker_id);
   st.config = std::move(config);
   st.health = std::move(health);
   beat(self);
@@ -46,7 +45,7 @@ lease_keeper_actor::behavior_type lease_keeper(lease_keeper_actor::stateful_poin
     [=](atom::shutdown) {
       auto& state = self->state;
       state.stopped = true;
-      if (auto retired = state.queue->retire(); !retired)
+      if (auto retired = state.redis->queue().retire(); !retired)
         spdlog::warn("heartbeat: could not retire worker {}: {}", state.config.worker_id, retired.error().message);
       return true;
     },

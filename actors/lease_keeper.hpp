@@ -4,7 +4,6 @@
 
 #include "actors/actors.hpp"
 #include "actors/redis_settings.hpp"
-#include "redis/redis_client.hpp"
 #include "redis/task_queue.hpp"
 
 #include <memory>
@@ -15,8 +14,7 @@ struct lease_keeper_state {
   lease_keeper_state() = default;
   static inline const char* name = "lease_keeper";
 
-  std::unique_ptr<redis::redis_client> client;
-  std::unique_ptr<redis::task_queue> queue;
+  std::unique_ptr<redis::worker_connection> redis;
   redis_worker_config config;
   std::shared_ptr<redis_health> health;
   bool stopped = false;

@@ -21,7 +21,7 @@ bool has_room(const redis_intake_state& st) {
 /// failed (the id is kept for the next poll).
 bool claim_and_dispatch(intake_ptr self, const std::string& id) {
   auto& st = self->state;
-  auto claimed = st.queue->claim(id);
+  auto claimed = st.redis->queue().claim(id);
   st.health->report(static_cast<bool>(claimed));
   if (!claimed) {
     spdlog::warn("redis intake: claiming task {} failed: {}; retrying", id, claimed.error().message);
@@ -56,7 +56,7 @@ void poll_once(intake_ptr self) {
     self->delayed_send(self, std::chrono::milliseconds(200), atom::tick_v);
     return;
   }
-  auto popped = st.queue->pop(st.config.poll_block);
+  auto popped = st.redis->queue().pop(st.config.poll_block);
   st.health->report(static_cast<bool>(popped));
   if (!popped) {
     if (!st.redis_was_down)
@@ -81,8 +81,7 @@ redis_intake_actor::behavior_type redis_intake(redis_intake_actor::stateful_poin
                                                redis_worker_config config, std::shared_ptr<redis_health> health,
                                                dependency_resolver_actor resolver) {
   auto& st = self->state;
-  st.client = std::make_unique<redis::redis_client>(config.endpoint);
-  st.queue = std::make_unique<redis::task_queue>(*st.client, config.worker_id);
+  st.redis = std::make_unique<redis::worker_connection>(config.endpoint, config.worker_id);
   st.config = std::move(config);
   st.health = std::move(health);
   st.resolver = std::move(resolver);

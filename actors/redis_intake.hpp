@@ -3,7 +3,6 @@
 
 #include "actors/actors.hpp"
 #include "actors/redis_settings.hpp"
-#include "redis/redis_client.hpp"
 #include "redis/task_queue.hpp"
 
 #include <deque>
@@ -17,8 +16,7 @@ struct redis_intake_state {
   redis_intake_state() = default;
   static inline const char* name = "redis_intake";
 
-  std::unique_ptr<redis::redis_client> client;
-  std::unique_ptr<redis::task_queue> queue;
+  std::unique_ptr<redis::worker_connection> redis;
   redis_worker_config config;
   std::shared_ptr<redis_health> health;
   dependency_resolver_actor resolver;

@@ -24,8 +24,8 @@ constexpr int http_job_ttl_seconds = 7 * 24 * 3600;
 void drain(writer_ptr self) {
   auto& st = self->state;
   while (!st.pending.empty()) {
-    bool done = st.pending.front()(*st.queue);
-    st.health->report(done || st.client->connected());
+    bool done = st.pending.front()(st.redis->queue());
+    st.health->report(done || st.redis->client().connected());
     if (!done)
       break;
     st.pending.pop_front();
@@ -75,8 +75,8 @@ void write_progress(writer_ptr self, const claimed_task& lease, const api::job_s
   int percent = std::clamp(static_cast<int>(job.progress * 100), 0, 99);
   // Progress is best effort: not queued for retry, but a refusal means the
   // task was reclaimed elsewhere, so this render is wasted work: stop it.
-  auto written = st.queue->progress(job.id, lease.token, percent);
-  st.health->report(written || st.client->connected());
+  auto written = st.redis->queue().progress(job.id, lease.token, percent);
+  st.health->report(written || st.redis->client().connected());
   if (written && !*written) {
     spdlog::warn("task {}: lease lost to another worker; cancelling the local render", job.id);
     caf::anon_send(st.coordinator, atom::cancel_v, job.id);  // the answer is of no use here
@@ -135,11 +135,11 @@ void on_http_job(writer_ptr self, const api::job_snapshot& job) {
     st.last_progress.erase(job.id);
   }
   std::vector<std::string> command{"HSET", redis::task_key(job.id)};
-  for (auto& [name, value] : redis::http_job_fields(job, st.queue->worker_id())) {
+  for (auto& [name, value] : redis::http_job_fields(job, st.redis->queue().worker_id())) {
     command.push_back(name);
     command.push_back(value);
   }
-  redis::redis_client* client = st.client.get();
+  redis::redis_client* client = &st.redis->client();
   std::string key = redis::task_key(job.id);
   enqueue(self, [client, command, key](redis::task_queue&) {
     auto written = client->command(command);
@@ -156,8 +156,7 @@ redis_writer_actor::behavior_type redis_writer(redis_writer_actor::stateful_poin
                                                redis_worker_config config, std::shared_ptr<redis_health> health,
                                                job_coordinator_actor coordinator) {
   auto& st = self->state;
-  st.client = std::make_unique<redis::redis_client>(config.endpoint);
-  st.queue = std::make_unique<redis::task_queue>(*st.client, config.worker_id);
+  st.redis = std::make_unique<redis::worker_connection>(config.endpoint, config.worker_id);
   st.health = std::move(health);
   st.coordinator = std::move(coordinator);
   return {

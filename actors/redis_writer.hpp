@@ -6,7 +6,6 @@
 
 #include "actors/actors.hpp"
 #include "actors/redis_settings.hpp"
-#include "redis/redis_client.hpp"
 #include "redis/task_queue.hpp"
 
 #include <chrono>
@@ -26,8 +25,7 @@ struct redis_writer_state {
   redis_writer_state() = default;
   static inline const char* name = "redis_writer";
 
-  std::unique_ptr<redis::redis_client> client;
-  std::unique_ptr<redis::task_queue> queue;
+  std::unique_ptr<redis::worker_connection> redis;
   std::shared_ptr<redis_health> health;
   job_coordinator_actor coordinator;
   redis_intake_actor intake;

@@ -67,4 +67,18 @@ private:
   std::string worker_;
 };
 
+/// A connection of its own and the task operations on it: what each Redis
+/// actor holds (a client is not thread-safe, so actors never share one).
+class worker_connection {
+public:
+  worker_connection(const redis_endpoint& endpoint, const std::string& worker_id)
+      : client_(endpoint), queue_(client_, worker_id) {}
+  redis_client& client() { return client_; }
+  task_queue& queue() { return queue_; }
+
+private:
+  redis_client client_;
+  task_queue queue_;
+};
+
 } // namespace vs::redis
