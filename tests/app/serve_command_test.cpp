@@ -1,0 +1,120 @@
+// `video-service serve` as a process: start, serve, stop on SIGTERM.
+#include "tests/support/child_process.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/mp4_probe.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/redis_server.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+using namespace vs::test;
+using nlohmann::json;
+
+namespace {
+
+struct served {
+  temp_dir dir;
+  int port = free_port();
+  std::unique_ptr<child_process> process;
+
+  explicit served(const std::string& grace_seconds) {
+    std::filesystem::create_directories(dir.file("out"));
+    process = std::make_unique<child_process>(
+      std::vector<std::string>{video_service_binary(), "serve", "--host", "127.0.0.1", "--port", std::to_string(port),
+                               "--output-dir", dir.file("out"), "--grace-seconds", grace_seconds},
+      std::map<std::string, std::string>{}, dir.file("serve.log"));
+    for (int i = 0; i < 200 && !get("/health"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(get("/health"));
+  }
+
+  httplib::Result get(const std::string& path) const {
+    httplib::Client client("127.0.0.1", port);
+    return client.Get(path.c_str());
+  }
+
+  /// Submits a job long enough (720p, x264 "slow") to be caught while running.
+  std::string submit_slow_job() const {
+    write_test_audio(dir.file("out/voice.mp3"), 6.0);
+    write_test_png(dir.file("out/a.png"), 1024, 1024, 3, 0);
+    write_test_png(dir.file("out/b.png"), 1024, 1024, 3, 1);
+    json body{{"audio_path", dir.file("out/voice.mp3")},
+              {"image_paths", {dir.file("out/a.png"), dir.file("out/b.png")}},
+              {"resolution", "1280x720"},
+              {"preset", "slow"}};
+    httplib::Client client("127.0.0.1", port);
+    auto posted = client.Post("/jobs", body.dump(), "application/json");
+    REQUIRE(posted);
+    REQUIRE(posted->status == 202);
+    return json::parse(posted->body)["job_id"];
+  }
+
+  void wait_until_processing(const std::string& id) const {
+    for (int i = 0; i < 400; ++i) {
+      auto job = get("/jobs/" + id);
+      if (job && json::parse(job->body)["frames_done"].get<int>() > 0)
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    FAIL("job " + id + " never started rendering");
+  }
+
+  std::vector<std::string> output_files() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.file("out/video")))
+      names.push_back(entry.path().filename().string());
+    return names;
+  }
+};
+
+} // namespace
+
+TEST_CASE("SIGTERM lets a running job finish and exits 0", "[serve]") {
+  served service("60");
+  std::string id = service.submit_slow_job();
+  service.wait_until_processing(id);
+  service.process->signal(SIGTERM);
+  auto code = service.process->wait(std::chrono::seconds(120));
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  auto info = probe_mp4(service.dir.file("out/video/" + id + ".mp4"));
+  CHECK(info.video.width == 1280);
+  CHECK(info.video.duration == Approx(6.0).margin(1.0 / 24));
+  CHECK(service.output_files() == std::vector<std::string>{id + ".mp4"});
+}
+
+TEST_CASE("SIGTERM with no grace cancels the running job and leaves no files", "[serve]") {
+  served service("0");
+  std::string id = service.submit_slow_job();
+  service.wait_until_processing(id);
+  auto start = std::chrono::steady_clock::now();
+  service.process->signal(SIGTERM);
+  auto code = service.process->wait(std::chrono::seconds(20));
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  CHECK(service.output_files().empty());
+}
+
+TEST_CASE("a bad configuration exits 2 naming the setting", "[serve]") {
+  temp_dir dir;
+  auto by_env = capture_command("VIDEO_SERVICE_PORT=abc " + video_service_binary() + " serve --output-dir " +
+                                shell_quote(dir.path().string()));
+  CHECK(by_env.exit_code == 2);
+  CHECK(by_env.err.find("VIDEO_SERVICE_PORT must be an integer, not 'abc'") != std::string::npos);
+  auto by_option = capture_command(video_service_binary() + " serve --port 70000 --output-dir " +
+                                   shell_quote(dir.path().string()));
+  CHECK(by_option.exit_code == 2);
+  CHECK(by_option.err.find("1..65535") != std::string::npos);
+  auto bad_redis = capture_command("REDIS_URL=http://nowhere " + video_service_binary() + " serve --output-dir " +
+                                   shell_quote(dir.path().string()));
+  CHECK(bad_redis.exit_code == 2);
+  CHECK(bad_redis.err.find("REDIS_URL 'http://nowhere': must start with redis://") != std::string::npos);
+}
