@@ -27,9 +27,11 @@ int64_t now_ms() {
     .count();
 }
 
+/// 16 hex digits: a different shape from the pipeline's 8-digit task ids, so
+/// an HTTP job never shares a task hash or an output file with a Redis task.
 std::string random_id(std::mt19937_64& random) {
-  char text[9];
-  std::snprintf(text, sizeof text, "%08x", static_cast<unsigned>(random() & 0xffffffffu));
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(random()));
   return text;
 }
 

@@ -18,7 +18,7 @@ using writer_ptr = redis_writer_actor::stateful_pointer<redis_writer_state>;
 constexpr auto progress_interval = std::chrono::seconds(1);
 constexpr auto retry_interval = std::chrono::milliseconds(500);
 /// HTTP jobs' hashes are only for status polls: they expire.
-constexpr int http_job_ttl_seconds = 7 * 24 * 3600;
+constexpr std::chrono::seconds http_job_ttl{7 * 24 * 3600};
 
 /// Makes the pending writes in order; stops at the first that needs Redis back.
 void drain(writer_ptr self) {
@@ -41,10 +41,12 @@ void enqueue(writer_ptr self, redis_write write) {
   drain(self);
 }
 
-/// Wraps a fenced write: logs when the lease was lost, retries on Redis errors.
+/// Wraps a conditional write: logs `refusal` when Redis refused it (for a
+/// task: the lease was lost), keeps it for a retry when Redis is away.
 template <class Write>
-redis_write fenced(std::string what, std::string id, Write write) {
-  return [what = std::move(what), id = std::move(id), write](redis::task_queue& queue) {
+redis_write fenced(std::string what, std::string id, Write write,
+                   std::string refusal = "another worker owns the task now (lease lost)") {
+  return [what = std::move(what), id = std::move(id), write, refusal](redis::task_queue& queue) {
     expected<bool> made = write(queue);
     if (!made) {
       if (made.error().code == errc::unavailable)
@@ -53,7 +55,7 @@ redis_write fenced(std::string what, std::string id, Write write) {
       return true;
     }
     if (!*made)
-      spdlog::warn("task {}: {} not recorded: another worker owns the task now (lease lost)", id, what);
+      spdlog::warn("task {}: {} not recorded: {}", id, what, refusal);
     return true;
   };
 }
@@ -134,20 +136,16 @@ void on_http_job(writer_ptr self, const api::job_snapshot& job) {
   } else if (api::is_final(job.state)) {
     st.last_progress.erase(job.id);
   }
-  std::vector<std::string> command{"HSET", redis::task_key(job.id)};
-  for (auto& [name, value] : redis::http_job_fields(job, st.redis->queue().worker_id())) {
-    command.push_back(name);
-    command.push_back(value);
-  }
-  redis::redis_client* client = &st.redis->client();
-  std::string key = redis::task_key(job.id);
-  enqueue(self, [client, command, key](redis::task_queue&) {
-    auto written = client->command(command);
-    if (!written)
-      return written.error().code != errc::unavailable;
-    client->command({"EXPIRE", key, std::to_string(http_job_ttl_seconds)});
-    return true;
-  });
+  auto fields = redis::http_job_fields(job, st.redis->queue().worker_id());
+  redis_write mirror = fenced("job state", job.id, [id = job.id, fields](redis::task_queue& queue) {
+    return queue.mirror_http_job(id, fields, http_job_ttl);
+  }, "a task of the pipeline has the same id");
+  // Only the final state of an HTTP job is worth keeping through an outage;
+  // an intermediate one is superseded by the next, so it is tried once.
+  if (api::is_final(job.state))
+    enqueue(self, std::move(mirror));
+  else if (st.pending.empty())
+    mirror(st.redis->queue());
 }
 
 } // namespace

@@ -252,6 +252,31 @@ int main(int argc, char** argv) {
   // that comes with having run more jobs (allocator arenas, caches).
   std::cerr << "memory: 1 queued, again\n";
   rss_result again = rss_phase(system, in, opt, 1);
+  // The direct price of a queue: with every slot busy and the encoders in
+  // their steady state, VmRSS just before and just after queueing 1000 jobs.
+  std::cerr << "memory: 1000 jobs queued at once\n";
+  int64_t queue_cost_kb = 0;
+  {
+    std::vector<std::string> busy;
+    for (int i = 0; i < system.config().max_concurrent_jobs; ++i)
+      busy.push_back(submit(jobs, reference_spec(in, opt, static_cast<uint64_t>(i))));
+    for (const auto& id : busy)
+      for (;;) {
+        auto snapshot = jobs.find(id);
+        if (!snapshot || snapshot->frames_done >= 2 * opt.fps || vs::api::is_final(snapshot->state))
+          break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    int64_t before = proc_status_kb("VmRSS");
+    std::vector<std::string> queued;
+    for (int i = 0; i < 1000; ++i)
+      queued.push_back(submit(jobs, reference_spec(in, opt, static_cast<uint64_t>(i))));
+    queue_cost_kb = proc_status_kb("VmRSS") - before;
+    for (const auto& id : queued)
+      (void)jobs.cancel(id);
+    for (const auto& id : busy)
+      (void)jobs.cancel(id);
+  }
   // Cancel latency at full size with every slot busy: from the cancel call
   // until it returns (the job is cancelled and its temporary file is gone).
   std::cerr << "cancel latency\n";
@@ -294,6 +319,8 @@ int main(int argc, char** argv) {
               many.peak_rss_kb / 1024.0, many.hwm_kb / 1024.0);
   std::printf("| peak RSS, 1 job queued again afterwards (VmRSS max / VmHWM) | %.1f / %.1f MB |\n",
               again.peak_rss_kb / 1024.0, again.hwm_kb / 1024.0);
+  std::printf("| VmRSS growth when 1000 jobs are queued at once (2 running) | %.1f MB (%.1f KB per queued job) |\n",
+              queue_cost_kb / 1024.0, static_cast<double>(queue_cost_kb) / 1000.0);
   std::printf("| cancel of a running job, min / max of 3 (returns once cancelled and cleaned up) | %.0f / %.0f ms |\n",
               cancel_ms.front(), cancel_ms.back());
   std::printf("| frame buffers alive at once (peak) / per-job frames in flight (peak) / credits | %lld / %lld / %d |\n",

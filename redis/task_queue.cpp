@@ -87,6 +87,20 @@ expected<bool> task_queue::release(const std::string& id, const std::string& tok
   return reply->integer == 1;
 }
 
+expected<bool> task_queue::mirror_http_job(const std::string& id,
+                                           const std::vector<std::pair<std::string, std::string>>& fields,
+                                           std::chrono::seconds ttl) {
+  std::vector<std::string> args{std::to_string(ttl.count())};
+  for (const auto& [name, value] : fields) {
+    args.push_back(name);
+    args.push_back(value);
+  }
+  auto reply = client_.eval(scripts::mirror_http_job, {task_key(id)}, args);
+  if (!reply)
+    return reply.error();
+  return reply->integer == 1;
+}
+
 status task_queue::heartbeat(std::chrono::milliseconds lease) {
   auto set = client_.command({"SET", heartbeat_key(worker_), local_timestamp(), "PX", std::to_string(lease.count())});
   if (!set)

@@ -55,6 +55,11 @@ public:
   expected<bool> fail(const std::string& id, const std::string& token, const std::string& message);
   expected<bool> release(const std::string& id, const std::string& token);
 
+  /// Writes an HTTP job's hash (expiring after `ttl`); false if the key
+  /// belongs to a pipeline task.
+  expected<bool> mirror_http_job(const std::string& id, const std::vector<std::pair<std::string, std::string>>& fields,
+                                 std::chrono::seconds ttl);
+
   /// Renews this worker's heartbeat key (TTL `lease`) and registers the worker.
   status heartbeat(std::chrono::milliseconds lease);
   /// Recovers the processing lists of workers whose heartbeat expired.

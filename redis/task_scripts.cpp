@@ -126,4 +126,15 @@ end
 return outcomes
 )lua"};
 
+const lua_script mirror_http_job{"mirror_http_job", R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HGET', KEYS[1], 'source') ~= 'http' then
+  return 0
+end
+for i = 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+)lua"};
+
 } // namespace vs::redis::scripts

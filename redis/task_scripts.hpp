@@ -34,4 +34,9 @@ extern const lua_script release;
 /// and forgets the worker. → flat list {id, "requeued"|"dead"|"dropped", ...}.
 extern const lua_script reap;
 
+/// KEYS: task. ARGV: ttl seconds, then field, value pairs. Writes an HTTP
+/// job's hash unless the key holds a task of the pipeline (no `source` of
+/// `http`). → 1, or 0 if refused.
+extern const lua_script mirror_http_job;
+
 } // namespace vs::redis::scripts

@@ -267,3 +267,23 @@ TEST_CASE("scripts load again after Redis forgot them", "[redis][client]") {
   REQUIRE(claimed);
   CHECK(claimed->claimed);
 }
+
+TEST_CASE("an HTTP job's hash never overwrites a task of the pipeline", "[redis][queue]") {
+  redis_server server;
+  redis_client client(local(server));
+  task_queue queue(client, "w1");
+  make_task(server, "shared");
+  auto refused = queue.mirror_http_job("shared", {{"status", "success"}, {"source", "http"}}, std::chrono::seconds(60));
+  REQUIRE(refused);
+  CHECK_FALSE(*refused);
+  CHECK(field(server, "shared", "status") == "queued");
+
+  auto written = queue.mirror_http_job("web1", {{"status", "processing"}, {"source", "http"}}, std::chrono::seconds(60));
+  REQUIRE(written);
+  CHECK(*written);
+  auto updated = queue.mirror_http_job("web1", {{"status", "success"}, {"source", "http"}}, std::chrono::seconds(60));
+  REQUIRE(updated);
+  CHECK(*updated);
+  CHECK(field(server, "web1", "status") == "success");
+  CHECK(std::stoi(server.cli({"TTL", task_key("web1")})) > 50);
+}
