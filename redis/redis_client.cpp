@@ -76,15 +76,19 @@ status redis_client::connect() {
     return fail(context->errstr);
   context_ = context;
   backoff_ = std::chrono::milliseconds(0);
+  // A connection that failed AUTH or SELECT is not used: it would answer
+  // every later command with an error instead of reconnecting.
   if (!endpoint_.password.empty()) {
-    auto auth = run({"AUTH", endpoint_.password}, endpoint_.command_timeout);
-    if (!auth)
-      return auth.error();
+    if (auto auth = run({"AUTH", endpoint_.password}, endpoint_.command_timeout); !auth) {
+      disconnect();
+      return make_error(errc::unavailable, "Redis at " + endpoint_.describe() + ": " + auth.error().message);
+    }
   }
   if (endpoint_.database != 0) {
-    auto select = run({"SELECT", std::to_string(endpoint_.database)}, endpoint_.command_timeout);
-    if (!select)
-      return select.error();
+    if (auto select = run({"SELECT", std::to_string(endpoint_.database)}, endpoint_.command_timeout); !select) {
+      disconnect();
+      return make_error(errc::unavailable, "Redis at " + endpoint_.describe() + ": " + select.error().message);
+    }
   }
   return {};
 }

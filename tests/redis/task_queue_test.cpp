@@ -287,3 +287,21 @@ TEST_CASE("an HTTP job's hash never overwrites a task of the pipeline", "[redis]
   CHECK(field(server, "web1", "status") == "success");
   CHECK(std::stoi(server.cli({"TTL", task_key("web1")})) > 50);
 }
+
+TEST_CASE("a password authenticates and a wrong one is reported as unavailable", "[redis][client]") {
+  redis_server server;
+  server.cli({"CONFIG", "SET", "requirepass", "s3cret"});
+  auto endpoint = local(server);
+  endpoint.password = "s3cret";
+  redis_client good(endpoint);
+  auto ping = good.command({"PING"});
+  REQUIRE(ping);
+  CHECK(ping->text == "PONG");
+  endpoint.password = "wrong";
+  redis_client bad(endpoint);
+  auto refused = bad.command({"PING"});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == errc::unavailable);
+  CHECK(refused.error().message.find("WRONGPASS") != std::string::npos);
+  CHECK_FALSE(bad.connected());
+}
