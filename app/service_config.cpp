@@ -53,57 +53,43 @@ expected<service_config> service_config_from_environment(const environment_looku
     const char* value = lookup(name);
     return value != nullptr ? std::string(value) : std::string();
   };
+  // Each reader leaves `target` alone when the variable is unset or empty.
+  auto read_integer = [&](const char* name, int& target) -> status {
+    if (auto value = text(name); !value.empty()) {
+      auto number = parse_integer(name, value);
+      if (!number)
+        return number.error();
+      target = static_cast<int>(*number);
+    }
+    return {};
+  };
+  auto read_seconds = [&](const char* name, std::chrono::milliseconds& target) -> status {
+    if (auto value = text(name); !value.empty()) {
+      auto seconds = parse_number(name, value);
+      if (!seconds)
+        return seconds.error();
+      target = std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000));
+    }
+    return {};
+  };
   if (auto value = text("OUTPUT_DIR"); !value.empty())
     config.output_dir = value;
   if (auto value = text("VIDEO_SERVICE_HOST"); !value.empty())
     config.host = value;
-  if (auto value = text("VIDEO_SERVICE_PORT"); !value.empty()) {
-    auto port = parse_integer("VIDEO_SERVICE_PORT", value);
-    if (!port)
-      return port.error();
-    config.port = static_cast<int>(*port);
-  }
   if (auto value = text("MEDIA_ROOTS"); !value.empty())
     config.media_roots = split_roots(value);
-  if (auto value = text("MAX_CONCURRENT_JOBS"); !value.empty()) {
-    auto jobs = parse_integer("MAX_CONCURRENT_JOBS", value);
-    if (!jobs)
-      return jobs.error();
-    config.max_concurrent_jobs = static_cast<int>(*jobs);
-  }
-  if (auto value = text("SHUTDOWN_GRACE_SECONDS"); !value.empty()) {
-    auto seconds = parse_number("SHUTDOWN_GRACE_SECONDS", value);
-    if (!seconds)
-      return seconds.error();
-    config.grace = std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000));
-  }
   config.redis_url = text("REDIS_URL");
   config.redis_host = text("REDIS_HOST");
-  if (auto value = text("REDIS_PORT"); !value.empty()) {
-    auto port = parse_integer("REDIS_PORT", value);
-    if (!port)
-      return port.error();
-    config.redis_port = static_cast<int>(*port);
-  }
   config.worker_id = text("WORKER_ID");
-  if (auto value = text("WORKER_LEASE_SECONDS"); !value.empty()) {
-    auto seconds = parse_number("WORKER_LEASE_SECONDS", value);
-    if (!seconds)
-      return seconds.error();
-    config.lease = std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000));
-  }
-  if (auto value = text("MAX_ATTEMPTS"); !value.empty()) {
-    auto attempts = parse_integer("MAX_ATTEMPTS", value);
-    if (!attempts)
-      return attempts.error();
-    config.max_attempts = static_cast<int>(*attempts);
-  }
-  if (auto value = text("DEPENDENCY_TIMEOUT"); !value.empty()) {
-    auto seconds = parse_number("DEPENDENCY_TIMEOUT", value);
-    if (!seconds)
-      return seconds.error();
-    config.dependency_timeout = std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000));
-  }
+  for (auto read : {read_integer("VIDEO_SERVICE_PORT", config.port),
+                    read_integer("MAX_CONCURRENT_JOBS", config.max_concurrent_jobs),
+                    read_integer("REDIS_PORT", config.redis_port),
+                    read_integer("MAX_ATTEMPTS", config.max_attempts),
+                    read_seconds("SHUTDOWN_GRACE_SECONDS", config.grace),
+                    read_seconds("WORKER_LEASE_SECONDS", config.lease),
+                    read_seconds("DEPENDENCY_TIMEOUT", config.dependency_timeout)})
+    if (!read)
+      return read.error();
   if (auto valid = validate(config); !valid)
     return valid.error();
   return config;
