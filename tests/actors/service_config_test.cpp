@@ -40,7 +40,11 @@ TEST_CASE("serve configuration reads every variable", "[actors][config]") {
                                                                    {"MAX_CONCURRENT_JOBS", "3"},
                                                                    {"SHUTDOWN_GRACE_SECONDS", "2.5"},
                                                                    {"REDIS_HOST", "redis"},
-                                                                   {"REDIS_PORT", "6380"}}));
+                                                                   {"REDIS_PORT", "6380"},
+                                                                   {"WORKER_ID", "render-7"},
+                                                                   {"WORKER_LEASE_SECONDS", "4"},
+                                                                   {"MAX_ATTEMPTS", "5"},
+                                                                   {"DEPENDENCY_TIMEOUT", "90"}}));
   REQUIRE(config);
   CHECK(config->output_dir == "/data/out");
   CHECK(config->port == 9000);
@@ -50,6 +54,10 @@ TEST_CASE("serve configuration reads every variable", "[actors][config]") {
   CHECK(config->redis_enabled());
   CHECK(config->redis_host == "redis");
   CHECK(config->redis_port == 6380);
+  CHECK(config->worker_id == "render-7");
+  CHECK(config->lease == std::chrono::seconds(4));
+  CHECK(config->max_attempts == 5);
+  CHECK(config->dependency_timeout == std::chrono::seconds(90));
   CHECK(app::service_config_from_environment(environment({{"REDIS_URL", "redis://r:6379/0"}}))->redis_enabled());
 }
 
@@ -64,4 +72,10 @@ TEST_CASE("serve configuration refuses bad numbers naming the variable", "[actor
   auto jobs = app::service_config_from_environment(environment({{"MAX_CONCURRENT_JOBS", "-1"}}));
   REQUIRE_FALSE(jobs);
   CHECK(jobs.error().message == "MAX_CONCURRENT_JOBS must be 0..1024, not -1");
+  auto lease = app::service_config_from_environment(environment({{"WORKER_LEASE_SECONDS", "0.2"}}));
+  REQUIRE_FALSE(lease);
+  CHECK(lease.error().field == "WORKER_LEASE_SECONDS");
+  auto attempts = app::service_config_from_environment(environment({{"MAX_ATTEMPTS", "many"}}));
+  REQUIRE_FALSE(attempts);
+  CHECK(attempts.error().message == "MAX_ATTEMPTS must be an integer, not 'many'");
 }
