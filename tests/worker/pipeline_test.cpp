@@ -125,3 +125,32 @@ TEST_CASE("bad tasks fail with a clear error and the worker goes on", "[worker][
   CHECK(pipeline.field("bad-fps", "error").find("fps") != std::string::npos);
   CHECK(worker->running());
 }
+
+TEST_CASE("a task whose dependencies never finish fails after DEPENDENCY_TIMEOUT", "[worker][redis]") {
+  pipeline_fixture pipeline;
+  auto slides = pipeline.upstream("g", 1.0);
+  pipeline.hset(slides[0], {{"status", "processing"}});
+  pipeline.video_task("stuck", "g-voice", slides);
+  auto worker = pipeline.start_worker("w1", {{"DEPENDENCY_TIMEOUT", "1"}});
+  pipeline.push("stuck");
+  REQUIRE(pipeline.status_becomes("stuck", "failed", std::chrono::seconds(20)));
+  CHECK(pipeline.field("stuck", "error") == "still waiting for slide g-slide0 (processing) after 1 s");
+  CHECK(pipeline.redis.cli({"LLEN", "video-service:processing:w1"}) == "0");
+}
+
+TEST_CASE("SIGTERM hands a task that waits for its dependencies back to the queue", "[worker][redis][shutdown]") {
+  pipeline_fixture pipeline;
+  auto slides = pipeline.upstream("h", 1.0);
+  pipeline.hset(slides[1], {{"status", "processing"}});
+  pipeline.video_task("waiting", "h-voice", slides);
+  auto worker = pipeline.start_worker("w1");
+  pipeline.push("waiting");
+  REQUIRE(pipeline.status_becomes("waiting", "processing"));
+  REQUIRE(pipeline.eventually([&] { return worker->log().find("task waiting waits for") != std::string::npos; }));
+  worker->signal(SIGTERM);
+  REQUIRE(worker->wait(std::chrono::seconds(20)) == 0);
+  CHECK(pipeline.field("waiting", "status") == "queued");
+  CHECK(pipeline.field("waiting", "attempts") == "0");
+  CHECK(pipeline.redis.cli({"LRANGE", "queue:video-service", "0", "-1"}) == "waiting");
+  CHECK(pipeline.redis.cli({"LLEN", "video-service:processing:w1"}) == "0");
+}
