@@ -56,13 +56,23 @@ void submit(resolver_ptr self, const claimed_task& task, media::render_spec spec
   // The writer learns the token before the coordinator's first snapshot.
   self->send(st.writer, atom::lease_v, task);
   self->request(st.coordinator, std::chrono::seconds(30), atom::submit_v,
-                job_submission{std::move(spec), "redis", task.id})
+                job_submission{std::move(spec), "redis", task.id, task.token})
     .then(
       [=](const std::string& id) {
         spdlog::info("task {} submitted", id);
         self->send(self->state.intake, atom::running_v, id);
       },
-      [=](caf::error& failure) { fail(self, task, from_caf(failure).message); });
+      [=](caf::error& failure) {
+        auto why = from_caf(failure);
+        // The same id still runs here: this worker lost the task's lease
+        // while stalled, claimed it again, and the old render has not
+        // stopped yet (it will, at its next refused progress write). Not
+        // the task's fault: submit again shortly. The writer tells the two
+        // jobs apart by their tag.
+        if (why.code == errc::conflict)
+          return recheck_later(self, task, "the previous render of task " + task.id + " to stop");
+        fail(self, task, why.message);
+      });
 }
 
 void resolve(resolver_ptr self, claimed_task task) {

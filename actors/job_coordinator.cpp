@@ -197,6 +197,7 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
   job_entry entry;
   entry.snapshot.id = id;
   entry.snapshot.source = submission.source;
+  entry.snapshot.tag = submission.tag;
   entry.snapshot.state = api::job_state::queued;
   entry.snapshot.created_at_ms = now_ms();
   entry.snapshot.spec = std::move(spec);

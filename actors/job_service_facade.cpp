@@ -83,7 +83,7 @@ public:
   }
 
   expected<std::string> submit(media::render_spec spec) override {
-    return ask<std::string>(config_.request_timeout, atom::submit_v, job_submission{std::move(spec), "http", {}});
+    return ask<std::string>(config_.request_timeout, atom::submit_v, job_submission{std::move(spec), "http", {}, {}});
   }
 
   expected<api::job_snapshot> find(const std::string& id) override {

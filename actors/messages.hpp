@@ -38,6 +38,7 @@ struct job_submission {
   media::render_spec spec;        ///< validated by the coordinator; output_path is chosen there
   std::string source = "http";    ///< "http" or "redis": who asked, kept in the snapshot
   std::string external_id;        ///< e.g. the Redis task id; becomes the job id when set
+  std::string tag;                ///< echoed in every snapshot: tells a re-claimed task's job from an older one
 };
 
 /// Shared, immutable facts about one running job that every frame request

@@ -89,8 +89,10 @@ void write_progress(writer_ptr self, const claimed_task& lease, const api::job_s
 void on_redis_job(writer_ptr self, const api::job_snapshot& job) {
   auto& st = self->state;
   auto found = st.leases.find(job.id);
-  if (found == st.leases.end())
-    return;  // not ours any more (lease lost, or finished)
+  // Not ours any more (lease lost, or finished), or an older render of a
+  // task this worker has since claimed again.
+  if (found == st.leases.end() || found->second.token != job.tag)
+    return;
   claimed_task lease = found->second;
   switch (job.state) {
     case api::job_state::queued:

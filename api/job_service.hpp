@@ -36,6 +36,7 @@ struct job_result {
 struct job_snapshot {
   std::string id;
   std::string source;                 ///< "http" or "redis"
+  std::string tag;                    ///< opaque, from the submitter (a Redis task's fencing token)
   job_state state = job_state::queued;
   double progress = 0;                ///< 0..1
   int64_t frames_done = 0;

@@ -45,13 +45,13 @@ TEST_CASE("an observer sees every state change of a job submitted with an extern
   caf::scoped_actor self{sys};
   std::string id;
   self->request(coordinator, std::chrono::seconds(5), atom::submit_v,
-                actors::job_submission{inputs.spec(), "redis", "4841187f"})
+                actors::job_submission{inputs.spec(), "redis", "4841187f", "fence-7"})
     .receive([&](std::string& answer) { id = answer; }, [&](caf::error& failure) { FAIL(caf::to_string(failure)); });
   CHECK(id == "4841187f");
 
   // The same task pushed twice while it is still pending is refused.
   self->request(coordinator, std::chrono::seconds(5), atom::submit_v,
-                actors::job_submission{inputs.spec(), "redis", "4841187f"})
+                actors::job_submission{inputs.spec(), "redis", "4841187f", {}})
     .receive([&](std::string&) { FAIL("a duplicate was accepted"); },
              [&](caf::error& failure) { CHECK(actors::from_caf(failure).code == errc::conflict); });
 
@@ -70,6 +70,7 @@ TEST_CASE("an observer sees every state change of a job submitted with an extern
   bool saw_processing = false;
   for (const auto& change : log->changes) {
     CHECK(change.id == "4841187f");
+    CHECK(change.tag == "fence-7");
     saw_processing = saw_processing || change.state == api::job_state::processing;
   }
   CHECK(saw_processing);
@@ -82,7 +83,7 @@ TEST_CASE("external ids that are not safe file names are refused", "[actors]") {
   auto coordinator = actors::coordinator_of(*fixture.system);
   caf::scoped_actor self{actors::actor_system_of(*fixture.system)};
   self->request(coordinator, std::chrono::seconds(5), atom::submit_v,
-                actors::job_submission{inputs.spec(), "redis", "../../etc"})
+                actors::job_submission{inputs.spec(), "redis", "../../etc", {}})
     .receive([&](std::string&) { FAIL("an unsafe id was accepted"); },
              [&](caf::error& failure) {
                auto cause = actors::from_caf(failure);
