@@ -54,11 +54,17 @@ expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const 
   if (auto size_ok = check_image_size(name, width, height, limits); !size_ok)
     return size_ok.error();
   const int64_t pixels = int64_t{width} * height;
+  int decoded_width = 0;
+  int decoded_height = 0;
   std::unique_ptr<stbi_uc, stbi_deleter> decoded(
-      stbi_load_from_memory(data, length, &width, &height, &channels, 0));
+      stbi_load_from_memory(data, length, &decoded_width, &decoded_height, &channels, 0));
   if (!decoded)
     return make_error(errc::input_invalid,
                       "cannot decode image " + name + ": " + (stbi_failure_reason() ? stbi_failure_reason() : "unknown error"));
+  // The buffer below is sized from the checked header: a picture that
+  // decodes to another size would be read past its end.
+  if (decoded_width != width || decoded_height != height)
+    return make_error(errc::input_invalid, "image " + name + " decodes to a size its header does not give");
   rgb_image image;
   image.width = width;
   image.height = height;

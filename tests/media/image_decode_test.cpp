@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <stb/stb_image_write.h>
 
+#include <array>
+#include <filesystem>
 #include <fstream>
 
 using namespace vs;
@@ -16,7 +18,11 @@ namespace {
 
 const image_decode_limits defaults{};
 
-/// Converts a PNG to another format or pixel layout with the ffmpeg CLI.
+/// Keeps a few-colour picture exact in an 8-bit palette (ffmpeg's plain pal8
+/// conversion dithers to a fixed 3-3-2 palette).
+const std::string exact_palette = "-vf 'split[a][b];[a]palettegen=reserve_transparent=0[p];[b][p]paletteuse'";
+
+/// Converts an image to another format or pixel layout with the ffmpeg CLI.
 std::string convert(const temp_dir& dir, const std::string& source, const std::string& name,
                     const std::string& options) {
   std::string target = dir.file(name);
@@ -31,6 +37,22 @@ std::string slurp_prefix(const std::string& path, size_t bytes) {
   in.read(data.data(), static_cast<std::streamsize>(bytes));
   data.resize(static_cast<size_t>(in.gcount()));
   return data;
+}
+
+std::array<int, 3> rgb_at(const rgb_image& image, int x, int y) {
+  const uint8_t* p = &image.pixels[(static_cast<size_t>(y) * static_cast<size_t>(image.width) + static_cast<size_t>(x)) * 3];
+  return {p[0], p[1], p[2]};
+}
+
+/// A PNG's signature and IHDR chunk with the size patched to `width` × `height`,
+/// and no pixel data at all: decoding it can only fail.
+std::string forged_png_header(const std::string& real_png, uint32_t width, uint32_t height) {
+  std::string bytes = slurp_prefix(real_png, 33);
+  for (int i = 0; i < 4; ++i) {
+    bytes[static_cast<size_t>(16 + i)] = static_cast<char>(width >> (24 - 8 * i));
+    bytes[static_cast<size_t>(20 + i)] = static_cast<char>(height >> (24 - 8 * i));
+  }
+  return bytes;
 }
 
 } // namespace
@@ -50,6 +72,7 @@ TEST_CASE("every supported format decodes to RGB of the right size", "[image]") 
   std::string grey = dir.file("grey.png");
   vs::test::write_test_png(grey, 96, 64, 1, 2);
   files.push_back(grey);
+  files.push_back(convert(dir, grey, "deep_grey.png", "-pix_fmt gray16be"));
   for (const auto& file : files) {
     INFO(file);
     auto header = probe_image_file(file, defaults);
@@ -64,6 +87,66 @@ TEST_CASE("every supported format decodes to RGB of the right size", "[image]") 
   }
 }
 
+TEST_CASE("every format keeps the colour of a solid picture", "[image]") {
+  temp_dir dir;
+  std::string png = dir.file("solid.png");
+  vs::test::write_solid_png(png, 48, 32, 200, 100, 50);
+  struct colour_case {
+    std::string path;
+    int tolerance;
+  };
+  for (const auto& [path, tolerance] : std::vector<colour_case>{
+           {png, 0},
+           {convert(dir, png, "photo.jpg", "-q:v 2"), 4},
+           // ffmpeg's own rgb24 -> rgb48 conversion is off by up to 1/256.
+           {convert(dir, png, "deep.png", "-pix_fmt rgb48be"), 1},
+           {convert(dir, png, "palette.png", exact_palette + " -pix_fmt pal8"), 0},
+           {convert(dir, png, "plain.bmp", ""), 0},
+           {convert(dir, png, "still.gif", exact_palette), 0}}) {
+    INFO(path);
+    auto image = decode_image_file(path, defaults);
+    REQUIRE(image);
+    for (auto [x, y] : {std::pair{0, 0}, std::pair{24, 16}, std::pair{47, 31}}) {
+      auto [r, g, b] = rgb_at(*image, x, y);
+      CHECK(r == Approx(200).margin(tolerance));
+      CHECK(g == Approx(100).margin(tolerance));
+      CHECK(b == Approx(50).margin(tolerance));
+    }
+  }
+}
+
+TEST_CASE("greyscale PNGs of 8 and 16 bits become equal RGB channels", "[image]") {
+  temp_dir dir;
+  std::vector<uint8_t> ramp(64 * 4);
+  for (size_t i = 0; i < ramp.size(); ++i)
+    ramp[i] = static_cast<uint8_t>(i % 64 * 4);
+  std::string grey = dir.file("grey.png");
+  REQUIRE(stbi_write_png(grey.c_str(), 64, 4, 1, ramp.data(), 64) != 0);
+  for (const auto& path : {grey, convert(dir, grey, "deep_grey.png", "-pix_fmt gray16be")}) {
+    INFO(path);
+    auto image = decode_image_file(path, defaults);
+    REQUIRE(image);
+    for (int x : {0, 10, 63})
+      CHECK(rgb_at(*image, x, 2) == (std::array<int, 3>{x * 4, x * 4, x * 4}));
+  }
+}
+
+TEST_CASE("an animated GIF decodes to its first frame", "[image]") {
+  temp_dir dir;
+  std::string gif = dir.file("red_then_blue.gif");
+  REQUIRE(vs::test::run_command(
+              "ffmpeg -nostdin -loglevel error -y -filter_complex "
+              "'color=c=red:s=32x16:r=10:d=0.1,format=rgb24[a];color=c=blue:s=32x16:r=10:d=0.2,format=rgb24[b];"
+              "[a][b]concat=n=2:v=1:a=0,split[x][y];[x]palettegen=reserve_transparent=0[p];[y][p]paletteuse' '" +
+              gif + "'") == 0);
+  auto image = decode_image_file(gif, defaults);
+  REQUIRE(image);
+  CHECK(image->width == 32);
+  CHECK(image->height == 16);
+  for (auto [x, y] : {std::pair{0, 0}, std::pair{16, 8}, std::pair{31, 15}})
+    CHECK(rgb_at(*image, x, y) == (std::array<int, 3>{255, 0, 0}));
+}
+
 TEST_CASE("alpha is composited over black", "[image]") {
   temp_dir dir;
   // Three white pixels: opaque, half transparent, fully transparent.
@@ -72,11 +155,20 @@ TEST_CASE("alpha is composited over black", "[image]") {
   REQUIRE(stbi_write_png(path.c_str(), 3, 1, 4, rgba, 3 * 4) != 0);
   auto image = decode_image_file(path, defaults);
   REQUIRE(image);
-  CHECK(image->pixels[0] == 255);
-  CHECK(int(image->pixels[3]) == Approx(128).margin(1));
-  CHECK(image->pixels[6] == 0);
-  CHECK(image->pixels[7] == 0);
-  CHECK(image->pixels[8] == 0);
+  CHECK(rgb_at(*image, 0, 0) == (std::array<int, 3>{255, 255, 255}));
+  auto [r, g, b] = rgb_at(*image, 1, 0);
+  CHECK(r == Approx(128).margin(1));
+  CHECK(g == r);
+  CHECK(b == r);
+  CHECK(rgb_at(*image, 2, 0) == (std::array<int, 3>{0, 0, 0}));
+  // Grey plus alpha goes the same way.
+  const uint8_t grey_alpha[] = {200, 255, 200, 0};
+  std::string grey = dir.file("grey_alpha.png");
+  REQUIRE(stbi_write_png(grey.c_str(), 2, 1, 2, grey_alpha, 2 * 2) != 0);
+  auto grey_image = decode_image_file(grey, defaults);
+  REQUIRE(grey_image);
+  CHECK(rgb_at(*grey_image, 0, 0) == (std::array<int, 3>{200, 200, 200}));
+  CHECK(rgb_at(*grey_image, 1, 0) == (std::array<int, 3>{0, 0, 0}));
 }
 
 TEST_CASE("broken files fail naming the file", "[image][errors]") {
@@ -89,20 +181,27 @@ TEST_CASE("broken files fail naming the file", "[image][errors]") {
   vs::test::write_bytes(empty, "");
   std::string text = dir.file("notes.png");
   vs::test::write_bytes(text, "this is not an image at all, just some text\n");
+  std::string missing = dir.file("missing.png");
 
   struct bad_case {
     std::string path;
     errc code;
+    std::string message;  ///< exact, or a prefix when it ends with ": "
   };
-  for (const auto& [path, code] : std::vector<bad_case>{{truncated, errc::input_invalid},
-                                                         {empty, errc::input_invalid},
-                                                         {text, errc::input_invalid},
-                                                         {dir.file("missing.png"), errc::input_missing}}) {
+  for (const auto& [path, code, message] : std::vector<bad_case>{
+           {truncated, errc::input_invalid, "cannot decode image " + truncated + ": "},
+           {empty, errc::input_invalid, "image " + empty + " is empty"},
+           {text, errc::input_invalid, "image " + text + " is not a readable JPEG, PNG, BMP or GIF"},
+           {missing, errc::input_missing, "image " + missing + " does not exist"},
+           {dir.path().string(), errc::input_invalid, "image " + dir.path().string() + " is not a regular file"}}) {
     INFO(path);
     auto image = decode_image_file(path, defaults);
     REQUIRE_FALSE(image);
     CHECK(image.error().code == code);
-    CHECK(image.error().message.find(path) != std::string::npos);
+    if (message.size() >= 2 && message.compare(message.size() - 2, 2, ": ") == 0)
+      CHECK(image.error().message.rfind(message, 0) == 0);
+    else
+      CHECK(image.error().message == message);
   }
 }
 
@@ -112,20 +211,64 @@ TEST_CASE("an image over the pixel limit is refused from its header", "[image][e
   vs::test::write_test_png(path, 200, 100);
   image_decode_limits small;
   small.max_pixels = 10'000;
+  const std::string expected_message = "image " + path + " is 200x100, over the limit of 10000 pixels";
   auto header = probe_image_file(path, small);
   REQUIRE_FALSE(header);
   CHECK(header.error().code == errc::input_too_large);
-  CHECK(header.error().message.find(path) != std::string::npos);
+  CHECK(header.error().message == expected_message);
   auto image = decode_image_file(path, small);
   REQUIRE_FALSE(image);
   CHECK(image.error().code == errc::input_too_large);
-  CHECK(image.error().message.find("200x100") != std::string::npos);
-  // A forged header claiming a huge picture is refused before any allocation.
+  CHECK(image.error().message == expected_message);
+  // Exactly at the limit is fine.
+  small.max_pixels = 20'000;
+  CHECK(decode_image_file(path, small));
+}
+
+TEST_CASE("a forged header over the pixel limit is refused without decoding", "[image][errors]") {
+  temp_dir dir;
+  std::string real = dir.file("real.png");
+  vs::test::write_test_png(real, 32, 32);
+  // 9000x9000 is 81 MP, over the default 64 MP; the file has no pixel data, so
+  // an attempt to decode it would fail as input_invalid instead.
+  std::string bytes = forged_png_header(real, 9000, 9000);
   std::string forged = dir.file("forged.png");
-  std::string bytes = slurp_prefix(path, 33);  // signature + IHDR
-  bytes[16] = bytes[17] = bytes[20] = bytes[21] = '\x7f';  // width and height ≈ 2^31
   vs::test::write_bytes(forged, bytes);
-  auto hostile = decode_image_file(forged, defaults);
-  REQUIRE_FALSE(hostile);
-  CHECK(hostile.error().message.find(forged) != std::string::npos);
+  auto image = decode_image_file(forged, defaults);
+  REQUIRE_FALSE(image);
+  CHECK(image.error().code == errc::input_too_large);
+  CHECK(image.error().message == "image " + forged + " is 9000x9000, over the limit of 64000000 pixels");
+  auto in_memory = decode_image_memory(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "slide 3",
+                                       defaults);
+  REQUIRE_FALSE(in_memory);
+  CHECK(in_memory.error().code == errc::input_too_large);
+  CHECK(in_memory.error().message == "image slide 3 is 9000x9000, over the limit of 64000000 pixels");
+  // Under the limit the same header gets as far as decoding, and fails there.
+  std::string small_forged = dir.file("small_forged.png");
+  vs::test::write_bytes(small_forged, forged_png_header(real, 900, 900));
+  auto truncated = decode_image_file(small_forged, defaults);
+  REQUIRE_FALSE(truncated);
+  CHECK(truncated.error().code == errc::input_invalid);
+  // A header claiming about 2^31 x 2^31 fails before any allocation.
+  std::string hostile = dir.file("hostile.png");
+  vs::test::write_bytes(hostile, forged_png_header(real, 0x7f7f7f7f, 0x7f7f7f7f));
+  auto refused = decode_image_file(hostile, defaults);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find(hostile) != std::string::npos);
+}
+
+TEST_CASE("an image file over the byte limit is refused", "[image][errors]") {
+  temp_dir dir;
+  std::string path = dir.file("photo.png");
+  vs::test::write_test_png(path, 64, 64);
+  auto size = static_cast<int64_t>(std::filesystem::file_size(path));
+  image_decode_limits limits;
+  limits.max_file_bytes = size - 1;
+  auto image = decode_image_file(path, limits);
+  REQUIRE_FALSE(image);
+  CHECK(image.error().code == errc::input_too_large);
+  CHECK(image.error().message ==
+        "image " + path + " is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(size - 1));
+  limits.max_file_bytes = size;
+  CHECK(decode_image_file(path, limits));
 }

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <utility>
+#include <vector>
+
 using namespace vs;
 using namespace vs::media;
 
@@ -36,7 +39,33 @@ void check_green(const yuv_image& image, int x, int y) {
 
 void check_red(const yuv_image& image, int x, int y) {
   CHECK(int(at(image.y, x, y)) == Approx(63).margin(3));
+  CHECK(int(at(image.u, x / 2, y / 2)) == Approx(102).margin(3));
   CHECK(int(at(image.v, x / 2, y / 2)) == Approx(240).margin(3));
+}
+
+/// Chroma planes of 4:2:0: half the luma size, rounded up.
+void check_plane_sizes(const yuv_image& image, int width, int height) {
+  CHECK(image.y.width == width);
+  CHECK(image.y.height == height);
+  CHECK(image.y.pixels.size() == static_cast<size_t>(width) * static_cast<size_t>(height));
+  for (const yuv_plane* chroma : {&image.u, &image.v}) {
+    CHECK(chroma->width == (width + 1) / 2);
+    CHECK(chroma->height == (height + 1) / 2);
+    CHECK(chroma->pixels.size() == static_cast<size_t>((width + 1) / 2) * static_cast<size_t>((height + 1) / 2));
+  }
+}
+
+/// First and last rows of column `x` whose luma is nearer green's than red's.
+std::pair<int, int> green_rows(const yuv_image& image, int x) {
+  int first = -1;
+  int last = -1;
+  for (int y = 0; y < image.height(); ++y)
+    if (at(image.y, x, y) > (63 + 173) / 2) {
+      if (first < 0)
+        first = y;
+      last = y;
+    }
+  return {first, last};
 }
 
 } // namespace
@@ -48,9 +77,10 @@ TEST_CASE("the working size is the output size times the zoom, even", "[working_
   auto still = working_size_for(640, 360, 1.0);
   CHECK(still.width == 640);
   CHECK(still.height == 360);
-  auto odd = working_size_for(100, 60, 1.15);
-  CHECK(odd.width % 2 == 0);
-  CHECK(odd.height % 2 == 0);
+  // 123.4 x 74.04 round to the nearest even numbers.
+  auto odd = working_size_for(100, 60, 1.234);
+  CHECK(odd.width == 124);
+  CHECK(odd.height == 74);
 }
 
 TEST_CASE("a wide source is cropped to the centre, scaled and converted to BT.709", "[working_image]") {
@@ -58,11 +88,7 @@ TEST_CASE("a wide source is cropped to the centre, scaled and converted to BT.70
   // with red only at the very edges (the outer thirds are 512 wide, 256 of each cut away).
   auto working = make_working_image(thirds(1536, 1024, false), {512, 512});
   REQUIRE(working);
-  REQUIRE(working->width() == 512);
-  REQUIRE(working->height() == 512);
-  CHECK(working->u.width == 256);
-  CHECK(working->u.height == 256);
-  CHECK(working->v.pixels.size() == 256u * 256u);
+  check_plane_sizes(*working, 512, 512);
   check_green(*working, 256, 256);
   check_red(*working, 4, 256);
   check_red(*working, 507, 256);
@@ -76,8 +102,7 @@ TEST_CASE("a tall source into a wide frame keeps its middle band", "[working_ima
   // each end, which become 20 rows of the 360.
   auto working = make_working_image(thirds(1024, 1536, true), {640, 360});
   REQUIRE(working);
-  CHECK(working->width() == 640);
-  CHECK(working->height() == 360);
+  check_plane_sizes(*working, 640, 360);
   for (int y : {30, 180, 330})
     check_green(*working, 320, y);
   check_red(*working, 320, 6);
@@ -88,11 +113,36 @@ TEST_CASE("a tiny source is enlarged without error", "[working_image]") {
   rgb_image tiny{17, 9, std::vector<uint8_t>(17 * 9 * 3, 200)};
   auto working = make_working_image(tiny, {1280, 720});
   REQUIRE(working);
-  CHECK(working->width() == 1280);
-  CHECK(working->height() == 720);
-  CHECK(working->u.width == 640);
-  CHECK(working->u.height == 360);
+  check_plane_sizes(*working, 1280, 720);
   // Uniform grey 200 stays uniform: limited-range luma 16 + 200 × 219 / 255 ≈ 188.
   CHECK(int(at(working->y, 640, 360)) == Approx(188).margin(2));
   CHECK(int(at(working->u, 320, 180)) == Approx(128).margin(1));
+}
+
+TEST_CASE("a wide source into a zoomed 16:9 frame keeps its vertical centre", "[working_image]") {
+  // 1536x1024 into 640x360 × 1.1 = 704x396: rows 80..943 survive (864 = 1536 × 9 / 16),
+  // so the green rows 341..681 become rows 119.6..275.9, centred on row 198.
+  auto size = working_size_for(640, 360, 1.1);
+  auto working = make_working_image(thirds(1536, 1024, true), size);
+  REQUIRE(working);
+  check_plane_sizes(*working, 704, 396);
+  check_green(*working, 352, 198);
+  check_red(*working, 352, 40);
+  check_red(*working, 352, 356);
+  auto [first, last] = green_rows(*working, 352);
+  CHECK(first == Approx(120).margin(2));
+  CHECK(last == Approx(275).margin(2));
+  CHECK(first + last == Approx(395).margin(2));
+}
+
+TEST_CASE("an odd or empty working size is refused", "[working_image]") {
+  rgb_image source{8, 8, std::vector<uint8_t>(8 * 8 * 3, 100)};
+  auto odd = make_working_image(source, {101, 60});
+  REQUIRE_FALSE(odd);
+  CHECK(odd.error().code == errc::invalid_argument);
+  CHECK(odd.error().message == "working size 101x60 must be even and positive");
+  auto empty = make_working_image(rgb_image{}, {64, 64});
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().code == errc::invalid_argument);
+  CHECK(empty.error().message == "empty source image");
 }
