@@ -19,6 +19,16 @@ json get_json(int port, const std::string& path, int expected_status = 200) {
   return json::parse(response->body);
 }
 
+/// For polling: the body if the status is 200, else null (no assertion).
+json poll_json(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  auto response = client.Get(path.c_str());
+  if (!response || response->status != 200)
+    return nullptr;
+  return json::parse(response->body);
+}
+
 bool healthy(int port) {
   httplib::Client client("127.0.0.1", port);
   auto response = client.Get("/health");
@@ -34,7 +44,7 @@ TEST_CASE("a job posted to one worker can be polled on another and tasks show as
   auto a = pipeline.start_worker("a", {{"VIDEO_SERVICE_PORT", std::to_string(port_a)}});
   auto b = pipeline.start_worker("b", {{"VIDEO_SERVICE_PORT", std::to_string(port_b)}});
   REQUIRE(pipeline.eventually([&] { return healthy(port_a) && healthy(port_b); }, std::chrono::seconds(20)));
-  REQUIRE(pipeline.eventually([&] { return get_json(port_b, "/health")["redis"] == "up"; }, std::chrono::seconds(10)));
+  REQUIRE(pipeline.eventually([&] { return poll_json(port_b, "/health")["redis"] == "up"; }, std::chrono::seconds(10)));
 
   pipeline.upstream("h", 1.0);
   json body{{"audio_path", pipeline.output_dir() + "/voice/audio_h.mp3"},
@@ -47,8 +57,12 @@ TEST_CASE("a job posted to one worker can be polled on another and tasks show as
   REQUIRE(posted->status == 202);
   std::string id = json::parse(posted->body)["job_id"];
 
-  // Worker b never saw the job; it answers from the task hash worker a keeps.
-  REQUIRE(pipeline.eventually([&] { return get_json(port_b, "/jobs/" + id)["status"] == "success"; }));
+  // Worker b never saw the job; it answers from the task hash worker a keeps
+  // (404 until worker a has written it).
+  REQUIRE(pipeline.eventually([&] {
+    auto job = poll_json(port_b, "/jobs/" + id);
+    return job.is_object() && job["status"] == "success";
+  }));
   json remote = get_json(port_b, "/jobs/" + id);
   CHECK(remote["result"]["video_path"] == pipeline.output_dir() + "/video/" + id + ".mp4");
   CHECK(remote["source"] == "http");
@@ -65,8 +79,8 @@ TEST_CASE("a job posted to one worker can be polled on another and tasks show as
 
   // Redis going away shows in /health; the worker stays up and comes back.
   pipeline.redis.stop();
-  REQUIRE(pipeline.eventually([&] { return get_json(port_a, "/health")["redis"] == "down"; }, std::chrono::seconds(15)));
+  REQUIRE(pipeline.eventually([&] { return poll_json(port_a, "/health")["redis"] == "down"; }, std::chrono::seconds(15)));
   CHECK(get_json(port_a, "/health")["status"] == "healthy");
   pipeline.redis.start();
-  CHECK(pipeline.eventually([&] { return get_json(port_a, "/health")["redis"] == "up"; }, std::chrono::seconds(15)));
+  CHECK(pipeline.eventually([&] { return poll_json(port_a, "/health")["redis"] == "up"; }, std::chrono::seconds(15)));
 }
