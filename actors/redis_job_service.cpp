@@ -12,15 +12,12 @@ redis_job_service::redis_job_service(api::job_service& local, const redis::redis
 
 expected<std::map<std::string, std::string>> redis_job_service::find_task(const std::string& id) {
   std::lock_guard<std::mutex> guard(mutex_);
-  auto reply = client_.command({"HGETALL", redis::task_key(id)});
-  if (!reply)
-    return reply.error();
-  if (reply->elements.empty())
+  auto fields = redis::read_task(client_, id);
+  if (!fields)
+    return fields.error();
+  if (!fields->has_value())
     return make_error(errc::not_found, "no task " + id + " in Redis");
-  std::map<std::string, std::string> fields;
-  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2)
-    fields[reply->elements[i].text] = reply->elements[i + 1].text;
-  return fields;
+  return std::move(**fields);
 }
 
 expected<api::job_snapshot> redis_job_service::find(const std::string& id) {
@@ -31,8 +28,7 @@ expected<api::job_snapshot> redis_job_service::find(const std::string& id) {
   if (!task)
     return task.error().code == errc::not_found ? local.error() : task.error();
   // Only our own tasks are jobs; other services' tasks are under /tasks/{id}.
-  auto service = task->find("service");
-  if (service == task->end() || service->second != redis::service_name)
+  if (redis::field_of(*task, "service") != redis::service_name)
     return local.error();
   return redis::snapshot_from_task(id, *task);
 }
@@ -42,10 +38,8 @@ status redis_job_service::cancel(const std::string& id) {
   if (cancelled || cancelled.error().code != errc::not_found)
     return cancelled;
   if (auto remote = find(id); remote)
-    return make_error(errc::conflict, "job " + id + " runs on another worker (" +
-                                        (remote->state == api::job_state::processing ? "processing" :
-                                         api::to_string(remote->state)) +
-                                        "); cancel it there");
+    return make_error(errc::conflict,
+                      "job " + id + " runs on another worker (" + api::to_string(remote->state) + "); cancel it there");
   return cancelled;
 }
 

@@ -67,13 +67,20 @@ void finish_task(writer_ptr self, const std::string& id) {
   self->send(st.intake, atom::done_v, id);
 }
 
+/// Progress goes to Redis at most once a second per job.
+bool progress_due(redis_writer_state& st, const std::string& id) {
+  auto now = std::chrono::steady_clock::now();
+  auto& last = st.last_progress[id];
+  if (now - last < progress_interval)
+    return false;
+  last = now;
+  return true;
+}
+
 void write_progress(writer_ptr self, const claimed_task& lease, const api::job_snapshot& job) {
   auto& st = self->state;
-  auto now = std::chrono::steady_clock::now();
-  auto& last = st.last_progress[job.id];
-  if (now - last < progress_interval)
+  if (!progress_due(st, job.id))
     return;
-  last = now;
   int percent = std::clamp(static_cast<int>(job.progress * 100), 0, 99);
   // Progress is best effort: not queued for retry, but a refusal means the
   // task was reclaimed elsewhere, so this render is wasted work: stop it.
@@ -130,11 +137,8 @@ void on_redis_job(writer_ptr self, const api::job_snapshot& job) {
 void on_http_job(writer_ptr self, const api::job_snapshot& job) {
   auto& st = self->state;
   if (job.state == api::job_state::processing) {
-    auto now = std::chrono::steady_clock::now();
-    auto& last = st.last_progress[job.id];
-    if (now - last < progress_interval)
+    if (!progress_due(st, job.id))
       return;
-    last = now;
   } else if (api::is_final(job.state)) {
     st.last_progress.erase(job.id);
   }

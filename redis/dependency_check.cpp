@@ -28,11 +28,6 @@ std::optional<std::string> locate(const std::string& ref, const std::string& out
   return std::nullopt;
 }
 
-std::string field_or_empty(const field_map& fields, const std::string& name) {
-  auto found = fields.find(name);
-  return found == fields.end() ? std::string() : found->second;
-}
-
 dependency_verdict from_params(const video_task& task) {
   dependency_verdict verdict;
   const auto& params = task.params;
@@ -71,9 +66,9 @@ dependency_verdict check_dependencies(const video_task& task,
     if (found == hashes.end() || !found->second)
       return failed(errc::dependency_failed, "dependency " + role + " " + id + " does not exist (no task:" + id + ")");
     const auto& fields = *found->second;
-    std::string status = field_or_empty(fields, "status");
+    std::string status = field_of(fields, "status");
     if (status == "failed") {
-      std::string why = field_or_empty(fields, "error");
+      std::string why = field_of(fields, "error");
       return failed(errc::dependency_failed,
                     "dependency " + role + " " + id + " failed" + (why.empty() ? "" : ": " + why));
     }
@@ -83,7 +78,7 @@ dependency_verdict check_dependencies(const video_task& task,
       waiting.waiting_on = role + " " + id + " (" + (status.empty() ? "no status" : status) + ")";
       return waiting;
     }
-    std::string ref = field_or_empty(fields, "result_ref");
+    std::string ref = field_of(fields, "result_ref");
     if (ref.empty())
       return failed(errc::dependency_failed, "dependency " + role + " " + id + " succeeded without a result_ref");
     auto path = locate(ref, output_dir, subfolder);

@@ -8,6 +8,18 @@
 
 namespace vs::redis {
 
+expected<std::optional<field_map>> read_task(redis_client& client, const std::string& id) {
+  auto reply = client.command({"HGETALL", task_key(id)});
+  if (!reply)
+    return reply.error();
+  if (reply->elements.empty())
+    return std::optional<field_map>();
+  field_map fields;
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2)
+    fields[reply->elements[i].text] = reply->elements[i + 1].text;
+  return std::optional<field_map>(std::move(fields));
+}
+
 task_queue::task_queue(redis_client& client, std::string worker_id)
     : client_(client), worker_(std::move(worker_id)) {}
 
@@ -41,17 +53,6 @@ expected<claim_result> task_queue::claim(const std::string& id) {
   return result;
 }
 
-expected<std::optional<field_map>> task_queue::read(const std::string& id) {
-  auto reply = client_.command({"HGETALL", task_key(id)});
-  if (!reply)
-    return reply.error();
-  if (reply->elements.empty())
-    return std::optional<field_map>();
-  field_map fields;
-  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2)
-    fields[reply->elements[i].text] = reply->elements[i + 1].text;
-  return std::optional<field_map>(std::move(fields));
-}
 
 expected<bool> task_queue::progress(const std::string& id, const std::string& token, int percent) {
   auto reply = client_.eval(scripts::progress, {task_key(id)}, {token, std::to_string(percent), local_timestamp()});

@@ -8,6 +8,7 @@
 ///   progress / complete / fail / release: only while the token still owns the task
 ///   heartbeat + reap: dead workers' tasks go back on the queue
 
+#include "redis/field_map.hpp"
 #include "redis/redis_client.hpp"
 
 #include <chrono>
@@ -18,8 +19,6 @@
 #include <vector>
 
 namespace vs::redis {
-
-using field_map = std::map<std::string, std::string>;
 
 struct claim_result {
   bool claimed = false;
@@ -33,6 +32,9 @@ struct reaped_task {
   std::string outcome;      ///< "requeued", "dead" or "dropped"
 };
 
+/// HGETALL task:{id}; nullopt when there is no such hash.
+expected<std::optional<field_map>> read_task(redis_client& client, const std::string& id);
+
 class task_queue {
 public:
   task_queue(redis_client& client, std::string worker_id);
@@ -43,8 +45,7 @@ public:
   /// waiting up to `block`. nullopt when the queue stayed empty.
   expected<std::optional<std::string>> pop(std::chrono::milliseconds block);
   expected<claim_result> claim(const std::string& id);
-  /// HGETALL task:{id}; nullopt when there is no such hash.
-  expected<std::optional<field_map>> read(const std::string& id);
+  expected<std::optional<field_map>> read(const std::string& id) { return read_task(client_, id); }
 
   /// These return false when the token no longer owns the task (another
   /// worker reclaimed it): the write was not made.

@@ -13,13 +13,8 @@ namespace vs::redis {
 
 namespace {
 
-std::string field_or_empty(const field_map& fields, const std::string& name) {
-  auto found = fields.find(name);
-  return found == fields.end() ? std::string() : found->second;
-}
-
 int64_t timestamp_ms(const field_map& fields, const std::string& name) {
-  return parse_local_timestamp(field_or_empty(fields, name)).value_or(0);
+  return parse_local_timestamp(field_of(fields, name)).value_or(0);
 }
 
 nlohmann::json params_of(const media::render_spec& spec) {
@@ -69,8 +64,8 @@ std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_
 api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fields) {
   api::job_snapshot job;
   job.id = id;
-  job.source = field_or_empty(fields, "source").empty() ? "redis" : field_or_empty(fields, "source");
-  std::string status = field_or_empty(fields, "status");
+  job.source = field_of(fields, "source").empty() ? "redis" : field_of(fields, "source");
+  std::string status = field_of(fields, "status");
   if (status == "processing")
     job.state = api::job_state::processing;
   else if (status == "success")
@@ -81,25 +76,25 @@ api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fie
     job.state = api::job_state::cancelled;
   else
     job.state = api::job_state::queued;  // pending, queued
-  job.progress = std::clamp(std::atof(field_or_empty(fields, "progress").c_str()) / 100.0, 0.0, 1.0);
+  job.progress = std::clamp(std::atof(field_of(fields, "progress").c_str()) / 100.0, 0.0, 1.0);
   job.created_at_ms = timestamp_ms(fields, "created_at");
   job.started_at_ms = timestamp_ms(fields, "started_at");
   job.finished_at_ms = timestamp_ms(fields, "finished_at");
-  if (auto params = api::parse_json_object(field_or_empty(fields, "params")))
+  if (auto params = api::parse_json_object(field_of(fields, "params")))
     if (auto spec = api::apply_job_fields(*params, media::render_spec{}))
       job.spec = std::move(*spec);
   if (job.state == api::job_state::success) {
     api::job_result result;
-    result.video_path = field_or_empty(fields, "result_ref");
-    result.duration_seconds = std::atof(field_or_empty(fields, "duration").c_str());
-    result.file_size = std::atoll(field_or_empty(fields, "file_size").c_str());
+    result.video_path = field_of(fields, "result_ref");
+    result.duration_seconds = std::atof(field_of(fields, "duration").c_str());
+    result.file_size = std::atoll(field_of(fields, "file_size").c_str());
     result.width = job.spec.width;
     result.height = job.spec.height;
     result.fps = job.spec.fps;
     job.result = result;
   }
   if (job.state == api::job_state::failed || job.state == api::job_state::cancelled) {
-    std::string why = field_or_empty(fields, "error");
+    std::string why = field_of(fields, "error");
     job.failure = make_error(job.state == api::job_state::cancelled ? errc::cancelled : errc::internal,
                              why.empty() ? "failed" : why);
   }

@@ -3,10 +3,10 @@
 /// ours by name, JSON fields parsed. Unknown fields are ignored.
 
 #include "media/error.hpp"
+#include "redis/field_map.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +26,6 @@ bool is_video_task_name(const std::string& name);
 /// errc::invalid_argument for a name that is not ours, errc::malformed_request
 /// for `params`/`slide_ids` that are not the JSON PROTOCOL.md describes; the
 /// message names the field.
-expected<video_task> parse_video_task(const std::string& id, const std::map<std::string, std::string>& fields);
+expected<video_task> parse_video_task(const std::string& id, const field_map& fields);
 
 } // namespace vs::redis
