@@ -17,6 +17,7 @@ int http_status_for(errc code) {
     case errc::invalid_argument:
     case errc::input_invalid: return 422;
     case errc::dependency_failed: return 424;
+    case errc::busy: return 429;
     case errc::unavailable: return 503;
     case errc::dependency_timeout: return 504;
     case errc::io_error:

@@ -63,6 +63,10 @@ expected<media::render_spec> read_job(const httplib::Request& req, const media_r
       return resolved.error();
     image = *resolved;
   }
+  // Checked again on the files the render opens: a folder swapped for a
+  // symlink after this check must not lead outside the roots.
+  for (const auto& root : roots.roots())
+    spec->input_roots.push_back(root.string());
   // The service sets the real output path; validate everything else now so
   // the client hears about a bad field before the job is queued.
   media::render_spec checked = *spec;

@@ -19,6 +19,7 @@ const char* to_string(errc code) {
     case errc::io_error: return "io_error";
     case errc::codec_error: return "codec_error";
     case errc::unavailable: return "unavailable";
+    case errc::busy: return "busy";
     case errc::internal: return "internal";
   }
   return "unknown";

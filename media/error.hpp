@@ -27,6 +27,7 @@ enum class errc : uint8_t {
   io_error,           ///< writing the output failed (disk full, permissions)
   codec_error,        ///< FFmpeg refused to encode or mux
   unavailable,        ///< a backing service (Redis) is unreachable
+  busy,               ///< the service is at capacity (queue full): retry later (HTTP 429)
   internal,           ///< a bug
 };
 

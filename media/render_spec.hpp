@@ -31,6 +31,9 @@ struct render_spec {
   std::string audio_path;                 ///< empty: a silent video, length from slide_duration
   std::vector<std::string> image_paths;   ///< slides in order
   std::string output_path;                ///< final MP4 path (written via a temporary name)
+  /// Folders the inputs must lie in, checked on the file actually opened
+  /// (after symlinks), not only on the path. Empty: unconfined (the CLI).
+  std::vector<std::string> input_roots;
 
   int width = 1920;
   int height = 1080;
