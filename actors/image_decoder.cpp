@@ -12,7 +12,7 @@ image_decoder_actor::behavior_type image_decoder(image_decoder_actor::stateful_p
   return {
     [=](atom::decode, const decode_request& request) -> caf::result<media::slide_image> {
       try {
-        auto decoded = media::decode_image_file(request.path, request.limits);
+        auto decoded = media::decode_image_file(request.path, request.limits, request.roots);
         if (!decoded)
           return to_caf(decoded.error());
         auto working = media::make_working_image(*decoded, request.size);

@@ -13,10 +13,12 @@ namespace {
 caf::result<audio_ptr> prepare(const prepare_request& request) {
   const media::render_spec& spec = request.spec;
   media::image_decode_limits image_limits{request.limits.max_image_pixels, request.limits.max_image_file_bytes};
+  // Checked on the files opened, not only on the paths when the job arrived.
+  const media::root_folders roots(spec.input_roots);
   for (const auto& path : spec.image_paths) {
     if (request.cancelled && request.cancelled->load())
       return caf_error(errc::cancelled, "the job was cancelled");
-    if (auto header = media::probe_image_file(path, image_limits); !header)
+    if (auto header = media::probe_image_file(path, image_limits, roots); !header)
       return to_caf(header.error());
   }
   if (spec.audio_path.empty())
@@ -27,7 +29,7 @@ caf::result<audio_ptr> prepare(const prepare_request& request) {
   options.max_seconds = request.limits.max_audio_seconds;
   options.fixed_seconds = request.fixed_audio_seconds;
   options.cancel = request.cancelled.get();
-  auto audio = media::encode_audio_file(spec.audio_path, options);
+  auto audio = media::encode_audio_file(spec.audio_path, options, roots);
   if (!audio)
     return to_caf(audio.error());
   return audio_ptr(std::make_shared<const media::encoded_audio>(std::move(*audio)));

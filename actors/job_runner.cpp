@@ -85,7 +85,8 @@ void pump(runner_ptr self);
 void request_slide(runner_ptr self, int slide) {
   auto& st = self->state;
   decode_request request{st.setup.spec.image_paths[static_cast<size_t>(slide)], st.plan->work,
-                         {st.setup.limits.max_image_pixels, st.setup.limits.max_image_file_bytes}};
+                         {st.setup.limits.max_image_pixels, st.setup.limits.max_image_file_bytes},
+                         media::root_folders(st.setup.spec.input_roots)};
   self->request(st.setup.decoders, caf::infinite, atom::decode_v, std::move(request))
     .then(
       [=](media::slide_image& image) {

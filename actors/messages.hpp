@@ -57,6 +57,7 @@ struct decode_request {
   std::string path;
   media::working_size size;
   media::image_decode_limits limits;
+  media::root_folders roots;    ///< the job's input roots, checked on the opened file
 };
 
 /// Render frame `index` of a job into `target`.

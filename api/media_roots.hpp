@@ -1,9 +1,12 @@
 #pragma once
 /// Input files named in a request must lie inside the configured media roots.
 /// Paths are resolved the way the kernel will open them (`..` and symlinks
-/// followed) before the check, so neither can be used to escape a root.
+/// followed) before the check, so neither can be used to escape a root. This
+/// is the early answer to the client; the render checks again on the files
+/// it opens (media/confined_file), with the same root test (media/root_folders).
 
 #include "media/error.hpp"
+#include "media/root_folders.hpp"
 
 #include <filesystem>
 #include <string>
@@ -21,12 +24,10 @@ public:
   /// the file does not exist; `field` names the request field in the error.
   expected<std::string> resolve(const std::string& path, const std::string& field) const;
 
-  const std::vector<std::filesystem::path>& roots() const { return roots_; }
+  const std::vector<std::filesystem::path>& roots() const { return roots_.folders(); }
 
 private:
-  bool contains(const std::filesystem::path& path) const;
-
-  std::vector<std::filesystem::path> roots_;
+  media::root_folders roots_;
 };
 
 } // namespace vs::api

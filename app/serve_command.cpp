@@ -5,6 +5,7 @@
 #include "api/http_server.hpp"
 #include "app/exit_codes.hpp"
 #include "app/service_config.hpp"
+#include "media/output_file.hpp"
 #include "redis/redis_endpoint.hpp"
 
 #include <spdlog/spdlog.h>
@@ -114,6 +115,13 @@ int run_serve(const serve_options& options) {
     std::cerr << "video-service serve: " << system.error().message << "\n";
     return exit_code_for(system.error());
   }
+  // Before any job of this process starts: partial files left by a killed
+  // worker are removed; those other live workers still hold locked are kept.
+  const std::string video_folder = config->output_dir + "/video";
+  if (auto swept = media::remove_stale_partials(video_folder); !swept)
+    spdlog::warn("partial files not swept: {}", swept.error().message);
+  else if (*swept > 0)
+    spdlog::info("removed {} stale partial file{} from {}", *swept, *swept == 1 ? "" : "s", video_folder);
   install_stop_handlers();
   spdlog::info("video-service: {} jobs at once, results in {}/video, {}", (*system)->config().max_concurrent_jobs,
                config->output_dir, config->redis_enabled() ? "Redis worker" : "standalone (no Redis)");

@@ -1,5 +1,6 @@
 #include "media/audio_encode.hpp"
 
+#include "media/av_file_input.hpp"
 #include "media/av_util.hpp"
 
 extern "C" {
@@ -10,9 +11,7 @@ extern "C" {
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <optional>
-#include <system_error>
 #include <vector>
 
 namespace vs::media {
@@ -183,25 +182,23 @@ struct pcm_format {
 /// The decoding half: any input → 48 kHz stereo float, counted and bounded.
 class narration_reader {
 public:
-  narration_reader(std::string path, const audio_options& options, std::optional<int64_t> sample_limit)
-      : path_(std::move(path)), options_(options), sample_limit_(sample_limit) {}
+  narration_reader(const confined_file& file, const audio_options& options, std::optional<int64_t> sample_limit)
+      : file_(file), path_(file.path()), options_(options), sample_limit_(sample_limit) {}
 
   ~narration_reader() { av_channel_layout_uninit(&input_format_.layout); }
   narration_reader(const narration_reader&) = delete;
   narration_reader& operator=(const narration_reader&) = delete;
 
   status open() {
-    // "file:" and a protocol whitelist keep a path such as "concat:a|b" or a
-    // playlist from making libavformat read anything but this one local file.
-    AVDictionary* settings = nullptr;
-    av_dict_set(&settings, "protocol_whitelist", "file", 0);
-    AVFormatContext* raw = nullptr;
-    int rc = avformat_open_input(&raw, ("file:" + path_).c_str(), nullptr, &settings);
-    av_dict_free(&settings);
+    // Through the descriptor checked when the file was opened; libavformat
+    // may open nothing else, so a playlist cannot pull in other files.
+    auto opened = av_file_input::open(file_, "audio file");
+    if (!opened)
+      return opened.error();
+    input_ = std::move(*opened);
+    AVFormatContext* raw = input_->context();
+    int rc = avformat_find_stream_info(raw, nullptr);
     if (rc < 0)
-      return invalid("cannot read audio file " + path_ + ": " + av::error_string(rc));
-    input_.reset(raw);
-    if (rc = avformat_find_stream_info(raw, nullptr); rc < 0)
       return invalid("cannot read audio file " + path_ + ": " + av::error_string(rc));
     const AVCodec* codec = nullptr;
     stream_index_ = av_find_best_stream(raw, AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
@@ -228,7 +225,7 @@ public:
     while (!done_) {
       if (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed))
         return cancelled(path_);
-      int rc = av_read_frame(input_.get(), packet_.get());
+      int rc = av_read_frame(input_->context(), packet_.get());
       if (rc < 0) {
         // A read error other than EOF is a damaged or truncated tail: like the
         // ffmpeg CLI, the stream ends there and what decoded so far counts.
@@ -372,10 +369,11 @@ private:
     return produced;
   }
 
+  const confined_file& file_;
   std::string path_;
   const audio_options& options_;
   std::optional<int64_t> sample_limit_;
-  av::format_input_ptr input_;
+  std::unique_ptr<av_file_input> input_;
   av::codec_context_ptr decoder_;
   av::packet_ptr packet_;
   av::frame_ptr frame_;
@@ -391,25 +389,11 @@ private:
 
 } // namespace
 
-expected<encoded_audio> encode_audio_file(const std::string& path, const audio_options& options) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  auto file_status = fs::status(path, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
-    return invalid("cannot read audio file " + path + ": " + ec.message());
-  if (!fs::exists(file_status))
-    return make_error(errc::input_missing, "audio file " + path + " does not exist");
-  if (!fs::is_regular_file(file_status))
-    return invalid("audio file " + path + " is not a regular file");
-  auto size = fs::file_size(path, ec);
-  if (ec)
-    return invalid("cannot read audio file " + path + ": " + ec.message());
-  if (size == 0)
-    return invalid("audio file " + path + " is empty");
-  if (size > static_cast<uintmax_t>(std::max<int64_t>(options.max_file_bytes, 0)))
-    return make_error(errc::input_too_large, "audio file " + path + " is " + std::to_string(size) +
-                                                 " bytes, over the limit of " + std::to_string(options.max_file_bytes) +
-                                                 " bytes");
+expected<encoded_audio> encode_audio_file(const std::string& path, const audio_options& options,
+                                          const root_folders& roots) {
+  auto file = confined_file::open(path, roots, "audio file", options.max_file_bytes);
+  if (!file)
+    return file.error();
   std::optional<int64_t> sample_limit;
   if (options.fixed_seconds) {
     double samples = *options.fixed_seconds * output_rate;
@@ -424,7 +408,7 @@ expected<encoded_audio> encode_audio_file(const std::string& path, const audio_o
   aac_stream aac;
   if (auto opened = aac.open(options.bit_rate); !opened)
     return opened.error();
-  narration_reader reader(path, options, sample_limit);
+  narration_reader reader(*file, options, sample_limit);
   if (auto opened = reader.open(); !opened)
     return opened.error();
   if (auto decoded = reader.run(aac); !decoded)

@@ -6,6 +6,7 @@
 /// never taken from container metadata.
 
 #include "media/error.hpp"
+#include "media/root_folders.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -45,9 +46,13 @@ struct audio_options {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-/// Decodes, resamples and encodes `path`. Errors name the file: input_missing,
-/// input_too_large (file or duration), input_invalid (no audio stream, zero
-/// length, corrupt data).
-expected<encoded_audio> encode_audio_file(const std::string& path, const audio_options& options);
+/// Decodes, resamples and encodes `path`, opened confined to `roots`
+/// (media/confined_file: the roots are checked on the file actually read,
+/// and the demuxer reads only that file). Errors name the file:
+/// input_missing, forbidden_path, input_too_large (file bytes of the opened
+/// descriptor, or duration), input_invalid (not a regular file, no audio
+/// stream, zero length, corrupt data).
+expected<encoded_audio> encode_audio_file(const std::string& path, const audio_options& options,
+                                          const root_folders& roots);
 
 } // namespace vs::media

@@ -2,9 +2,10 @@
 
 #include "media/image_probe.hpp"
 
+#include "media/confined_file.hpp"
+
 #include <stb/stb_image.h>
 
-#include <fstream>
 #include <limits>
 #include <memory>
 
@@ -45,17 +46,16 @@ expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const 
   if (size > static_cast<size_t>(std::numeric_limits<int>::max()))
     return make_error(errc::input_too_large, "image " + name + " is too large to decode");
   const int length = static_cast<int>(size);
-  int width = 0;
-  int height = 0;
-  int channels = 0;
   // Header first: refuse a decompression bomb before allocating its pixels.
-  if (!stbi_info_from_memory(data, length, &width, &height, &channels) || width <= 0 || height <= 0)
-    return make_error(errc::input_invalid, "image " + name + " is not a readable JPEG, PNG, BMP or GIF");
-  if (auto size_ok = check_image_size(name, width, height, limits); !size_ok)
-    return size_ok.error();
+  auto header = probe_image(image_bytes::in_memory(data, size), name, limits);
+  if (!header)
+    return header.error();
+  const int width = header->width;
+  const int height = header->height;
   const int64_t pixels = int64_t{width} * height;
   int decoded_width = 0;
   int decoded_height = 0;
+  int channels = 0;
   std::unique_ptr<stbi_uc, stbi_deleter> decoded(
       stbi_load_from_memory(data, length, &decoded_width, &decoded_height, &channels, 0));
   if (!decoded)
@@ -73,18 +73,19 @@ expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const 
   return image;
 }
 
-expected<rgb_image> decode_image_file(const std::string& path, const image_decode_limits& limits) {
-  // The probe names a missing, empty or oversized file precisely.
-  if (auto header = probe_image_file(path, limits); !header)
+expected<rgb_image> decode_image_file(const std::string& path, const image_decode_limits& limits,
+                                      const root_folders& roots) {
+  auto file = confined_file::open(path, roots, "image", limits.max_file_bytes);
+  if (!file)
+    return file.error();
+  const auto size = static_cast<uint64_t>(file->size());
+  const image_bytes on_disk = image_bytes::in_file(file->descriptor(), size);
+  // The header alone first: an oversized picture is refused before its file is read.
+  if (auto header = probe_image(on_disk, path, limits); !header)
     return header.error();
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in)
-    return make_error(errc::input_invalid, "cannot open image " + path);
-  auto size = static_cast<size_t>(in.tellg());
-  std::vector<uint8_t> bytes(size);
-  in.seekg(0);
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-    return make_error(errc::input_invalid, "cannot read image " + path);
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  if (on_disk.read_at(0, bytes.data(), bytes.size()) != bytes.size())
+    return make_error(errc::input_invalid, "cannot read image " + path + ": it became shorter while it was read");
   return decode_image_memory(bytes.data(), bytes.size(), path, limits);
 }
 

@@ -5,6 +5,7 @@
 /// before a single pixel is decoded.
 
 #include "media/error.hpp"
+#include "media/root_folders.hpp"
 
 #include <cstdint>
 #include <string>
@@ -24,10 +25,14 @@ struct image_decode_limits {
   int64_t max_file_bytes = 256LL << 20;
 };
 
-/// Reads and decodes `path`. Errors name the file: input_missing if it does
-/// not exist, input_too_large over a limit, input_invalid if it is empty,
-/// truncated, corrupt or not an image.
-expected<rgb_image> decode_image_file(const std::string& path, const image_decode_limits& limits);
+/// Reads and decodes `path`, opened confined to `roots` (media/confined_file:
+/// the roots are checked on the file actually read). Errors name the file:
+/// input_missing if it does not exist, forbidden_path outside the roots,
+/// input_too_large over a limit (file bytes from the opened descriptor,
+/// pixels from the header), input_invalid if it is empty, truncated,
+/// corrupt, not a regular file or not an image.
+expected<rgb_image> decode_image_file(const std::string& path, const image_decode_limits& limits,
+                                      const root_folders& roots);
 
 /// Same, for bytes already in memory; `name` is used in error messages.
 expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const std::string& name,

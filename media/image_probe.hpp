@@ -3,7 +3,9 @@
 /// non-image or oversized slide before any rendering work starts.
 
 #include "media/error.hpp"
+#include "media/image_bytes.hpp"
 #include "media/image_decode.hpp"
+#include "media/root_folders.hpp"
 
 #include <string>
 
@@ -15,10 +17,18 @@ struct image_header {
 };
 
 /// Refuses an image of `width` × `height` over the pixel limit, naming it.
-status check_image_size(const std::string& name, int width, int height, const image_decode_limits& limits);
+status check_image_size(const std::string& name, int64_t width, int64_t height, const image_decode_limits& limits);
 
-/// Checks that `path` exists, is within the file-size limit, has a header
-/// stb_image recognises and a pixel count within the limit.
-expected<image_header> probe_image_file(const std::string& path, const image_decode_limits& limits);
+/// Checks that `bytes` start with a header stb_image recognises (JPEG, PNG,
+/// BMP, GIF, PSD, TGA, HDR, PNM, PIC) declaring a size within the pixel
+/// limit. A size over the limit is reported as such whenever the header
+/// declares one, even where stb_image would only say "too large".
+expected<image_header> probe_image(const image_bytes& bytes, const std::string& name,
+                                   const image_decode_limits& limits);
+
+/// Opens `path` confined to `roots` and within the byte limit (see
+/// confined_file), then probes the opened file (only its header is read).
+expected<image_header> probe_image_file(const std::string& path, const image_decode_limits& limits,
+                                        const root_folders& roots);
 
 } // namespace vs::media

@@ -23,15 +23,16 @@ image_decode_limits image_limits_of(const render_limits& limits) {
 }
 
 /// Refuses a bad slide before minutes of rendering, not when its turn comes.
-status check_images(const render_spec& spec, const render_limits& limits) {
+status check_images(const render_spec& spec, const render_limits& limits, const root_folders& roots) {
   for (const auto& path : spec.image_paths)
-    if (auto header = probe_image_file(path, image_limits_of(limits)); !header)
+    if (auto header = probe_image_file(path, image_limits_of(limits), roots); !header)
       return header.error();
   return {};
 }
 
 expected<std::shared_ptr<const encoded_audio>> encode_narration(const render_spec& spec,
                                                                  const render_limits& limits,
+                                                                 const root_folders& roots,
                                                                  const render_callbacks& callbacks) {
   if (spec.audio_path.empty())
     return std::shared_ptr<const encoded_audio>();
@@ -42,7 +43,7 @@ expected<std::shared_ptr<const encoded_audio>> encode_narration(const render_spe
   options.cancel = callbacks.cancel;
   // When the slides set the length, the narration is trimmed or padded to it.
   options.fixed_seconds = fixed_audio_seconds(spec);
-  auto audio = encode_audio_file(spec.audio_path, options);
+  auto audio = encode_audio_file(spec.audio_path, options, roots);
   if (!audio)
     return audio.error();
   return std::make_shared<const encoded_audio>(std::move(*audio));
@@ -57,13 +58,15 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   auto started = std::chrono::steady_clock::now();
   if (auto valid = validate(spec, limits); !valid)
     return valid.error();
-  if (auto images = check_images(spec, limits); !images)
+  // Every input is opened confined to the spec's roots (none for the CLI).
+  const root_folders roots(spec.input_roots);
+  if (auto images = check_images(spec, limits, roots); !images)
     return images.error();
   auto output = output_file::beside(spec.output_path);
   if (!output)
     return output.error();
 
-  auto audio = encode_narration(spec, limits, callbacks);
+  auto audio = encode_narration(spec, limits, roots, callbacks);
   if (!audio)
     return audio.error();
   auto slides = timeline_for(spec, *audio ? std::optional<double>((*audio)->duration_seconds()) : std::nullopt);
@@ -85,7 +88,7 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
 
   const image_decode_limits decode_limits = image_limits_of(limits);
   slide_cache cache(slides->slide_count(), [&](int slide) -> expected<slide_image> {
-    auto decoded = decode_image_file(spec.image_paths[static_cast<size_t>(slide)], decode_limits);
+    auto decoded = decode_image_file(spec.image_paths[static_cast<size_t>(slide)], decode_limits, roots);
     if (!decoded)
       return decoded.error();
     auto working = make_working_image(*decoded, plan.work);

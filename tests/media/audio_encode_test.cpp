@@ -24,6 +24,9 @@ using vs::test::write_test_audio;
 
 namespace {
 
+/// These tests are about decoding, not confinement (confined_file_test).
+const root_folders anywhere{};
+
 /// Left channel of the encoded stream decoded back with FFmpeg's AAC decoder,
 /// priming included (raw packets carry no skip side data).
 std::vector<float> decode_left_channel(const encoded_audio& audio) {
@@ -123,7 +126,7 @@ void zero_media_data(const std::string& path, double from, double to) {
 }
 
 vs::error failure(const std::string& path, const audio_options& options = {}) {
-  auto result = encode_audio_file(path, options);
+  auto result = encode_audio_file(path, options, anywhere);
   REQUIRE_FALSE(result);
   return result.error();
 }
@@ -151,7 +154,7 @@ TEST_CASE("every narration format becomes 48 kHz stereo AAC of the same length",
   for (const auto& in : inputs) {
     auto path = dir.file(in.name);
     write_test_audio(path, seconds, in.sample_rate, in.channels);
-    auto audio = encode_audio_file(path, {});
+    auto audio = encode_audio_file(path, {}, anywhere);
     INFO(in.name);
     REQUIRE(audio);
     double measured = audio->duration_seconds();
@@ -174,7 +177,7 @@ TEST_CASE("an MP3 without a LAME tag keeps the encoder delay", "[audio]") {
   REQUIRE(vs::test::run_command("ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i "
                                 "'sine=frequency=440:sample_rate=24000:duration=2.5' -ac 1 "
                                 "-c:a libmp3lame -b:a 64k -write_xing 0 '" + path + "'") == 0);
-  auto audio = encode_audio_file(path, {});
+  auto audio = encode_audio_file(path, {}, anywhere);
   REQUIRE(audio);
   double excess = audio->duration_seconds() - 2.5;
   INFO("decoded " << excess * 1000 << " ms more than generated");
@@ -191,7 +194,7 @@ TEST_CASE("a fixed length trims or pads to exactly that many samples", "[audio]"
   SECTION("shorter than the input") {
     audio_options options;
     options.fixed_seconds = 1.25;
-    auto audio = encode_audio_file(path, options);
+    auto audio = encode_audio_file(path, options, anywhere);
     REQUIRE(audio);
     CHECK(audio->sample_count == 60000);
     check_stream(*audio);
@@ -200,7 +203,7 @@ TEST_CASE("a fixed length trims or pads to exactly that many samples", "[audio]"
   SECTION("longer than the input: silence after the narration") {
     audio_options options;
     options.fixed_seconds = 3.5;
-    auto audio = encode_audio_file(path, options);
+    auto audio = encode_audio_file(path, options, anywhere);
     REQUIRE(audio);
     CHECK(audio->sample_count == 168000);
     check_stream(*audio);
@@ -211,7 +214,7 @@ TEST_CASE("a fixed length trims or pads to exactly that many samples", "[audio]"
   SECTION("a length that is not a whole number of samples rounds") {
     audio_options options;
     options.fixed_seconds = 1.0 / 3.0;
-    auto audio = encode_audio_file(path, options);
+    auto audio = encode_audio_file(path, options, anywhere);
     REQUIRE(audio);
     CHECK(audio->sample_count == 16000);
   }
@@ -234,7 +237,7 @@ TEST_CASE("a truncated MP3 yields the audio before the cut", "[audio]") {
   std::filesystem::resize_file(cut, size / 2);
   // Behaviour chosen: like the ffmpeg CLI, a damaged tail ends the stream and
   // what decoded counts (the LAME tag's length is ignored; samples are counted).
-  auto audio = encode_audio_file(cut, {});
+  auto audio = encode_audio_file(cut, {}, anywhere);
   REQUIRE(audio);
   INFO("decoded " << audio->duration_seconds() << " s of a 4 s file cut in half");
   CHECK(audio->duration_seconds() > 1.7);
@@ -247,7 +250,7 @@ TEST_CASE("damaged packets are skipped once audio has decoded", "[audio]") {
   auto path = dir.file("damaged.m4a");
   write_test_audio(path, 4.0, 44100, 2);
   zero_media_data(path, 0.45, 0.55);
-  auto audio = encode_audio_file(path, {});
+  auto audio = encode_audio_file(path, {}, anywhere);
   REQUIRE(audio);
   INFO("decoded " << audio->duration_seconds() << " s of 4 s with a tenth zeroed");
   CHECK(audio->duration_seconds() > 3.4);
@@ -324,7 +327,7 @@ TEST_CASE("unusable audio files are refused with messages naming them", "[audio]
     CHECK(err.message == "audio file " + path + " is " + std::to_string(size) + " bytes, over the limit of " +
                              std::to_string(size - 1) + " bytes");
     options.max_file_bytes = size;
-    CHECK(encode_audio_file(path, options));
+    CHECK(encode_audio_file(path, options, anywhere));
   }
   SECTION("longer than max_seconds") {
     auto path = dir.file("long.flac");
@@ -336,7 +339,7 @@ TEST_CASE("unusable audio files are refused with messages naming them", "[audio]
     CHECK(err.message == "audio file " + path + " is longer than the limit of 1.5 seconds");
     // A fixed length within the limit stops decoding before the limit is reached.
     options.fixed_seconds = 1.0;
-    auto trimmed = encode_audio_file(path, options);
+    auto trimmed = encode_audio_file(path, options, anywhere);
     REQUIRE(trimmed);
     CHECK(trimmed->sample_count == 48000);
   }

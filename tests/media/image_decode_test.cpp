@@ -17,6 +17,8 @@ using vs::test::temp_dir;
 namespace {
 
 const image_decode_limits defaults{};
+/// These tests are about decoding, not confinement (confined_file_test).
+const root_folders anywhere{};
 
 /// Keeps a few-colour picture exact in an 8-bit palette (ffmpeg's plain pal8
 /// conversion dithers to a fixed 3-3-2 palette).
@@ -37,6 +39,18 @@ std::string slurp_prefix(const std::string& path, size_t bytes) {
   in.read(data.data(), static_cast<std::streamsize>(bytes));
   data.resize(static_cast<size_t>(in.gcount()));
   return data;
+}
+
+/// Probing and decoding `path` both refuse it as over the pixel limit with `message`.
+void check_too_large(const std::string& path, const image_decode_limits& limits, const std::string& message) {
+  auto header = probe_image_file(path, limits, anywhere);
+  REQUIRE_FALSE(header);
+  CHECK(header.error().code == errc::input_too_large);
+  CHECK(header.error().message == message);
+  auto image = decode_image_file(path, limits, anywhere);
+  REQUIRE_FALSE(image);
+  CHECK(image.error().code == errc::input_too_large);
+  CHECK(image.error().message == message);
 }
 
 std::array<int, 3> rgb_at(const rgb_image& image, int x, int y) {
@@ -75,11 +89,11 @@ TEST_CASE("every supported format decodes to RGB of the right size", "[image]") 
   files.push_back(convert(dir, grey, "deep_grey.png", "-pix_fmt gray16be"));
   for (const auto& file : files) {
     INFO(file);
-    auto header = probe_image_file(file, defaults);
+    auto header = probe_image_file(file, defaults, anywhere);
     REQUIRE(header);
     CHECK(header->width == 96);
     CHECK(header->height == 64);
-    auto image = decode_image_file(file, defaults);
+    auto image = decode_image_file(file, defaults, anywhere);
     REQUIRE(image);
     CHECK(image->width == 96);
     CHECK(image->height == 64);
@@ -104,7 +118,7 @@ TEST_CASE("every format keeps the colour of a solid picture", "[image]") {
            {convert(dir, png, "plain.bmp", ""), 0},
            {convert(dir, png, "still.gif", exact_palette), 0}}) {
     INFO(path);
-    auto image = decode_image_file(path, defaults);
+    auto image = decode_image_file(path, defaults, anywhere);
     REQUIRE(image);
     for (auto [x, y] : {std::pair{0, 0}, std::pair{24, 16}, std::pair{47, 31}}) {
       auto [r, g, b] = rgb_at(*image, x, y);
@@ -124,7 +138,7 @@ TEST_CASE("greyscale PNGs of 8 and 16 bits become equal RGB channels", "[image]"
   REQUIRE(stbi_write_png(grey.c_str(), 64, 4, 1, ramp.data(), 64) != 0);
   for (const auto& path : {grey, convert(dir, grey, "deep_grey.png", "-pix_fmt gray16be")}) {
     INFO(path);
-    auto image = decode_image_file(path, defaults);
+    auto image = decode_image_file(path, defaults, anywhere);
     REQUIRE(image);
     for (int x : {0, 10, 63})
       CHECK(rgb_at(*image, x, 2) == (std::array<int, 3>{x * 4, x * 4, x * 4}));
@@ -139,7 +153,7 @@ TEST_CASE("an animated GIF decodes to its first frame", "[image]") {
               "'color=c=red:s=32x16:r=10:d=0.1,format=rgb24[a];color=c=blue:s=32x16:r=10:d=0.2,format=rgb24[b];"
               "[a][b]concat=n=2:v=1:a=0,split[x][y];[x]palettegen=reserve_transparent=0[p];[y][p]paletteuse' '" +
               gif + "'") == 0);
-  auto image = decode_image_file(gif, defaults);
+  auto image = decode_image_file(gif, defaults, anywhere);
   REQUIRE(image);
   CHECK(image->width == 32);
   CHECK(image->height == 16);
@@ -153,7 +167,7 @@ TEST_CASE("alpha is composited over black", "[image]") {
   const uint8_t rgba[] = {255, 255, 255, 255, 255, 255, 255, 128, 255, 255, 255, 0};
   std::string path = dir.file("alpha.png");
   REQUIRE(stbi_write_png(path.c_str(), 3, 1, 4, rgba, 3 * 4) != 0);
-  auto image = decode_image_file(path, defaults);
+  auto image = decode_image_file(path, defaults, anywhere);
   REQUIRE(image);
   CHECK(rgb_at(*image, 0, 0) == (std::array<int, 3>{255, 255, 255}));
   auto [r, g, b] = rgb_at(*image, 1, 0);
@@ -165,7 +179,7 @@ TEST_CASE("alpha is composited over black", "[image]") {
   const uint8_t grey_alpha[] = {200, 255, 200, 0};
   std::string grey = dir.file("grey_alpha.png");
   REQUIRE(stbi_write_png(grey.c_str(), 2, 1, 2, grey_alpha, 2 * 2) != 0);
-  auto grey_image = decode_image_file(grey, defaults);
+  auto grey_image = decode_image_file(grey, defaults, anywhere);
   REQUIRE(grey_image);
   CHECK(rgb_at(*grey_image, 0, 0) == (std::array<int, 3>{200, 200, 200}));
   CHECK(rgb_at(*grey_image, 1, 0) == (std::array<int, 3>{0, 0, 0}));
@@ -195,7 +209,7 @@ TEST_CASE("broken files fail naming the file", "[image][errors]") {
            {missing, errc::input_missing, "image " + missing + " does not exist"},
            {dir.path().string(), errc::input_invalid, "image " + dir.path().string() + " is not a regular file"}}) {
     INFO(path);
-    auto image = decode_image_file(path, defaults);
+    auto image = decode_image_file(path, defaults, anywhere);
     REQUIRE_FALSE(image);
     CHECK(image.error().code == code);
     if (message.size() >= 2 && message.compare(message.size() - 2, 2, ": ") == 0)
@@ -211,18 +225,10 @@ TEST_CASE("an image over the pixel limit is refused from its header", "[image][e
   vs::test::write_test_png(path, 200, 100);
   image_decode_limits small;
   small.max_pixels = 10'000;
-  const std::string expected_message = "image " + path + " is 200x100, over the limit of 10000 pixels";
-  auto header = probe_image_file(path, small);
-  REQUIRE_FALSE(header);
-  CHECK(header.error().code == errc::input_too_large);
-  CHECK(header.error().message == expected_message);
-  auto image = decode_image_file(path, small);
-  REQUIRE_FALSE(image);
-  CHECK(image.error().code == errc::input_too_large);
-  CHECK(image.error().message == expected_message);
+  check_too_large(path, small, "image " + path + " is 200x100, over the limit of 10000 pixels");
   // Exactly at the limit is fine.
   small.max_pixels = 20'000;
-  CHECK(decode_image_file(path, small));
+  CHECK(decode_image_file(path, small, anywhere));
 }
 
 TEST_CASE("a forged header over the pixel limit is refused without decoding", "[image][errors]") {
@@ -234,7 +240,7 @@ TEST_CASE("a forged header over the pixel limit is refused without decoding", "[
   std::string bytes = forged_png_header(real, 9000, 9000);
   std::string forged = dir.file("forged.png");
   vs::test::write_bytes(forged, bytes);
-  auto image = decode_image_file(forged, defaults);
+  auto image = decode_image_file(forged, defaults, anywhere);
   REQUIRE_FALSE(image);
   CHECK(image.error().code == errc::input_too_large);
   CHECK(image.error().message == "image " + forged + " is 9000x9000, over the limit of 64000000 pixels");
@@ -246,13 +252,13 @@ TEST_CASE("a forged header over the pixel limit is refused without decoding", "[
   // Under the limit the same header gets as far as decoding, and fails there.
   std::string small_forged = dir.file("small_forged.png");
   vs::test::write_bytes(small_forged, forged_png_header(real, 900, 900));
-  auto truncated = decode_image_file(small_forged, defaults);
+  auto truncated = decode_image_file(small_forged, defaults, anywhere);
   REQUIRE_FALSE(truncated);
   CHECK(truncated.error().code == errc::input_invalid);
   // A header claiming about 2^31 x 2^31 fails before any allocation.
   std::string hostile = dir.file("hostile.png");
   vs::test::write_bytes(hostile, forged_png_header(real, 0x7f7f7f7f, 0x7f7f7f7f));
-  auto refused = decode_image_file(hostile, defaults);
+  auto refused = decode_image_file(hostile, defaults, anywhere);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message.find(hostile) != std::string::npos);
 }
@@ -264,11 +270,87 @@ TEST_CASE("an image file over the byte limit is refused", "[image][errors]") {
   auto size = static_cast<int64_t>(std::filesystem::file_size(path));
   image_decode_limits limits;
   limits.max_file_bytes = size - 1;
-  auto image = decode_image_file(path, limits);
+  auto image = decode_image_file(path, limits, anywhere);
   REQUIRE_FALSE(image);
   CHECK(image.error().code == errc::input_too_large);
   CHECK(image.error().message ==
-        "image " + path + " is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(size - 1));
+        "image " + path + " is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(size - 1) + " bytes");
   limits.max_file_bytes = size;
-  CHECK(decode_image_file(path, limits));
+  CHECK(decode_image_file(path, limits, anywhere));
+}
+
+namespace {
+
+std::string le16(uint32_t v) { return {static_cast<char>(v & 0xff), static_cast<char>((v >> 8) & 0xff)}; }
+std::string be16(uint32_t v) { return {static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)}; }
+std::string le32(uint32_t v) { return le16(v & 0xffff) + le16(v >> 16); }
+std::string be32(uint32_t v) { return be16(v >> 16) + be16(v & 0xffff); }
+
+/// A header alone (no pixel data) declaring `width` × `height`, in every
+/// format stb_image reads, each as its specification lays it out.
+std::vector<std::pair<std::string, std::string>> headers_declaring(uint32_t width, uint32_t height) {
+  using std::string;
+  string png = string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) + be32(height) +
+               string("\x08\x02\x00\x00\x00", 5) + be32(0);
+  string jpeg = string("\xff\xd8", 2) + string("\xff\xe0", 2) + be16(16) + string("JFIF\0\x01\x01\0", 8) +
+                be16(1) + be16(1) + string("\0\0", 2) +
+                string("\xff\xc0", 2) + be16(17) + string("\x08", 1) + be16(height) + be16(width) +
+                string("\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01", 10);
+  string bmp = "BM" + le32(54) + le32(0) + le32(54) + le32(40) + le32(width) + le32(height) + le16(1) + le16(24) +
+               le32(0) + le32(0) + le32(2835) + le32(2835) + le32(0) + le32(0);
+  string gif = "GIF89a" + le16(width) + le16(height) + string("\0\0\0", 3);
+  string psd = "8BPS" + be16(1) + string(6, '\0') + be16(3) + be32(height) + be32(width) + be16(8) + be16(3);
+  string hdr = "#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y " + std::to_string(height) + " +X " +
+               std::to_string(width) + "\n";
+  string pnm = "P6\n" + std::to_string(width) + " " + std::to_string(height) + "\n255\n";
+  string tga = string("\0\0\x02", 3) + string(5, '\0') + le16(0) + le16(0) + le16(width) + le16(height) +
+               string("\x18\0", 2);
+  string pic = string("\x53\x80\xf6\x34", 4) + string(84, '\0') + "PICT" + be16(width) + be16(height) +
+               string(8, '\0') + string("\0\x08\0\xf0", 4) + string(4, '\0');  // one packet, then data
+  return {{"header.png", png}, {"header.jpg", jpeg}, {"header.bmp", bmp}, {"header.gif", gif},
+          {"header.psd", psd}, {"header.hdr", hdr},  {"header.ppm", pnm}, {"header.tga", tga},
+          {"header.pic", pic}};
+}
+
+} // namespace
+
+TEST_CASE("a header over the pixel limit is reported as too large in every format stb reads", "[image][errors]") {
+  temp_dir dir;
+  // 30000x30000 is 900 MP: stb_image itself refuses to describe such a PNG,
+  // JPEG or PIC ("too large"), which read as "not an image" before.
+  for (const auto& [name, bytes] : headers_declaring(30000, 30000)) {
+    INFO(name);
+    const std::string path = dir.file(name);
+    vs::test::write_bytes(path, bytes);
+    check_too_large(path, defaults, "image " + path + " is 30000x30000, over the limit of 64000000 pixels");
+    auto in_memory = decode_image_memory(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), name, defaults);
+    REQUIRE_FALSE(in_memory);
+    CHECK(in_memory.error().code == errc::input_too_large);
+  }
+  // The same headers at a small size are read as what they declare: the
+  // crafted bytes are valid headers, not refused for another reason.
+  for (const auto& [name, bytes] : headers_declaring(300, 200)) {
+    INFO(name);
+    const std::string path = dir.file("small-" + name);
+    vs::test::write_bytes(path, bytes);
+    auto header = probe_image_file(path, defaults, anywhere);
+    REQUIRE(header);
+    CHECK(header->width == 300);
+    CHECK(header->height == 200);
+  }
+}
+
+TEST_CASE("a JPEG whose frame header follows large metadata segments is still measured", "[image][errors]") {
+  temp_dir dir;
+  auto headers = headers_declaring(30000, 30000);
+  const std::string& jpeg = headers[1].second;
+  // Five 64 KB APP1 segments (EXIF-sized) between the start and the frame header.
+  std::string metadata;
+  for (int i = 0; i < 5; ++i)
+    metadata += std::string("\xff\xe1", 2) + be16(65535) + std::string(65533, 'x');
+  const std::string path = dir.file("metadata.jpg");
+  vs::test::write_bytes(path, jpeg.substr(0, 2) + metadata + jpeg.substr(2));
+  auto header = probe_image_file(path, defaults, anywhere);
+  REQUIRE_FALSE(header);
+  CHECK(header.error().message == "image " + path + " is 30000x30000, over the limit of 64000000 pixels");
 }
