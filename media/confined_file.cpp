@@ -92,8 +92,7 @@ expected<confined_file> confined_file::open(const std::string& path, const root_
   struct stat found {};
   if (::fstat(located.get(), &found) != 0)
     return open_failure(errno, what, path);
-  if (!S_ISREG(found.st_mode))
-    return make_error(errc::input_invalid, what + " " + path + " is not a regular file");
+  // Where first: the kind of a file outside the roots is none of the caller's business.
   if (roots.confined()) {
     std::string real = real_path_of(located.get());
     // Not absolute: "(unreachable)…" or no /proc. Either way, not provably inside.
@@ -103,6 +102,8 @@ expected<confined_file> confined_file::open(const std::string& path, const root_
     if (!roots.contains(std::filesystem::path(real)))
       return forbidden();
   }
+  if (!S_ISREG(found.st_mode))
+    return make_error(errc::input_invalid, what + " " + path + " is not a regular file");
 
   // Opening the /proc link opens the inode just checked, not whatever the
   // path names by now.

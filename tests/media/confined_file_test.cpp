@@ -160,6 +160,12 @@ TEST_CASE("FIFOs, devices and folders are refused without being opened", "[roots
               "audio file /dev/null is not a regular file");
   check_error(confined_file::open(files.in_root("slides"), roots, "image", any_size), errc::input_invalid,
               "image " + files.in_root("slides") + " is not a regular file");
+  // Outside the roots, where comes first: the kind of the file is not told.
+  const std::string outside_fifo = files.dir.file("outside/pipe");
+  REQUIRE(::mkfifo(outside_fifo.c_str(), 0600) == 0);
+  fs::create_symlink(outside_fifo, files.in_root("pipe-link.png"));
+  check_error(confined_file::open(files.in_root("pipe-link.png"), roots, "image", any_size), errc::forbidden_path,
+              "image " + files.in_root("pipe-link.png") + " is outside the allowed folders " + files.root + ", /dev");
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
 
   // The decoders give the same answers.
