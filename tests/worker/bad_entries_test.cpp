@@ -35,8 +35,10 @@ TEST_CASE("a queue entry that is no task hash or has a malformed attempts count 
   pipeline.hset("bad-attempts", {{"attempts", "abc"}});
   pipeline.video_task("bad-count", "q-voice", slides);
   pipeline.hset("bad-count", {{"queue", "none"}});
+  pipeline.redis.cli({"SET", "task:str-slide", "x"});
+  pipeline.video_task("bad-slide", "q-voice", {slides[0], "str-slide"});
   pipeline.video_task("good", "q-voice", slides);
-  for (const char* id : {"p", "bad-attempts", "bad-count", "good"})
+  for (const char* id : {"p", "bad-attempts", "bad-count", "bad-slide", "good"})
     pipeline.push(id);
   int port = free_port();
   auto worker = pipeline.start_worker("w1", {{"VIDEO_SERVICE_PORT", std::to_string(port)}});
@@ -46,10 +48,12 @@ TEST_CASE("a queue entry that is no task hash or has a malformed attempts count 
   CHECK(pipeline.field("bad-attempts", "error") == "task bad-attempts: attempts 'abc' is not an integer");
   CHECK(pipeline.field("bad-count", "status") == "failed");
   CHECK(pipeline.field("bad-count", "error") == "task bad-count: queue 'none' is not an integer");
+  CHECK(pipeline.field("bad-slide", "status") == "failed");
+  CHECK(pipeline.field("bad-slide", "error") == "dependency str-slide: task:str-slide is a string, not a hash");
   CHECK(pipeline.redis.cli({"GET", "task:p"}) == "x");
   CHECK(pipeline.redis.cli({"LRANGE", "queue:video-service:dead", "0", "-1"}) == "bad-count\nbad-attempts\np");
-  // Only the good task was claimed: nothing was counted before the checks passed.
-  CHECK(pipeline.redis.cli({"GET", "video-service:fence"}) == "1");
+  // Only bad-slide and good were claimed: nothing was counted before the checks passed.
+  CHECK(pipeline.redis.cli({"GET", "video-service:fence"}) == "2");
   CHECK(pipeline.field("good", "attempts") == "1");
   CHECK(pipeline.redis.cli({"LLEN", "video-service:processing:w1"}) == "0");
   CHECK(pipeline.redis.cli({"LLEN", "queue:video-service"}) == "0");
