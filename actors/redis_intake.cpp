@@ -63,7 +63,7 @@ status claim_and_dispatch(intake_ptr self, const std::string& id, bool resume) {
       break;
   }
   spdlog::info("redis intake: claimed task {} (attempt {}, fence {}{})", id, claimed->attempts, claimed->token,
-               resume ? ", after a lost answer" : "");
+               resume ? ", resumed from this worker's list" : "");
   st.checking.insert(id);
   claimed_task task;
   task.id = id;
@@ -105,6 +105,7 @@ status reconcile(intake_ptr self) {
       return claimed;
   }
   st.reconcile = false;
+  st.last_reconcile = std::chrono::steady_clock::now();
   return {};
 }
 
@@ -116,7 +117,7 @@ void poll_once(intake_ptr self) {
     if (auto recovered = recover_own_list(self); !recovered)
       return retry_later(self, recovered.error());
   }
-  if (st.reconcile) {
+  if (st.reconcile || std::chrono::steady_clock::now() - st.last_reconcile >= st.config.lease) {
     if (auto reconciled = reconcile(self); !reconciled)
       return retry_later(self, reconciled.error());
   }

@@ -259,7 +259,7 @@ private:
               << " tasks (at-least-once rendering)\n"
               << "  attempts per task (attempts:tasks):" << histogram << "\n"
               << "  worker log: " << count_of(logs, "retrying until it lands") << " writes retried, "
-              << count_of(logs, "after a lost answer") << " claims resumed after a lost answer, "
+              << count_of(logs, "resumed from this worker") << " claims resumed from a worker's own list, "
               << count_of(logs, "left by an earlier run") << " ids recovered at start-up, "
               << count_of(logs, "of a dead worker") << " reaped, " << count_of(logs, "lease lost") << " lease-lost, "
               << count_of(logs, "failed for good") << " writes refused for good\n"

@@ -52,7 +52,7 @@ TEST_CASE("a pop whose answer is lost to a timeout is still claimed and rendered
   CHECK(pipeline.field("lost-pop", "attempts") == "1");
   CHECK(pipeline.field("lost-pop-upload", "queue") == "0");
   CHECK(pipeline.redis.cli({"LLEN", "video-service:processing:w1"}) == "0");
-  CHECK(worker->log().find("claimed task lost-pop (attempt 1, fence 1, after a lost answer)") != std::string::npos);
+  CHECK(worker->log().find("claimed task lost-pop (attempt 1, fence 1, resumed from this worker's list)") != std::string::npos);
 }
 
 TEST_CASE("a final write Redis refuses for good leaves no task held by a live worker", "[worker][redis][faults]") {
@@ -93,4 +93,27 @@ TEST_CASE("a worker restarted with the same id takes back what its earlier run l
   CHECK(pipeline.field("orphan-upload", "queue") == "0");
   CHECK(pipeline.redis.cli({"LLEN", "video-service:processing:w1"}) == "0");
   CHECK(second->log().find("task orphan left by an earlier run of worker w1: requeued") != std::string::npos);
+}
+
+TEST_CASE("a completion Redis loses in a restart is made again, and the consumer triggered once",
+          "[worker][redis][faults]") {
+  pipeline_fixture pipeline;  // no AOF: a restart loads the last SAVE
+  auto worker = pipeline.worker_rendering("forgotten", "w1", 3.0, {{"WORKER_LEASE_SECONDS", "60"}});
+  REQUIRE(pipeline.is_processing_by("forgotten", "w1"));
+  REQUIRE(pipeline.redis.cli({"SAVE"}) == "OK");
+  REQUIRE(pipeline.status_becomes("forgotten", "success", std::chrono::seconds(120)));
+  REQUIRE(pipeline.field("forgotten-upload", "queue") == "0");
+  // A crash that loses the writes since the snapshot: the task is processing
+  // again, its id back in w1's list, its consumer untriggered.
+  pipeline.redis.stop();
+  pipeline.redis.start();
+  REQUIRE(pipeline.field("forgotten", "status") == "processing");
+  REQUIRE(pipeline.redis.cli({"LRANGE", "video-service:processing:w1", "0", "-1"}) == "forgotten");
+
+  REQUIRE(pipeline.status_becomes("forgotten", "success", std::chrono::seconds(120)));
+  CHECK(pipeline.field("forgotten", "attempts") == "1");
+  CHECK(pipeline.field("forgotten-upload", "queue") == "0");
+  CHECK(pipeline.redis.cli({"LRANGE", "queue:upload-service", "0", "-1"}) == "forgotten-upload");
+  CHECK(pipeline.redis.cli({"LLEN", "video-service:processing:w1"}) == "0");
+  CHECK(worker->log().find("claimed task forgotten (attempt 1, fence 1, resumed from this worker's list)") != std::string::npos);
 }
