@@ -40,12 +40,13 @@ TEST_CASE("a pop whose answer is lost to a timeout is still claimed and rendered
   pipeline.video_task("lost-pop", "l-voice", slides);
   // A long lease: the worker's own reaper must not be what frees the id.
   auto worker = pipeline.start_worker("w1", {{"WORKER_LEASE_SECONDS", "60"}});
-  REQUIRE(pipeline.eventually([&] { return pipeline.redis.cli({"SISMEMBER", "video-service:workers", "w1"}) == "1"; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the intake is blocked in BLMOVE
+  // The intake is blocked in BLMOVE.
+  REQUIRE(pipeline.eventually(
+    [&] { return pipeline.redis.cli({"CLIENT", "LIST"}).find("cmd=blmove") != std::string::npos; }));
   // The push wakes the worker's BLMOVE, but Redis sleeps before it serves it:
   // the id moves into w1's list after the worker gave the call up (reply
   // timeout: 1 s block + 5 s), so the answer naming it is lost.
-  auto output = capture_command("(printf 'MULTI\\nLPUSH queue:video-service lost-pop\\nDEBUG SLEEP 6.5\\nEXEC\\n' | "
+  auto output = capture_command("(printf 'MULTI\\nLPUSH queue:video-service lost-pop\\nDEBUG SLEEP 7.5\\nEXEC\\n' | "
                                 "redis-cli -p " + std::to_string(pipeline.redis.port()) + ")");
   REQUIRE(output.out.find("QUEUED") != std::string::npos);
   REQUIRE(pipeline.status_becomes("lost-pop", "success", std::chrono::seconds(60)));
