@@ -59,6 +59,11 @@ bool attempt_front(writer_ptr self) {
       log_settled(write, what, *made);
       return true;
     }
+    // An HTTP job's mirror has nothing to fall back to, nor any need to.
+    if (made && !write.redis_task) {
+      spdlog::warn("job {}: {} not recorded: {}", write.id, what, made->detail);
+      return true;
+    }
     write.last_error = made ? made->detail : made.error().message;
     spdlog::error("task {}: writing {} failed for good: {}", write.id, what, write.last_error);
     write.steps.pop_front();
