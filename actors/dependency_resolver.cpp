@@ -38,12 +38,16 @@ void recheck_later(resolver_ptr self, claimed_task task, const std::string& why)
   self->delayed_send(self, delay, atom::resolve_v, std::move(task));
 }
 
-expected<media::render_spec> spec_for(const redis::video_task& task, const redis::task_inputs& inputs) {
+expected<media::render_spec> spec_for(const redis::video_task& task, const redis::task_inputs& inputs,
+                                      const redis::input_roots& roots) {
   auto spec = api::apply_job_fields(task.params, media::render_spec{});
   if (!spec)
     return make_error(spec.error().code, "task " + task.id + " params: " + spec.error().message, spec.error().field);
   spec->audio_path = inputs.audio_path;
   spec->image_paths = inputs.image_paths;
+  // Checked again on the files the render opens (a folder swapped for a
+  // symlink after this check must not lead outside).
+  spec->input_roots = roots.folders();
   // No narration at all: slide_duration sets the length.
   if (spec->audio_path.empty())
     spec->sync_to_audio = false;
@@ -71,6 +75,9 @@ void submit(resolver_ptr self, const claimed_task& task, media::render_spec spec
         // jobs apart by their tag.
         if (why.code == errc::conflict)
           return recheck_later(self, task, "the previous render of task " + task.id + " to stop");
+        // The job queue is full (HTTP jobs): not the task's fault either.
+        if (why.code == errc::busy)
+          return recheck_later(self, task, "room in the job queue");
         fail(self, task, why.message);
       });
 }
@@ -82,9 +89,11 @@ void resolve(resolver_ptr self, claimed_task task) {
     return;
   }
   auto hash = st.redis->queue().read(task.id);
-  st.health->report(static_cast<bool>(hash));
-  if (!hash)
+  st.health->report(hash);
+  if (!hash && redis::is_transient(hash.error()))
     return recheck_later(self, std::move(task), "Redis (" + hash.error().message + ")");
+  if (!hash)
+    return fail(self, task, "task " + task.id + ": " + hash.error().message);
   if (!hash->has_value())
     return fail(self, task, "task " + task.id + " disappeared from Redis");
   auto parsed = redis::parse_video_task(task.id, **hash);
@@ -94,11 +103,14 @@ void resolve(resolver_ptr self, claimed_task task) {
   std::map<std::string, std::optional<redis::field_map>> dependencies;
   for (const auto& id : redis::dependency_ids(*parsed)) {
     auto dependency = st.redis->queue().read(id);
-    if (!dependency)
+    st.health->report(dependency);
+    if (!dependency && redis::is_transient(dependency.error()))
       return recheck_later(self, std::move(task), "Redis (" + dependency.error().message + ")");
+    if (!dependency)
+      return fail(self, task, "dependency " + id + ": " + dependency.error().message);
     dependencies[id] = std::move(*dependency);
   }
-  auto verdict = redis::check_dependencies(*parsed, dependencies, st.config.output_dir);
+  auto verdict = redis::check_dependencies(*parsed, dependencies, *st.roots);
   switch (verdict.outcome) {
     case redis::dependency_verdict::kind::failed:
       return fail(self, task, verdict.failure.message);
@@ -111,7 +123,7 @@ void resolve(resolver_ptr self, claimed_task task) {
     case redis::dependency_verdict::kind::ready:
       break;
   }
-  auto spec = spec_for(*parsed, verdict.inputs);
+  auto spec = spec_for(*parsed, verdict.inputs, *st.roots);
   if (!spec)
     return fail(self, task, spec.error().message);
   submit(self, task, std::move(*spec));
@@ -125,6 +137,7 @@ dependency_resolver(dependency_resolver_actor::stateful_pointer<dependency_resol
                     job_coordinator_actor coordinator, redis_writer_actor writer) {
   auto& st = self->state;
   st.redis = std::make_unique<redis::worker_connection>(config.endpoint, config.worker_id);
+  st.roots = std::make_unique<redis::input_roots>(config.output_dir, config.media_roots);
   st.config = std::move(config);
   st.health = std::move(health);
   st.coordinator = std::move(coordinator);

@@ -4,6 +4,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/redis_settings.hpp"
+#include "redis/input_roots.hpp"
 #include "redis/task_queue.hpp"
 
 #include <map>
@@ -18,6 +19,7 @@ struct dependency_resolver_state {
 
   std::unique_ptr<redis::worker_connection> redis;
   redis_worker_config config;
+  std::unique_ptr<redis::input_roots> roots;    ///< where a task's input files may lie
   std::shared_ptr<redis_health> health;
   job_coordinator_actor coordinator;
   redis_writer_actor writer;

@@ -14,7 +14,7 @@ void beat(keeper_ptr self) {
     return;
   auto renewed = st.redis->queue().heartbeat(st.config.lease);
   bool was_up = st.health->up.load();
-  st.health->report(static_cast<bool>(renewed));
+  st.health->report(renewed);
   if (!renewed) {
     if (was_up)
       spdlog::warn("heartbeat: {}", renewed.error().message);

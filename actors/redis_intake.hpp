@@ -1,11 +1,20 @@
 #pragma once
 /// Redis intake: the reliable pop-and-claim loop of one worker.
+///
+/// Every id it moves into the worker's processing list is either claimed
+/// and handed on, or leaves the list again at once (skipped, or rejected
+/// as malformed): one bad entry never holds the loop. When Redis fails
+/// mid-call the answer is lost but the call may have happened (the id moved,
+/// the task claimed), so the next poll first looks in the processing list
+/// for ids it does not know and claims them with `resume`. It also looks
+/// once per lease anyway: a Redis that lost its last writes (a restart, a
+/// failover) can put back an id whose completion this worker had made.
 
 #include "actors/actors.hpp"
 #include "actors/redis_settings.hpp"
 #include "redis/task_queue.hpp"
 
-#include <deque>
+#include <chrono>
 #include <memory>
 #include <set>
 #include <string>
@@ -23,7 +32,10 @@ struct redis_intake_state {
   std::set<std::string> checking;   ///< claimed, dependencies not yet known
   std::set<std::string> waiting;    ///< claimed, waiting for dependencies
   std::set<std::string> running;    ///< handed to the coordinator
-  std::deque<std::string> unclaimed;  ///< popped, but the claim failed on a Redis error
+  bool recovered = false;         ///< what an earlier process with our id left in our list went back
+  bool reconcile = false;         ///< a pop or claim lost its answer: look for unknown ids in our list
+  std::chrono::steady_clock::time_point last_reconcile = std::chrono::steady_clock::now();
+  bool waiting_for_room = false;  ///< the loop pauses until a task leaves
   bool stopped = false;
   bool redis_was_down = false;
 };

@@ -14,20 +14,75 @@ namespace vs::actors {
 namespace {
 
 using writer_ptr = redis_writer_actor::stateful_pointer<redis_writer_state>;
+using redis::write_result;
 
 constexpr auto progress_interval = std::chrono::seconds(1);
 constexpr auto retry_interval = std::chrono::milliseconds(500);
 /// HTTP jobs' hashes are only for status polls: they expire.
 constexpr std::chrono::seconds http_job_ttl{7 * 24 * 3600};
 
-/// Makes the pending writes in order; stops at the first that needs Redis back.
+void log_settled(const pending_write& write, const std::string& what, const write_result& result) {
+  switch (result.outcome) {
+    case write_result::kind::made:
+      if (write.transient_failures > 0)
+        spdlog::info("task {}: {} recorded after {} failed tries", write.id, what, write.transient_failures);
+      if (!result.detail.empty())
+        spdlog::warn("task {}: consumers skipped (recorded in consumer_errors): {}", write.id, result.detail);
+      break;
+    case write_result::kind::already_made:
+      spdlog::info("task {}: {} was already recorded (an earlier answer was lost)", write.id, what);
+      break;
+    case write_result::kind::lease_lost:
+      spdlog::warn("task {}: {} not recorded: another worker owns the task now (lease lost)", write.id, what);
+      break;
+    case write_result::kind::refused:
+      break;
+  }
+}
+
+/// Settles the front write: tries its current step; on a refusal for good,
+/// moves on to the next step. False when Redis failed in a way that passes:
+/// keep it and try again later.
+bool attempt_front(writer_ptr self) {
+  auto& st = self->state;
+  auto& write = st.pending.front();
+  while (!write.steps.empty()) {
+    auto& [what, step] = write.steps.front();
+    auto made = step(st.redis->queue(), write.last_error);
+    st.health->report(made);
+    if (!made && redis::is_transient(made.error())) {
+      if (write.transient_failures++ == 0)
+        spdlog::warn("task {}: writing {} failed: {}; retrying until it lands", write.id, what, made.error().message);
+      return false;
+    }
+    if (made && made->outcome != write_result::kind::refused) {
+      log_settled(write, what, *made);
+      return true;
+    }
+    // An HTTP job's mirror has nothing to fall back to, nor any need to.
+    if (made && !write.redis_task) {
+      spdlog::warn("job {}: {} not recorded: {}", write.id, what, made->detail);
+      return true;
+    }
+    write.last_error = made ? made->detail : made.error().message;
+    spdlog::error("task {}: writing {} failed for good: {}", write.id, what, write.last_error);
+    write.steps.pop_front();
+    write.transient_failures = 0;
+    if (!write.steps.empty())
+      spdlog::warn("task {}: {} instead", write.id, write.steps.front().first);
+  }
+  spdlog::error("task {}: nothing could be written; the task is left as it is", write.id);
+  return true;
+}
+
+/// Makes the pending writes in order; stops at the first that must wait.
 void drain(writer_ptr self) {
   auto& st = self->state;
   while (!st.pending.empty()) {
-    bool done = st.pending.front()(st.redis->queue());
-    st.health->report(done || st.redis->client().connected());
-    if (!done)
+    if (!attempt_front(self))
       break;
+    if (st.pending.front().redis_task)
+      self->send(st.intake, atom::done_v, st.pending.front().id);
     st.pending.pop_front();
   }
   if (!st.pending.empty() && !st.retry_scheduled) {
@@ -36,35 +91,67 @@ void drain(writer_ptr self) {
   }
 }
 
-void enqueue(writer_ptr self, redis_write write) {
+void enqueue(writer_ptr self, pending_write write) {
   self->state.pending.push_back(std::move(write));
   drain(self);
 }
 
-/// Wraps a conditional write: logs `refusal` when Redis refused it (for a
-/// task: the lease was lost), keeps it for a retry when Redis is away.
-template <class Write>
-redis_write fenced(std::string what, std::string id, Write write,
-                   std::string refusal = "another worker owns the task now (lease lost)") {
-  return [what = std::move(what), id = std::move(id), write, refusal](redis::task_queue& queue) {
-    expected<bool> made = write(queue);
-    if (!made) {
-      if (made.error().code == errc::unavailable)
-        return false;
-      spdlog::error("task {}: writing {} failed: {}", id, what, made.error().message);
-      return true;
-    }
-    if (!*made)
-      spdlog::warn("task {}: {} not recorded: {}", id, what, refusal);
-    return true;
-  };
+/// A write of a task's final state, to be settled before the intake hears
+/// the task is done.
+pending_write task_write(const claimed_task& lease, std::string what, write_step step) {
+  pending_write write;
+  write.id = lease.id;
+  write.redis_task = true;
+  write.steps.emplace_back(std::move(what), std::move(step));
+  return write;
 }
 
-void finish_task(writer_ptr self, const std::string& id) {
-  auto& st = self->state;
-  st.leases.erase(id);
-  st.last_progress.erase(id);
-  self->send(st.intake, atom::done_v, id);
+/// The last resort of a final write Redis refuses for good: out of this
+/// worker's list, onto the dead queue, where an operator sees it.
+void add_parking(pending_write& write) {
+  write.steps.emplace_back("parking on " + redis::dead_queue_key(),
+                           [id = write.id](redis::task_queue& queue, const std::string&) -> expected<write_result> {
+                             if (auto parked = queue.park(id); !parked)
+                               return parked.error();
+                             spdlog::error("task {}: parked on {} and dropped from this worker's list: an "
+                                           "operator must look at it",
+                                           id, redis::dead_queue_key());
+                             return write_result{};
+                           });
+}
+
+pending_write failure_write(const claimed_task& lease, const std::string& message) {
+  auto write = task_write(lease, "failure", [lease, message](redis::task_queue& queue, const std::string&) {
+    return queue.fail(lease.id, lease.token, message);
+  });
+  add_parking(write);
+  return write;
+}
+
+/// Success; if Redis refuses it for good, the task fails naming why.
+pending_write success_write(const claimed_task& lease, const api::job_result& result) {
+  auto write = task_write(lease, "success", [lease, result](redis::task_queue& queue, const std::string&) {
+    return queue.complete(lease.id, lease.token, result.video_path, result.duration_seconds, result.file_size);
+  });
+  std::string prefix = "the video " + result.video_path + " was made, but recording the success failed: ";
+  write.steps.emplace_back("failure", [lease, prefix](redis::task_queue& queue, const std::string& why) {
+    return queue.fail(lease.id, lease.token, prefix + why);
+  });
+  add_parking(write);
+  return write;
+}
+
+/// Back on the queue at shutdown. No fallback: if Redis refuses, the id
+/// stays in this worker's list, and the reaper requeues it once this
+/// worker's heartbeat is gone (in a moment: it is shutting down).
+pending_write hand_back_write(const claimed_task& lease) {
+  return task_write(lease, "hand-back",
+                    [lease](redis::task_queue& queue, const std::string&) { return queue.release(lease.id, lease.token); });
+}
+
+void forget_lease(writer_ptr self, const std::string& id) {
+  self->state.leases.erase(id);
+  self->state.last_progress.erase(id);
 }
 
 /// Progress goes to Redis at most once a second per job.
@@ -85,11 +172,12 @@ void write_progress(writer_ptr self, const claimed_task& lease, const api::job_s
   // Progress is best effort: not queued for retry, but a refusal means the
   // task was reclaimed elsewhere, so this render is wasted work: stop it.
   auto written = st.redis->queue().progress(job.id, lease.token, percent);
-  st.health->report(written || st.redis->client().connected());
+  st.health->report(written);
   if (written && !*written) {
     spdlog::warn("task {}: lease lost to another worker; cancelling the local render", job.id);
     caf::anon_send(st.coordinator, atom::cancel_v, job.id);  // the answer is of no use here
-    finish_task(self, job.id);
+    forget_lease(self, job.id);
+    self->send(st.intake, atom::done_v, job.id);
   }
 }
 
@@ -106,32 +194,21 @@ void on_redis_job(writer_ptr self, const api::job_snapshot& job) {
       return;
     case api::job_state::processing:
       return write_progress(self, lease, job);
-    case api::job_state::success: {
-      auto result = *job.result;
-      enqueue(self, fenced("success", job.id, [lease, result](redis::task_queue& queue) {
-                return queue.complete(lease.id, lease.token, result.video_path, result.duration_seconds,
-                                      result.file_size);
-              }));
-      spdlog::info("task {} succeeded: {}", job.id, result.video_path);
-      break;
-    }
+    case api::job_state::success:
+      spdlog::info("task {} succeeded: {}", job.id, job.result->video_path);
+      forget_lease(self, job.id);
+      return enqueue(self, success_write(lease, *job.result));
     case api::job_state::cancelled:
       if (st.shutting_down) {
-        enqueue(self, fenced("hand-back", job.id,
-                             [lease](redis::task_queue& queue) { return queue.release(lease.id, lease.token); }));
         spdlog::info("task {} goes back on the queue (shutdown)", job.id);
-        break;
+        forget_lease(self, job.id);
+        return enqueue(self, hand_back_write(lease));
       }
       [[fallthrough]];
-    case api::job_state::failed: {
-      std::string message = job.failure ? job.failure->message : std::string("failed");
-      enqueue(self, fenced("failure", job.id, [lease, message](redis::task_queue& queue) {
-                return queue.fail(lease.id, lease.token, message);
-              }));
-      break;
-    }
+    case api::job_state::failed:
+      forget_lease(self, job.id);
+      return enqueue(self, failure_write(lease, job.failure ? job.failure->message : std::string("failed")));
   }
-  finish_task(self, job.id);
 }
 
 void on_http_job(writer_ptr self, const api::job_snapshot& job) {
@@ -142,16 +219,27 @@ void on_http_job(writer_ptr self, const api::job_snapshot& job) {
   } else if (api::is_final(job.state)) {
     st.last_progress.erase(job.id);
   }
-  auto fields = redis::http_job_fields(job, st.redis->queue().worker_id());
-  redis_write mirror = fenced("job state", job.id, [id = job.id, fields](redis::task_queue& queue) {
-    return queue.mirror_http_job(id, fields, http_job_ttl);
-  }, "a task of the pipeline has the same id");
+  pending_write mirror;
+  mirror.id = job.id;
+  mirror.steps.emplace_back(
+    "job state", [id = job.id, fields = redis::http_job_fields(job, st.redis->queue().worker_id())](
+                   redis::task_queue& queue, const std::string&) -> expected<write_result> {
+      auto written = queue.mirror_http_job(id, fields, http_job_ttl);
+      if (!written)
+        return written.error();
+      write_result result;
+      if (!*written) {
+        result.outcome = write_result::kind::refused;
+        result.detail = "a task of the pipeline has the same id";
+      }
+      return result;
+    });
   // Only the final state of an HTTP job is worth keeping through an outage;
   // an intermediate one is superseded by the next, so it is tried once.
   if (api::is_final(job.state))
     enqueue(self, std::move(mirror));
   else if (st.pending.empty())
-    mirror(st.redis->queue());
+    mirror.steps.front().second(st.redis->queue(), "");
 }
 
 } // namespace
@@ -173,14 +261,12 @@ redis_writer_actor::behavior_type redis_writer(redis_writer_actor::stateful_poin
     },
     [=](atom::lease, const claimed_task& task) { self->state.leases[task.id] = task; },
     [=](atom::failed, const claimed_task& task, const std::string& message) {
-      enqueue(self, fenced("failure", task.id,
-                           [task, message](redis::task_queue& queue) { return queue.fail(task.id, task.token, message); }));
-      finish_task(self, task.id);
+      forget_lease(self, task.id);
+      enqueue(self, failure_write(task, message));
     },
     [=](atom::release, const claimed_task& task) {
-      enqueue(self, fenced("hand-back", task.id,
-                           [task](redis::task_queue& queue) { return queue.release(task.id, task.token); }));
-      finish_task(self, task.id);
+      forget_lease(self, task.id);
+      enqueue(self, hand_back_write(task));
     },
     [=](atom::tick) {
       self->state.retry_scheduled = false;
@@ -200,7 +286,8 @@ redis_writer_actor::behavior_type redis_writer(redis_writer_actor::stateful_poin
         drain(self);
       }
       if (!self->state.pending.empty())
-        spdlog::error("redis writer: {} state writes could not be made (Redis unreachable)",
+        spdlog::error("redis writer: {} state writes could not be made (Redis unreachable); their ids stay in "
+                      "this worker's processing list for the reaper",
                       self->state.pending.size());
       return self->state.pending.empty();
     },

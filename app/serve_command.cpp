@@ -90,6 +90,7 @@ actors::redis_worker_config worker_config(const service_config& config, const re
   worker.endpoint = endpoint;
   worker.worker_id = config.worker_id;
   worker.output_dir = config.output_dir;
+  worker.media_roots = config.media_roots;
   worker.max_jobs = jobs.max_concurrent_jobs;
   worker.lease = config.lease;
   worker.max_attempts = config.max_attempts;

@@ -1,12 +1,8 @@
 #include "redis/dependency_check.hpp"
 
-#include <filesystem>
-
 namespace vs::redis {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 dependency_verdict failed(errc code, std::string message) {
   dependency_verdict verdict;
@@ -15,28 +11,34 @@ dependency_verdict failed(errc code, std::string message) {
   return verdict;
 }
 
-/// An absolute ref as it is; a relative one (some producers store only the
-/// file name) against output_dir, then output_dir/subfolder.
-std::optional<std::string> locate(const std::string& ref, const std::string& output_dir, const char* subfolder) {
-  std::error_code ec;
-  fs::path path(ref);
-  if (path.is_absolute())
-    return fs::is_regular_file(path, ec) ? std::optional<std::string>(ref) : std::nullopt;
-  for (const auto& candidate : {fs::path(output_dir) / path, fs::path(output_dir) / subfolder / path})
-    if (fs::is_regular_file(candidate, ec))
-      return candidate.string();
-  return std::nullopt;
+dependency_verdict failed(const error& failure) { return failed(failure.code, failure.message); }
+
+/// params.audio_path, if given and a string, located inside the roots.
+expected<std::string> audio_from_params(const video_task& task, const input_roots& roots) {
+  auto audio = task.params.find("audio_path");
+  if (audio == task.params.end() || !audio->is_string() || audio->get<std::string>().empty())
+    return std::string();
+  return roots.locate(audio->get<std::string>(), "voice", "task " + task.id + ": params.audio_path");
 }
 
-dependency_verdict from_params(const video_task& task) {
+dependency_verdict from_params(const video_task& task, const input_roots& roots) {
   dependency_verdict verdict;
-  const auto& params = task.params;
-  if (auto audio = params.find("audio_path"); audio != params.end() && audio->is_string())
-    verdict.inputs.audio_path = audio->get<std::string>();
-  if (auto images = params.find("image_paths"); images != params.end() && images->is_array())
-    for (const auto& image : *images)
-      if (image.is_string())
-        verdict.inputs.image_paths.push_back(image.get<std::string>());
+  auto audio = audio_from_params(task, roots);
+  if (!audio)
+    return failed(audio.error());
+  verdict.inputs.audio_path = *audio;
+  if (auto images = task.params.find("image_paths"); images != task.params.end() && images->is_array()) {
+    for (size_t i = 0; i < images->size(); ++i) {
+      const auto& image = (*images)[i];
+      if (!image.is_string())
+        continue;
+      auto path = roots.locate(image.get<std::string>(), "images",
+                               "task " + task.id + ": params.image_paths[" + std::to_string(i) + "]");
+      if (!path)
+        return failed(path.error());
+      verdict.inputs.image_paths.push_back(*path);
+    }
+  }
   if (verdict.inputs.image_paths.empty())
     return failed(errc::invalid_argument, "task " + task.id +
                                             " has no slide_ids and params has no image_paths: nothing to show");
@@ -55,13 +57,13 @@ std::vector<std::string> dependency_ids(const video_task& task) {
 
 dependency_verdict check_dependencies(const video_task& task,
                                       const std::map<std::string, std::optional<field_map>>& hashes,
-                                      const std::string& output_dir) {
+                                      const input_roots& roots) {
   if (task.slide_ids.empty() && task.voice_track_id.empty())
-    return from_params(task);
+    return from_params(task, roots);
 
   dependency_verdict verdict;
   auto resolve = [&](const std::string& id, const std::string& role,
-                     const char* subfolder) -> std::optional<dependency_verdict> {
+                     const std::string& subfolder) -> std::optional<dependency_verdict> {
     auto found = hashes.find(id);
     if (found == hashes.end() || !found->second)
       return failed(errc::dependency_failed, "dependency " + role + " " + id + " does not exist (no task:" + id + ")");
@@ -81,10 +83,10 @@ dependency_verdict check_dependencies(const video_task& task,
     std::string ref = field_of(fields, "result_ref");
     if (ref.empty())
       return failed(errc::dependency_failed, "dependency " + role + " " + id + " succeeded without a result_ref");
-    auto path = locate(ref, output_dir, subfolder);
+    auto path = roots.locate(ref, subfolder, "dependency " + role + " " + id + ": its result");
     if (!path)
-      return failed(errc::dependency_failed,
-                    "dependency " + role + " " + id + ": its result " + ref + " does not exist");
+      return failed(path.error().code == errc::input_missing ? errc::dependency_failed : path.error().code,
+                    path.error().message);
     if (role == "voice track")
       verdict.inputs.audio_path = *path;
     else
@@ -94,7 +96,7 @@ dependency_verdict check_dependencies(const video_task& task,
 
   // A failure anywhere wins over waiting: no point waiting for the rest.
   std::optional<dependency_verdict> first_wait;
-  auto visit = [&](const std::string& id, const std::string& role, const char* subfolder) -> bool {
+  auto visit = [&](const std::string& id, const std::string& role, const std::string& subfolder) -> bool {
     auto outcome = resolve(id, role, subfolder);
     if (!outcome)
       return true;
@@ -113,12 +115,15 @@ dependency_verdict check_dependencies(const video_task& task,
       return verdict;
   if (first_wait)
     return *first_wait;
-  if (task.voice_track_id.empty())
-    if (auto audio = task.params.find("audio_path"); audio != task.params.end() && audio->is_string())
-      verdict.inputs.audio_path = audio->get<std::string>();
+  if (task.voice_track_id.empty()) {
+    auto audio = audio_from_params(task, roots);
+    if (!audio)
+      return failed(audio.error());
+    verdict.inputs.audio_path = *audio;
+  }
   if (task.slide_ids.empty()) {
     // A voice track but no slide tasks: the images come from params.
-    auto fallback = from_params(task);
+    auto fallback = from_params(task, roots);
     if (fallback.outcome == dependency_verdict::kind::failed)
       return fallback;
     verdict.inputs.image_paths = std::move(fallback.inputs.image_paths);

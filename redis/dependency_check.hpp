@@ -3,6 +3,7 @@
 /// input files), some still running (wait), or one failed or lost its
 /// result (the task fails, naming it). Pure: the caller reads the hashes.
 
+#include "redis/input_roots.hpp"
 #include "redis/task_queue.hpp"
 #include "redis/video_task.hpp"
 
@@ -29,11 +30,12 @@ struct dependency_verdict {
 std::vector<std::string> dependency_ids(const video_task& task);
 
 /// `hashes` maps each id of dependency_ids(task) to its hash (nullopt: no
-/// such key). Relative result_refs are resolved against output_dir, then
-/// output_dir/voice (audio) or output_dir/images (slides); the file must exist.
-/// Without dependencies, params.audio_path and params.image_paths are used.
+/// such key). Result refs and params paths are located by `roots`
+/// (relative ones under OUTPUT_DIR, then its voice or images folder); the
+/// file must exist inside the roots. Without dependencies,
+/// params.audio_path and params.image_paths are used.
 dependency_verdict check_dependencies(const video_task& task,
                                       const std::map<std::string, std::optional<field_map>>& hashes,
-                                      const std::string& output_dir);
+                                      const input_roots& roots);
 
 } // namespace vs::redis

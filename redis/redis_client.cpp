@@ -45,7 +45,23 @@ redis_value copy_reply(const redisReply& reply) {
 
 constexpr std::chrono::milliseconds max_backoff{2000};
 
+bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+/// A replica answering, or a primary cut off from its replicas: after a
+/// failover the same address may lead elsewhere, so connect afresh.
+bool wants_new_connection(const std::string& reply) {
+  return starts_with(reply, "READONLY") || starts_with(reply, "MASTERDOWN");
+}
+
 } // namespace
+
+bool is_transient_reply(const std::string& reply) {
+  for (const char* prefix : {"BUSY ", "LOADING", "READONLY", "MASTERDOWN", "NOREPLICAS", "TRYAGAIN", "CLUSTERDOWN",
+                             "OOM", "MISCONF", "ERR max number of clients"})
+    if (starts_with(reply, prefix))
+      return true;
+  return false;
+}
 
 redis_client::redis_client(redis_endpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
@@ -115,10 +131,15 @@ expected<redis_value> redis_client::run(const std::vector<std::string>& args, st
     return make_error(errc::unavailable, "Redis at " + endpoint_.describe() + ": " + why);
   }
   expected<redis_value> result = redis_value{};
-  if (reply->type == REDIS_REPLY_ERROR)
-    result = make_error(errc::internal, "Redis " + args.front() + ": " + std::string(reply->str, reply->len));
-  else
+  if (reply->type == REDIS_REPLY_ERROR) {
+    std::string text(reply->str, reply->len);
+    result = make_error(is_transient_reply(text) ? errc::unavailable : errc::internal,
+                        "Redis " + args.front() + ": " + text);
+    if (wants_new_connection(text))
+      disconnect();
+  } else {
     result = copy_reply(*reply);
+  }
   freeReplyObject(reply);
   return result;
 }
@@ -135,7 +156,7 @@ expected<redis_value> redis_client::blocking_command(const std::vector<std::stri
 expected<redis_value> redis_client::eval(const lua_script& script, const std::vector<std::string>& keys,
                                          const std::vector<std::string>& args) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto& hash = script_hashes_[script.source];
+    auto& hash = script_hashes_[script.name];
     if (hash.empty()) {
       auto loaded = command({"SCRIPT", "LOAD", script.source});
       if (!loaded)
@@ -152,10 +173,10 @@ expected<redis_value> redis_client::eval(const lua_script& script, const std::ve
       continue;
     }
     if (!reply)
-      return make_error(reply.error().code, std::string("script ") + script.name + ": " + reply.error().message);
+      return make_error(reply.error().code, "script " + script.name + ": " + reply.error().message);
     return reply;
   }
-  return make_error(errc::internal, std::string("script ") + script.name + " could not be loaded");
+  return make_error(errc::internal, "script " + script.name + " could not be loaded");
 }
 
 } // namespace vs::redis

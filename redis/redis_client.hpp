@@ -1,11 +1,13 @@
 #pragma once
 /// A synchronous Redis connection (hiredis 0.14) that reconnects by itself.
 ///
-/// Every call either returns the reply or an error value: a dead or slow
-/// connection is errc::unavailable (the connection is dropped and the next
-/// call reconnects, after a backoff so a Redis that is down is not hammered),
-/// an error reply is errc::internal with Redis's text. Not thread-safe: each
-/// actor that talks to Redis owns one client.
+/// Every call either returns the reply or an error value. errc::unavailable
+/// means "not now": a dead or slow connection (dropped; the next call
+/// reconnects, after a backoff so a Redis that is down is not hammered) or a
+/// transient error reply (BUSY, LOADING, READONLY, ...: see
+/// is_transient_reply). The caller may retry those. Any other error reply
+/// is errc::internal with Redis's text: retrying the same command will not
+/// help. Not thread-safe: each actor that talks to Redis owns one client.
 
 #include "redis/redis_endpoint.hpp"
 #include "redis/redis_value.hpp"
@@ -19,11 +21,21 @@ struct redisContext;
 
 namespace vs::redis {
 
+/// True for error replies that say "not now" rather than "never": a
+/// long-running script (BUSY), a server loading its data set (LOADING), a
+/// replica or a failing-over primary (READONLY, MASTERDOWN, NOREPLICAS),
+/// a cluster in flux (TRYAGAIN, CLUSTERDOWN), a full memory or a failed
+/// snapshot that blocks writes (OOM, MISCONF), too many clients.
+bool is_transient_reply(const std::string& reply);
+
+/// True when the same call may succeed later (errc::unavailable).
+inline bool is_transient(const error& failure) { return failure.code == errc::unavailable; }
+
 /// A Lua script run with EVALSHA (loaded on first use and again after a
 /// Redis restart forgot it).
 struct lua_script {
-  const char* name;    ///< for error messages
-  const char* source;
+  std::string name;    ///< for error messages; unique among scripts
+  std::string source;
 };
 
 class redis_client {
@@ -53,7 +65,7 @@ private:
 
   redis_endpoint endpoint_;
   redisContext* context_ = nullptr;
-  std::map<const char*, std::string> script_hashes_;
+  std::map<std::string, std::string> script_hashes_;  ///< by script name
   std::chrono::steady_clock::time_point next_connect_{};
   std::chrono::milliseconds backoff_{0};
 };

@@ -5,11 +5,62 @@
 #include "redis/task_scripts.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace vs::redis {
 
+namespace {
+
+/// The first element of a script's answer: what happened.
+std::string outcome_of(const redis_value& reply) {
+  return reply.elements.empty() ? std::string() : reply.elements.front().text;
+}
+
+std::string element(const redis_value& reply, size_t index) {
+  return index < reply.elements.size() ? reply.elements[index].as_text() : std::string();
+}
+
+expected<write_result> to_write_result(const std::string& script, const redis_value& reply) {
+  write_result result;
+  std::string outcome = outcome_of(reply);
+  if (outcome == "done") {
+    result.outcome = write_result::kind::made;
+    result.consumers_queued = std::atoll(element(reply, 1).c_str());
+    result.detail = element(reply, 2);
+  } else if (outcome == "already") {
+    result.outcome = write_result::kind::already_made;
+  } else if (outcome == "lost") {
+    result.outcome = write_result::kind::lease_lost;
+  } else if (outcome == "refused") {
+    result.outcome = write_result::kind::refused;
+    result.detail = element(reply, 1);
+  } else {
+    return make_error(errc::internal, "script " + script + ": unexpected answer '" + outcome + "'");
+  }
+  return result;
+}
+
+expected<std::vector<reaped_task>> to_reaped(const std::string& script, const redis_value& reply) {
+  if (outcome_of(reply) != "done")
+    return make_error(errc::internal, "script " + script + " refused: " + element(reply, 1));
+  std::vector<reaped_task> reaped;
+  if (reply.elements.size() < 2)
+    return reaped;
+  const auto& pairs = reply.elements[1].elements;
+  for (size_t i = 0; i + 1 < pairs.size(); i += 2)
+    reaped.push_back({pairs[i].text, pairs[i + 1].text});
+  return reaped;
+}
+
+} // namespace
+
 expected<std::optional<field_map>> read_task(redis_client& client, const std::string& id) {
   auto reply = client.command({"HGETALL", task_key(id)});
+  if (!reply && reply.error().message.find("WRONGTYPE") != std::string::npos) {
+    auto kind = client.command({"TYPE", task_key(id)});
+    return make_error(errc::input_invalid,
+                      task_key(id) + " is a " + (kind ? kind->text : std::string("value")) + ", not a hash");
+  }
   if (!reply)
     return reply.error();
   if (reply->elements.empty())
@@ -36,21 +87,39 @@ expected<std::optional<std::string>> task_queue::pop(std::chrono::milliseconds b
   return std::optional<std::string>(reply->text);
 }
 
-expected<claim_result> task_queue::claim(const std::string& id) {
-  auto reply = client_.eval(scripts::claim, {task_key(id), processing_key(worker_), fence_key()},
-                            {id, worker_, local_timestamp(), service_name});
+expected<claim_result> task_queue::claim(const std::string& id, bool resume) {
+  auto reply = client_.eval(scripts::claim, {task_key(id), processing_key(worker_), fence_key(), dead_queue_key()},
+                            {id, worker_, local_timestamp(), service_name, resume ? "1" : "0"});
   if (!reply)
     return reply.error();
   claim_result result;
-  const auto& parts = reply->elements;
-  if (parts.size() == 3 && parts[0].text == "claimed") {
-    result.claimed = true;
-    result.token = parts[1].text;
-    result.attempts = std::stoll(parts[2].text);
-  } else {
-    result.skip_reason = parts.size() > 1 ? parts[1].text : "unexpected reply";
+  std::string outcome = outcome_of(*reply);
+  if (outcome == "claimed") {
+    result.outcome = claim_result::kind::claimed;
+    result.token = element(*reply, 1);
+    result.attempts = std::atoll(element(*reply, 2).c_str());
+    return result;
   }
+  result.reason = element(*reply, 1);
+  if (outcome == "skip")
+    result.outcome = claim_result::kind::skipped;
+  else if (outcome == "rejected")
+    result.outcome = claim_result::kind::rejected;
+  else if (outcome == "blocked")
+    result.outcome = claim_result::kind::blocked;
+  else
+    return make_error(errc::internal, "script claim: unexpected answer '" + outcome + "'");
   return result;
+}
+
+expected<std::vector<std::string>> task_queue::processing_ids() {
+  auto reply = client_.command({"LRANGE", processing_key(worker_), "0", "-1"});
+  if (!reply)
+    return reply.error();
+  std::vector<std::string> ids;
+  for (const auto& id : reply->elements)
+    ids.push_back(id.text);
+  return ids;
 }
 
 
@@ -61,31 +130,46 @@ expected<bool> task_queue::progress(const std::string& id, const std::string& to
   return reply->integer == 1;
 }
 
-expected<bool> task_queue::complete(const std::string& id, const std::string& token, const std::string& result_ref,
-                                    double duration_seconds, int64_t file_size) {
+expected<write_result> task_queue::complete(const std::string& id, const std::string& token,
+                                            const std::string& result_ref, double duration_seconds,
+                                            int64_t file_size) {
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.3f", duration_seconds);
   auto reply = client_.eval(scripts::complete, {task_key(id), processing_key(worker_)},
                             {token, id, local_timestamp(), result_ref, duration, std::to_string(file_size)});
   if (!reply)
     return reply.error();
-  return reply->integer >= 0;
+  return to_write_result(scripts::complete.name, *reply);
 }
 
-expected<bool> task_queue::fail(const std::string& id, const std::string& token, const std::string& message) {
+expected<write_result> task_queue::fail(const std::string& id, const std::string& token, const std::string& message) {
   auto reply = client_.eval(scripts::fail, {task_key(id), processing_key(worker_)},
                             {token, id, local_timestamp(), message});
   if (!reply)
     return reply.error();
-  return reply->integer == 1;
+  return to_write_result(scripts::fail.name, *reply);
 }
 
-expected<bool> task_queue::release(const std::string& id, const std::string& token) {
+expected<write_result> task_queue::release(const std::string& id, const std::string& token) {
   auto reply = client_.eval(scripts::release, {task_key(id), processing_key(worker_), queue_key(service_name)},
                             {token, id, local_timestamp()});
   if (!reply)
     return reply.error();
-  return reply->integer == 1;
+  return to_write_result(scripts::release.name, *reply);
+}
+
+status task_queue::park(const std::string& id) {
+  // Each step may be repeated (a retry after a lost answer) without harm.
+  auto listed = client_.command({"LPOS", dead_queue_key(), id});
+  if (!listed)
+    return listed.error();
+  if (listed->is_nil()) {
+    if (auto pushed = client_.command({"LPUSH", dead_queue_key(), id}); !pushed)
+      return pushed.error();
+  }
+  if (auto removed = client_.command({"LREM", processing_key(worker_), "0", id}); !removed)
+    return removed.error();
+  return {};
 }
 
 expected<bool> task_queue::mirror_http_job(const std::string& id,
@@ -117,10 +201,15 @@ expected<std::vector<reaped_task>> task_queue::reap(int max_attempts) {
                             {local_timestamp(), std::to_string(max_attempts), service_name});
   if (!reply)
     return reply.error();
-  std::vector<reaped_task> reaped;
-  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2)
-    reaped.push_back({reply->elements[i].text, reply->elements[i + 1].text});
-  return reaped;
+  return to_reaped(scripts::reap.name, *reply);
+}
+
+expected<std::vector<reaped_task>> task_queue::recover(int max_attempts) {
+  auto reply = client_.eval(scripts::recover, {processing_key(worker_), queue_key(service_name), dead_queue_key()},
+                            {local_timestamp(), std::to_string(max_attempts), worker_});
+  if (!reply)
+    return reply.error();
+  return to_reaped(scripts::recover.name, *reply);
 }
 
 status task_queue::retire() {

@@ -38,7 +38,7 @@ TEST_CASE("all dependencies done gives the inputs in slide order", "[redis][deps
   // Absolute refs, and bare file names resolved under images/ and voice/.
   std::map<std::string, std::optional<field_map>> hashes{
     {"voice", done("audio_1.mp3")}, {"s2", done(dir.file("images/image_b.png"))}, {"s1", done("image_a.png")}};
-  auto verdict = check_dependencies(task, hashes, dir.path().string());
+  auto verdict = check_dependencies(task, hashes, input_roots(dir.path().string(), {}));
   REQUIRE(verdict.outcome == dependency_verdict::kind::ready);
   CHECK(verdict.inputs.audio_path == dir.file("voice/audio_1.mp3"));
   CHECK(verdict.inputs.image_paths ==
@@ -51,7 +51,7 @@ TEST_CASE("a dependency still running means wait", "[redis][deps]") {
   auto task = task_with("voice", {"s1"});
   std::map<std::string, std::optional<field_map>> hashes{{"voice", done(dir.file("a.mp3"))},
                                                          {"s1", field_map{{"status", "processing"}}}};
-  auto verdict = check_dependencies(task, hashes, dir.path().string());
+  auto verdict = check_dependencies(task, hashes, input_roots(dir.path().string(), {}));
   CHECK(verdict.outcome == dependency_verdict::kind::waiting);
   CHECK(verdict.waiting_on == "slide s1 (processing)");
 }
@@ -74,7 +74,7 @@ TEST_CASE("a failed, missing or resultless dependency fails the task naming it",
      "dependency voice track voice succeeded without a result_ref"},
   };
   for (const auto& [hashes, message] : cases) {
-    auto verdict = check_dependencies(task, hashes, dir.path().string());
+    auto verdict = check_dependencies(task, hashes, input_roots(dir.path().string(), {}));
     REQUIRE(verdict.outcome == dependency_verdict::kind::failed);
     CHECK(verdict.failure.code == errc::dependency_failed);
     CHECK(verdict.failure.message == message);
@@ -82,17 +82,76 @@ TEST_CASE("a failed, missing or resultless dependency fails the task naming it",
 }
 
 TEST_CASE("without dependencies params name the inputs", "[redis][deps]") {
+  temp_dir dir;
+  std::filesystem::create_directories(dir.path() / "images");
+  vs::test::write_bytes(dir.file("a.mp3"), "x");
+  vs::test::write_bytes(dir.file("images/1.png"), "x");
+  vs::test::write_bytes(dir.file("images/2.png"), "x");
+  input_roots roots(dir.path().string(), {});
   auto task = task_with("", {});
-  task.params = {{"audio_path", "/in/a.mp3"}, {"image_paths", {"/in/1.png", "/in/2.png"}}};
-  auto verdict = check_dependencies(task, {}, "/out");
+  // Absolute, or relative to OUTPUT_DIR and then its images folder.
+  task.params = {{"audio_path", dir.file("a.mp3")}, {"image_paths", {dir.file("images/1.png"), "2.png"}}};
+  auto verdict = check_dependencies(task, {}, roots);
   REQUIRE(verdict.outcome == dependency_verdict::kind::ready);
-  CHECK(verdict.inputs.audio_path == "/in/a.mp3");
-  CHECK(verdict.inputs.image_paths == std::vector<std::string>{"/in/1.png", "/in/2.png"});
+  CHECK(verdict.inputs.audio_path == dir.file("a.mp3"));
+  CHECK(verdict.inputs.image_paths == std::vector<std::string>{dir.file("images/1.png"), dir.file("images/2.png")});
 
   task.params = nlohmann::json::object();
-  auto nothing = check_dependencies(task, {}, "/out");
+  auto nothing = check_dependencies(task, {}, roots);
   REQUIRE(nothing.outcome == dependency_verdict::kind::failed);
   CHECK(nothing.failure.message == "task v1 has no slide_ids and params has no image_paths: nothing to show");
+}
+
+TEST_CASE("input paths from tasks are confined to the media roots and the pipeline's folders", "[redis][deps][roots]") {
+  temp_dir dir;
+  for (const char* folder : {"out/voice", "out/images", "media", "elsewhere"})
+    std::filesystem::create_directories(dir.path() / folder);
+  for (const char* file : {"out/voice/v.mp3", "out/images/i.png", "media/m.mp3", "elsewhere/x.mp3", "mediaX.mp3"})
+    vs::test::write_bytes(dir.file(file), "x");
+  std::filesystem::create_symlink(dir.file("elsewhere/x.mp3"), dir.file("out/voice/escape.mp3"));
+  std::filesystem::create_symlink(dir.file("media/m.mp3"), dir.file("out/voice/inside.mp3"));
+
+  // MEDIA_ROOTS set: OUTPUT_DIR itself is no root, its voice and images folders are.
+  input_roots roots(dir.file("out"), {dir.file("media")});
+  CHECK(roots.folders() ==
+        std::vector<std::string>{dir.file("media"), dir.file("out/voice"), dir.file("out/images")});
+  const std::string listed = dir.file("media") + ", " + dir.file("out/voice") + ", " + dir.file("out/images") +
+                             " (MEDIA_ROOTS, by default OUTPUT_DIR, and OUTPUT_DIR/voice, OUTPUT_DIR/images)";
+  CHECK(*roots.locate("v.mp3", "voice", "ref") == dir.file("out/voice/v.mp3"));
+  CHECK(*roots.locate(dir.file("media/m.mp3"), "voice", "ref") == dir.file("media/m.mp3"));
+  CHECK(*roots.locate("inside.mp3", "voice", "ref") == dir.file("media/m.mp3"));
+  const std::vector<std::string> outside{"/etc/passwd", dir.file("elsewhere/x.mp3"), dir.file("mediaX.mp3"),
+                                         dir.file("media/../elsewhere/x.mp3"), "escape.mp3", "../../elsewhere/x.mp3",
+                                         dir.file("elsewhere/missing.mp3")};
+  for (const auto& ref : outside) {
+    auto refused = roots.locate(ref, "voice", "its result");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == errc::forbidden_path);
+    CHECK(refused.error().message == "its result " + ref + " is outside the allowed folders " + listed);
+  }
+  auto missing = roots.locate("gone.mp3", "voice", "its result");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == errc::input_missing);
+  CHECK(missing.error().message == "its result gone.mp3 does not exist");
+  auto folder = roots.locate(dir.file("media"), "voice", "its result");
+  REQUIRE_FALSE(folder);
+  CHECK(folder.error().message == "its result " + dir.file("media") + " is not a regular file");
+
+  // A dependency's result outside fails the task naming the dependency.
+  auto task = task_with("voice", {});
+  task.params = {{"image_paths", {"i.png"}}};
+  std::map<std::string, std::optional<field_map>> hashes{{"voice", done("/etc/passwd")}};
+  auto verdict = check_dependencies(task, hashes, roots);
+  REQUIRE(verdict.outcome == dependency_verdict::kind::failed);
+  CHECK(verdict.failure.code == errc::forbidden_path);
+  CHECK(verdict.failure.message ==
+        "dependency voice track voice: its result /etc/passwd is outside the allowed folders " + listed);
+  task.params = {{"audio_path", dir.file("elsewhere/x.mp3")}, {"image_paths", {"i.png"}}};
+  task.voice_track_id.clear();
+  auto from_params = check_dependencies(task, {}, roots);
+  REQUIRE(from_params.outcome == dependency_verdict::kind::failed);
+  CHECK(from_params.failure.message ==
+        "task v1: params.audio_path " + dir.file("elsewhere/x.mp3") + " is outside the allowed folders " + listed);
 }
 
 TEST_CASE("task hashes parse as PROTOCOL.md writes them", "[redis][task]") {

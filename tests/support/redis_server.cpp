@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <chrono>
 #include <csignal>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -33,7 +34,10 @@ int free_port() {
 
 redis_server::redis_server(bool append_only) : port_(free_port()), append_only_(append_only) { start(); }
 
-redis_server::~redis_server() { stop(); }
+redis_server::~redis_server() {
+  end_busy();
+  stop();
+}
 
 void redis_server::start() {
   pid_ = fork();
@@ -42,7 +46,7 @@ void redis_server::start() {
     std::string dir = dir_.path().string();
     execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--dir", dir.c_str(),
            "--save", "", "--appendonly", append_only_ ? "yes" : "no", "--appendfsync", "always",
-           "--daemonize", "no", "--logfile", (dir + "/redis.log").c_str(), static_cast<char*>(nullptr));
+           "--daemonize", "no", "--enable-debug-command", "yes", "--logfile", (dir + "/redis.log").c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   if (pid_ < 0)
@@ -67,6 +71,36 @@ void redis_server::stop() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+void redis_server::begin_busy() {
+  cli({"CONFIG", "SET", "lua-time-limit", "10"});
+  busy_pid_ = fork();
+  if (busy_pid_ == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    std::string port = std::to_string(port_);
+    execlp("redis-cli", "redis-cli", "-p", port.c_str(), "EVAL", "while true do end", "0", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  if (busy_pid_ < 0)
+    throw std::runtime_error("cannot fork redis-cli");
+  for (int i = 0; i < 200; ++i) {
+    if (cli({"PING"}).rfind("BUSY", 0) == 0)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  throw std::runtime_error("Redis did not turn BUSY within 5 s");
+}
+
+void redis_server::end_busy() {
+  if (busy_pid_ <= 0)
+    return;
+  cli({"SCRIPT", "KILL"});
+  int status = 0;
+  waitpid(busy_pid_, &status, 0);
+  busy_pid_ = -1;
 }
 
 std::string redis_server::cli(const std::vector<std::string>& args) const {

@@ -31,11 +31,18 @@ public:
   void stop();
   void start();
 
+  /// Makes Redis answer BUSY to every other client: a Lua script that loops
+  /// for ever (with `lua-time-limit` lowered to 10 ms), until end_busy()
+  /// kills it with SCRIPT KILL. Returns once Redis answers BUSY.
+  void begin_busy();
+  void end_busy();
+
 private:
   temp_dir dir_;
   int port_;
   bool append_only_;
   pid_t pid_ = -1;
+  pid_t busy_pid_ = -1;   ///< the redis-cli running the endless script
 };
 
 } // namespace vs::test

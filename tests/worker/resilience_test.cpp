@@ -10,18 +10,6 @@
 
 using namespace vs::test;
 
-namespace {
-
-/// Slow enough (720p, x264 "slow") that a test can act while it renders.
-const std::string slow_params = R"({"fps":24,"resolution":"1280x720","preset":"slow"})";
-
-bool is_processing_by(const pipeline_fixture& pipeline, const std::string& id, const std::string& worker) {
-  return pipeline.field(id, "status") == "processing" && pipeline.field(id, "worker") == worker &&
-         pipeline.field(id, "progress") != "0";
-}
-
-} // namespace
-
 TEST_CASE("two workers share twelve tasks and render each exactly once", "[worker][redis][scale]") {
   pipeline_fixture pipeline;
   auto slides = pipeline.upstream("s", 1.0);
@@ -51,11 +39,8 @@ TEST_CASE("two workers share twelve tasks and render each exactly once", "[worke
 
 TEST_CASE("a worker killed mid-render loses nothing: the survivor finishes the task once", "[worker][redis][crash]") {
   pipeline_fixture pipeline;
-  auto slides = pipeline.upstream("k", 6.0);
-  pipeline.video_task("victim", "k-voice", slides, slow_params);
-  auto doomed = pipeline.start_worker("doomed");
-  pipeline.push("victim");
-  REQUIRE(pipeline.eventually([&] { return is_processing_by(pipeline, "victim", "doomed"); }));
+  auto doomed = pipeline.worker_rendering("victim", "doomed", 6.0);
+  REQUIRE(pipeline.is_processing_by("victim", "doomed"));
   auto survivor = pipeline.start_worker("survivor");
   doomed->signal(SIGKILL);
 
@@ -72,11 +57,8 @@ TEST_CASE("a worker killed mid-render loses nothing: the survivor finishes the t
 
 TEST_CASE("a stalled worker that resumes after losing its lease changes nothing", "[worker][redis][fencing]") {
   pipeline_fixture pipeline;
-  auto slides = pipeline.upstream("p", 4.0);
-  pipeline.video_task("stalled", "p-voice", slides, slow_params);
-  auto paused = pipeline.start_worker("paused");
-  pipeline.push("stalled");
-  REQUIRE(pipeline.eventually([&] { return is_processing_by(pipeline, "stalled", "paused"); }));
+  auto paused = pipeline.worker_rendering("stalled", "paused", 4.0);
+  REQUIRE(pipeline.is_processing_by("stalled", "paused"));
   paused->signal(SIGSTOP);
   auto other = pipeline.start_worker("other");
 
@@ -111,7 +93,7 @@ TEST_CASE("a task that kills every worker that claims it ends on the dead queue"
   for (int attempt = 1; attempt <= 2; ++attempt) {
     std::string name = "victim" + std::to_string(attempt);
     auto worker = pipeline.start_worker(name, two_attempts);
-    REQUIRE(pipeline.eventually([&] { return is_processing_by(pipeline, "poison", name); }));
+    REQUIRE(pipeline.eventually([&] { return pipeline.is_processing_by("poison", name); }));
     worker->signal(SIGKILL);
     worker->wait(std::chrono::seconds(10));
   }
@@ -129,11 +111,8 @@ TEST_CASE("a task that kills every worker that claims it ends on the dead queue"
 
 TEST_CASE("a Redis restart mid-render does not lose the task", "[worker][redis][restart]") {
   pipeline_fixture pipeline(true);
-  auto slides = pipeline.upstream("r", 5.0);
-  pipeline.video_task("survives", "r-voice", slides, slow_params);
-  auto worker = pipeline.start_worker("w1", {{"WORKER_LEASE_SECONDS", "5"}});
-  pipeline.push("survives");
-  REQUIRE(pipeline.eventually([&] { return is_processing_by(pipeline, "survives", "w1"); }));
+  auto worker = pipeline.worker_rendering("survives", "w1", 5.0, {{"WORKER_LEASE_SECONDS", "5"}});
+  REQUIRE(pipeline.is_processing_by("survives", "w1"));
   pipeline.redis.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   pipeline.redis.start();
@@ -147,11 +126,8 @@ TEST_CASE("a Redis restart mid-render does not lose the task", "[worker][redis][
 
 TEST_CASE("SIGTERM hands unfinished tasks back to the queue and leaves none processing", "[worker][redis][shutdown]") {
   pipeline_fixture pipeline;
-  auto slides = pipeline.upstream("t", 6.0);
-  pipeline.video_task("interrupted", "t-voice", slides, slow_params);
-  auto worker = pipeline.start_worker("w1", {{"SHUTDOWN_GRACE_SECONDS", "0"}});
-  pipeline.push("interrupted");
-  REQUIRE(pipeline.eventually([&] { return is_processing_by(pipeline, "interrupted", "w1"); }));
+  auto worker = pipeline.worker_rendering("interrupted", "w1", 6.0, {{"SHUTDOWN_GRACE_SECONDS", "0"}});
+  REQUIRE(pipeline.is_processing_by("interrupted", "w1"));
 
   worker->signal(SIGTERM);
   REQUIRE(worker->wait(std::chrono::seconds(20)) == 0);

@@ -19,6 +19,9 @@
 
 namespace vs::test {
 
+/// Slow enough (720p, x264 "slow") that a test can act while it renders.
+inline const std::string slow_params = R"({"fps":24,"resolution":"1280x720","preset":"slow"})";
+
 class pipeline_fixture {
 public:
   explicit pipeline_fixture(bool append_only = false) : redis(append_only) {
@@ -115,6 +118,24 @@ public:
   bool status_becomes(const std::string& id, const std::string& status,
                       std::chrono::milliseconds timeout = std::chrono::seconds(60)) const {
     return eventually([&] { return field(id, "status") == status; }, timeout);
+  }
+
+  /// A new worker `name` rendering a slow task `id` (`seconds` long, with
+  /// upstream tasks of its own, pushed now). Check is_processing_by(id,
+  /// name) after: it waits for that, up to a minute.
+  std::unique_ptr<child_process> worker_rendering(const std::string& id, const std::string& name, double seconds,
+                                                  std::map<std::string, std::string> extra = {}) {
+    auto slides = upstream(id, seconds);
+    video_task(id, id + "-voice", slides, slow_params);
+    auto worker = start_worker(name, std::move(extra));
+    push(id);
+    eventually([&] { return is_processing_by(id, name); });
+    return worker;
+  }
+
+  /// The task is being rendered by `worker` (claimed, and past its first frames).
+  bool is_processing_by(const std::string& id, const std::string& worker) const {
+    return field(id, "status") == "processing" && field(id, "worker") == worker && field(id, "progress") != "0";
   }
 
   temp_dir dir;
