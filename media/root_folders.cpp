@@ -16,6 +16,10 @@ fs::path lexically_absolute(const fs::path& path) {
   return result;
 }
 
+bool is_within(const fs::path& path, const fs::path& root) {
+  return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
+}
+
 root_folders::root_folders(const std::vector<std::string>& roots) : confined_(!roots.empty()) {
   for (const auto& root : roots) {
     if (root.empty())
@@ -29,10 +33,7 @@ root_folders::root_folders(const std::vector<std::string>& roots) : confined_(!r
 bool root_folders::contains(const fs::path& path) const {
   if (!confined_)
     return true;
-  return std::any_of(folders_.begin(), folders_.end(), [&](const fs::path& root) {
-    auto mismatch = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
-    return mismatch.first == root.end();
-  });
+  return std::any_of(folders_.begin(), folders_.end(), [&](const fs::path& root) { return is_within(path, root); });
 }
 
 std::string root_folders::describe() const {

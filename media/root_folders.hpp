@@ -35,6 +35,10 @@ private:
   bool confined_ = false;
 };
 
+/// True if `path` is `root` or below it, component by component (so
+/// /media/rootX is not inside /media/root). Both absolute and normalised.
+bool is_within(const std::filesystem::path& path, const std::filesystem::path& root);
+
 /// `path` made absolute and lexically normalised, without a trailing
 /// separator: ".." is folded away without touching the file system.
 std::filesystem::path lexically_absolute(const std::filesystem::path& path);

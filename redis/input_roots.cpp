@@ -1,5 +1,7 @@
 #include "redis/input_roots.hpp"
 
+#include "media/root_folders.hpp"
+
 #include <algorithm>
 
 namespace vs::redis {
@@ -7,20 +9,9 @@ namespace vs::redis {
 namespace {
 
 namespace fs = std::filesystem;
+using media::is_within;
 
-fs::path normalised(const fs::path& path) {
-  fs::path result = fs::absolute(path).lexically_normal();
-  // "/a/b/" normalises to "/a/b/" with an empty last element; drop it.
-  if (!result.empty() && result.filename().empty())
-    result = result.parent_path();
-  return result;
-}
-
-/// True if `path` is `root` or below it, component by component (so
-/// /media/rootX is not inside /media/root).
-bool is_within(const fs::path& path, const fs::path& root) {
-  return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
-}
+fs::path normalised(const fs::path& path) { return media::lexically_absolute(path); }
 
 fs::path canonical_or_normal(const fs::path& path) {
   std::error_code ec;

@@ -27,6 +27,20 @@ TEST_CASE("frames reach the consumer in order with bounded frames in flight", "[
       std::lock_guard<std::mutex> lock(mutex);
       workers.insert(worker);
     }
+    // Frame 0 waits (bounded) for a second render thread to start another
+    // frame: on a loaded machine one thread could otherwise draw all 200
+    // before the others are scheduled, and parallelism would go unchecked.
+    if (index == 0) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (std::chrono::steady_clock::now() < deadline) {
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (workers.size() >= 2)
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
     int64_t ahead = index - consumed.load();
     int64_t seen = max_ahead.load();
     while (ahead > seen && !max_ahead.compare_exchange_weak(seen, ahead)) {
