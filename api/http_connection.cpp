@@ -67,27 +67,31 @@ bool body_memory::take(uint64_t bytes) {
   return false;
 }
 
-connection_stream::connection_stream(int fd, const connection_limits& limits) : fd_(fd), limits_(limits) {}
+connection_stream::connection_stream(int fd, const connection_limits& limits, std::function<bool()> stopping)
+    : fd_(fd), limits_(limits), stopping_(std::move(stopping)) {}
 
 connection_stream::~connection_stream() { release_body_memory(); }
 
-bool connection_stream::wait_for_request(std::chrono::milliseconds idle, const std::function<bool()>& stopping) {
+int connection_stream::wait_until_ready(short events, clock_type::time_point limit) const {
+  for (;;) {
+    if (stopping_())
+      return 0;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - clock_type::now());
+    if (left.count() <= 0)
+      return 0;
+    int ready = wait_for(fd_, events, std::min(left, std::chrono::milliseconds(100)));
+    if (ready != 0)
+      return ready;
+  }
+}
+
+bool connection_stream::wait_for_request(std::chrono::milliseconds idle) {
   if (raw_pos_ < raw_.size())
     return true;  // the client sent the next request already (pipelining)
-  auto until = clock_type::now() + idle;
-  while (!stopping()) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock_type::now());
-    if (left.count() <= 0)
-      return false;
-    int ready = wait_for(fd_, POLLIN, std::min(left, std::chrono::milliseconds(100)));
-    if (ready < 0)
-      return false;
-    if (ready > 0) {
-      char probe;
-      return ::recv(fd_, &probe, 1, MSG_PEEK) > 0;
-    }
-  }
-  return false;
+  if (wait_until_ready(POLLIN, clock_type::now() + idle) <= 0)
+    return false;
+  char probe;
+  return ::recv(fd_, &probe, 1, MSG_PEEK) > 0;
 }
 
 void connection_stream::begin_request() {
@@ -142,9 +146,8 @@ bool connection_stream::fill() {
     raw_.erase(0, raw_pos_);
     raw_pos_ = 0;
   }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - clock_type::now());
-  if (left.count() <= 0 || wait_for(fd_, POLLIN, left) == 0) {
-    fault_ = connection_fault::timed_out;
+  if (wait_until_ready(POLLIN, deadline_) == 0) {
+    fault_ = stopping_() ? connection_fault::server_stopping : connection_fault::timed_out;
     return false;
   }
   char chunk[16 * 1024];

@@ -35,7 +35,7 @@ struct connection_limits {
 };
 
 /// Why reading a request stopped short.
-enum class connection_fault { none, timed_out, head_too_large, body_too_large };
+enum class connection_fault { none, timed_out, head_too_large, body_too_large, server_stopping };
 
 /// Request-body bytes all connections together may hold in memory at once.
 class body_memory {
@@ -50,14 +50,16 @@ private:
 
 class connection_stream final : public httplib::Stream {
 public:
-  connection_stream(int fd, const connection_limits& limits);
+  /// `stopping` is polled while waiting for the client, so that a slow one
+  /// does not hold a stopping server for its whole deadline.
+  connection_stream(int fd, const connection_limits& limits, std::function<bool()> stopping);
   ~connection_stream() override;
   connection_stream(const connection_stream&) = delete;
   connection_stream& operator=(const connection_stream&) = delete;
 
-  /// Waits up to `idle` for the first byte of the next request (polling
-  /// `stopping` every 100 ms). False if the client closed, or on time-out or stop.
-  bool wait_for_request(std::chrono::milliseconds idle, const std::function<bool()>& stopping);
+  /// Waits up to `idle` for the first byte of the next request. False if
+  /// the client closed, or on time-out or stop.
+  bool wait_for_request(std::chrono::milliseconds idle);
   /// Starts a request: the head budget, the deadline, no fault.
   void begin_request();
   /// The head has been parsed: gives the Range lines back to `request` and
@@ -95,8 +97,13 @@ private:
   ssize_t read_body(char* ptr, size_t size);
   void release_body_memory();
 
+  /// Waits up to `limit` for `events`, in slices, ending early on stop.
+  /// > 0 ready, 0 timed out or stopping, < 0 error.
+  int wait_until_ready(short events, std::chrono::steady_clock::time_point limit) const;
+
   int fd_;
   connection_limits limits_;
+  std::function<bool()> stopping_;
   std::chrono::steady_clock::time_point deadline_;
   std::string raw_;             ///< received and not yet handed to httplib
   size_t raw_pos_ = 0;

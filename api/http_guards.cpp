@@ -54,6 +54,8 @@ void explain_fault(connection_fault fault, httplib::Response& res, const http_co
                         431);
     case connection_fault::body_too_large:
       return send_error(res, make_error(errc::input_too_large, body_too_large_message(config.max_body_bytes)), 413);
+    case connection_fault::server_stopping:
+      return send_error(res, make_error(errc::unavailable, "the server is stopping; retry on another instance"));
   }
 }
 
@@ -106,6 +108,17 @@ void install_guards(httplib::Server& server, const http_config& config, body_mem
         connection->close_after_answer();
       last_resort(res);
       return handler_response::Handled;
+    }
+  });
+
+  // A client that asks before sending its body hears the refusal instead
+  // of "100 Continue" (httplib would say 100 to anything).
+  server.set_expect_100_continue_handler([&config, &bodies](const httplib::Request& req, httplib::Response& res) {
+    try {
+      return guard_request(req, res, config, bodies) == handler_response::Handled ? res.status : 100;
+    } catch (...) {
+      last_resort(res);
+      return res.status;
     }
   });
 

@@ -61,11 +61,11 @@ private:
   }
 
   bool serve(socket_t sock) {
-    connection_stream stream(sock, limits_);
+    connection_stream stream(sock, limits_, [this] { return stopping(); });
     current_connection_scope scope(stream);
     bool answered = false;
     for (size_t count = 1; count <= keep_alive_max_count_; ++count) {
-      if (!stream.wait_for_request(config_.idle_timeout, [this] { return stopping(); }))
+      if (!stream.wait_for_request(config_.idle_timeout))
         break;
       stream.begin_request();
       bool client_closes = false;

@@ -7,7 +7,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <poll.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace vs::test;
 using nlohmann::json;
@@ -98,50 +101,122 @@ TEST_CASE("conflicting, duplicate and malformed framing headers are refused and 
                 "GET /health HTTP/1.1\r\nHost: test\r\nContent-Length: 43\r\n\r\n"
                 "GET /jobs/deadbeef HTTP/1.1\r\nHost: test\r\n\r\n",
                 400, "GET requests cannot have a body");
-  // A declared length over the limit is refused before a byte of it is sent.
+  // A declared length over the limit is refused before a byte of it is
+  // sent, and a client that asks first hears 413 instead of 100 Continue.
   check_refused(server.port, post_head("Content-Length: 300000000\r\n"), 413,
+                "the request body is larger than the limit of 1048576 bytes");
+  check_refused(server.port, post_head("Content-Length: 300000000\r\nExpect: 100-continue\r\n"), 413,
                 "the request body is larger than the limit of 1048576 bytes");
   CHECK(healthy(server));
 }
 
-TEST_CASE("a chunked body over the limit is refused with 413 long before it is all read", "[http][hostile][framing]") {
-  http_fixture server;
-  raw_connection connection(server.port);
+namespace {
+
+struct chunked_offer {
+  std::optional<raw_response> answer;
+  uint64_t sent = 0;
+  bool closed = false;
+};
+
+/// Sends a chunked POST /jobs of up to `offered` bytes and stops as soon as
+/// the server answers.
+chunked_offer offer_chunked_body(int port, uint64_t offered) {
+  chunked_offer offer;
+  raw_connection connection(port);
   int small_buffer = 64 * 1024;
   setsockopt(connection.fd(), SOL_SOCKET, SO_SNDBUF, &small_buffer, sizeof small_buffer);
-  REQUIRE(connection.send_text(post_head("Transfer-Encoding: chunked\r\n")));
+  if (!connection.send_text(post_head("Transfer-Encoding: chunked\r\n")))
+    return offer;
   const std::string frame = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
-  const uint64_t offered = 256ull << 20;  // 256 MiB, as four of them once took the process to 6 GB
-  uint64_t sent = 0;
   size_t at = 0;
-  bool answered = false;
-  while (sent < offered) {
+  while (offer.sent < offered) {
     pollfd waiting{connection.fd(), POLLIN | POLLOUT, 0};
-    REQUIRE(poll(&waiting, 1, 10'000) > 0);
-    if (waiting.revents & (POLLIN | POLLHUP | POLLERR)) {
-      answered = true;
+    if (poll(&waiting, 1, 10'000) <= 0)
+      return offer;
+    if (waiting.revents & (POLLIN | POLLHUP | POLLERR))
       break;
-    }
     ssize_t n = send(connection.fd(), frame.data() + at, frame.size() - at, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
       continue;
     if (n <= 0)
       break;
-    sent += static_cast<uint64_t>(n);
+    offer.sent += static_cast<uint64_t>(n);
     at = (at + static_cast<size_t>(n)) % frame.size();
   }
-  INFO("sent " << sent << " bytes");
-  REQUIRE(answered);
-  auto answer = connection.read_response();
-  json failure = error_of(answer, 413);
-  CHECK(failure["code"] == "input_too_large");
-  CHECK(failure["message"] == "the request body is larger than the limit of 1048576 bytes");
-  CHECK(answer->header("Connection") == "close");
-  // The server read 1 MiB and some framing; the rest of what went out sits
-  // in socket buffers (a few MiB on loopback), nowhere near the 256 MiB.
-  CHECK(sent < (16u << 20));
-  CHECK(connection.closed_by_server(std::chrono::seconds(2)));
+  offer.answer = connection.read_response();
+  offer.closed = connection.closed_by_server(std::chrono::seconds(2));
+  return offer;
+}
+
+/// Resident set size of this process (server and test client together).
+uint64_t rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+} // namespace
+
+TEST_CASE("chunked bodies over the limit are refused with 413 long before they are read", "[http][hostile][framing]") {
+  http_fixture server;
+  // Four at once, 256 MiB each: four 400 MB ones once took the process to 6 GB.
+  const uint64_t offered = 256ull << 20;
+  std::vector<chunked_offer> offers(4);
+  std::atomic<bool> sending{true};
+  uint64_t baseline = rss_bytes();
+  uint64_t peak = baseline;
+  std::thread sampler([&] {
+    while (sending.load()) {
+      peak = std::max(peak, rss_bytes());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  std::vector<std::thread> senders;
+  for (auto& offer : offers)
+    senders.emplace_back([&offer, &server, offered] { offer = offer_chunked_body(server.port, offered); });
+  for (auto& sender : senders)
+    sender.join();
+  sending = false;
+  sampler.join();
+
+  for (const auto& offer : offers) {
+    INFO("sent " << offer.sent << " bytes");
+    json failure = error_of(offer.answer, 413);
+    CHECK(failure["code"] == "input_too_large");
+    CHECK(failure["message"] == "the request body is larger than the limit of 1048576 bytes");
+    CHECK(offer.answer->header("Connection") == "close");
+    CHECK(offer.closed);
+    // The server read 1 MiB and some framing; the rest of what went out
+    // sits in socket buffers (a few MiB on loopback), far from 256 MiB.
+    CHECK(offer.sent < (16u << 20));
+  }
+  INFO("RSS grew by " << (peak - baseline) / 1024 << " KiB");
+  CHECK(peak - baseline < (64u << 20));
   CHECK(healthy(server));
+}
+
+TEST_CASE("keep-alive and pipelined requests on one connection are answered in order", "[http][hostile]") {
+  http_fixture server;
+  raw_connection connection(server.port);
+  // A body, then two more requests, all in one write: each request ends
+  // exactly where its framing says.
+  REQUIRE(connection.send_text(post_head("Content-Length: 7\r\n") + "[1,2,3]" +
+                               "GET /jobs/deadbeef HTTP/1.1\r\nHost: test\r\n\r\n"
+                               "GET /health HTTP/1.1\r\nHost: test\r\nRange: bytes=0-1\r\n\r\n"));
+  CHECK(error_of(connection.read_response(), 400)["message"] == "the request body must be a JSON object");
+  CHECK(error_of(connection.read_response(), 404)["message"] == "no job with id deadbeef");
+  auto health = connection.read_response();
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(json::parse(health->body)["status"] == "healthy");
+  // A chunked body with its terminator, then one more request.
+  REQUIRE(connection.send_text(post_head("Transfer-Encoding: chunked\r\n") + "3\r\n[1,\r\n2\r\n2]\r\n0\r\n\r\n" +
+                               "GET /health HTTP/1.1\r\nHost: test\r\n\r\n"));
+  CHECK(error_of(connection.read_response(), 400)["message"] == "the request body must be a JSON object");
+  auto again = connection.read_response();
+  REQUIRE(again);
+  CHECK(again->status == 200);
 }
 
 TEST_CASE("request bodies held at once are bounded across connections", "[http][hostile][framing]") {

@@ -191,3 +191,23 @@ TEST_CASE("calls to /generateVideo beyond max_sync_waits get 429 with Retry-Afte
 
   end_sync_calls(server, calls);
 }
+
+TEST_CASE("a stopping server does not wait for its slow clients", "[http][slow]") {
+  http_fixture server;  // 30 s to send a request, 5 s idle between requests
+  raw_connection idle(server.port);
+  REQUIRE(idle.send_text("GET /health HTTP/1.1\r\nHost: test\r\n\r\n"));
+  auto first = idle.read_response();
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  raw_connection slow(server.port);
+  REQUIRE(slow.send_text("GET /health HTTP/1.1\r\nHost: test\r\nX-Slow: "));
+  REQUIRE(eventually([&] { return server.client().Get("/health")->status == 200; }));
+
+  auto start = steady_clock::now();
+  server.http.reset();
+  double stopped_after = elapsed_ms(start);
+  INFO("stopped after " << stopped_after << " ms");
+  CHECK(stopped_after < 1500);
+  CHECK(idle.closed_by_server(milliseconds(500)));
+  CHECK(slow.closed_by_server(milliseconds(500)));
+}
