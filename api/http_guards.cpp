@@ -11,8 +11,7 @@ namespace {
 using handler_response = httplib::Server::HandlerResponse;
 
 /// Runs before routing, so before httplib reads a body.
-handler_response guard_request(const httplib::Request& req, httplib::Response& res, const http_config& config,
-                               body_memory& bodies) {
+handler_response guard_request(httplib::Response& res, const http_config& config, body_memory& bodies) {
   connection_stream* connection = current_connection();
   if (!connection)
     return handler_response::Unhandled;
@@ -28,7 +27,6 @@ handler_response guard_request(const httplib::Request& req, httplib::Response& r
     return handler_response::Unhandled;
   connection->close_after_answer();
   send_error(res, refusal->failure, refusal->status);
-  (void)req;
   return handler_response::Handled;
 }
 
@@ -100,9 +98,9 @@ void last_resort(httplib::Response& res) noexcept {
 } // namespace
 
 void install_guards(httplib::Server& server, const http_config& config, body_memory& bodies) {
-  server.set_pre_routing_handler([&config, &bodies](const httplib::Request& req, httplib::Response& res) {
+  server.set_pre_routing_handler([&config, &bodies](const httplib::Request&, httplib::Response& res) {
     try {
-      return guard_request(req, res, config, bodies);
+      return guard_request(res, config, bodies);
     } catch (...) {
       if (auto* connection = current_connection())
         connection->close_after_answer();
@@ -113,9 +111,9 @@ void install_guards(httplib::Server& server, const http_config& config, body_mem
 
   // A client that asks before sending its body hears the refusal instead
   // of "100 Continue" (httplib would say 100 to anything).
-  server.set_expect_100_continue_handler([&config, &bodies](const httplib::Request& req, httplib::Response& res) {
+  server.set_expect_100_continue_handler([&config, &bodies](const httplib::Request&, httplib::Response& res) {
     try {
-      return guard_request(req, res, config, bodies) == handler_response::Handled ? res.status : 100;
+      return guard_request(res, config, bodies) == handler_response::Handled ? res.status : 100;
     } catch (...) {
       last_resort(res);
       return res.status;
