@@ -196,6 +196,26 @@ TEST_CASE("chunked bodies over the limit are refused with 413 long before they a
   CHECK(healthy(server));
 }
 
+TEST_CASE("request heads over the limit get 431 and are not buffered", "[http][hostile]") {
+  http_fixture server;
+  const std::string message = "the request line and headers are larger than 65536 bytes";
+  // One endless header line (httplib would buffer all of it before its own check)...
+  raw_connection line(server.port);
+  line.send_text("GET /health HTTP/1.1\r\nHost: test\r\nX-Big: " + std::string(200 * 1024, 'a'));
+  auto answer = line.read_response();
+  CHECK(error_of(answer, 431)["message"] == message);
+  CHECK(answer->header("Connection") == "close");
+  CHECK(line.closed_by_server(std::chrono::seconds(2)));
+  // ...and many short ones.
+  std::string many = "GET /health HTTP/1.1\r\nHost: test\r\n";
+  for (int i = 0; i < 2000; ++i)
+    many += "X-Header-" + std::to_string(i) + ": " + std::string(40, 'b') + "\r\n";
+  raw_connection headers(server.port);
+  headers.send_text(many + "\r\n");
+  CHECK(error_of(headers.read_response(), 431)["message"] == message);
+  CHECK(healthy(server));
+}
+
 TEST_CASE("keep-alive and pipelined requests on one connection are answered in order", "[http][hostile]") {
   http_fixture server;
   raw_connection connection(server.port);

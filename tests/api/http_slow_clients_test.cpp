@@ -211,3 +211,19 @@ TEST_CASE("a stopping server does not wait for its slow clients", "[http][slow]"
   CHECK(idle.closed_by_server(milliseconds(500)));
   CHECK(slow.closed_by_server(milliseconds(500)));
 }
+
+TEST_CASE("a request body that does not arrive in time gets 408", "[http][slow]") {
+  http_fixture server([](vs::api::http_config& config) { config.request_timeout = milliseconds(1000); });
+  raw_connection connection(server.port);
+  auto start = steady_clock::now();
+  REQUIRE(connection.send_text("POST /jobs HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n{\"fps\""));
+  auto answer = connection.read_response(milliseconds(5000));
+  double waited = elapsed_ms(start);
+  REQUIRE(answer);
+  CHECK(answer->status == 408);
+  CHECK(json::parse(answer->body)["error"]["message"] == "the request was not received within 1 s");
+  CHECK(answer->header("Connection") == "close");
+  CHECK(waited >= 900);
+  CHECK(waited < 3000);
+  CHECK(connection.closed_by_server(milliseconds(1000)));
+}
