@@ -207,7 +207,7 @@ TEST_CASE("a stopping server does not wait for its slow clients", "[http][slow]"
   server.http.reset();
   double stopped_after = elapsed_ms(start);
   INFO("stopped after " << stopped_after << " ms");
-  CHECK(stopped_after < 1500);
+  CHECK(stopped_after < 4000);  // neither the 30 s request deadline nor the 5 s idle limit
   CHECK(idle.closed_by_server(milliseconds(500)));
   CHECK(slow.closed_by_server(milliseconds(500)));
 }
@@ -224,6 +224,6 @@ TEST_CASE("a request body that does not arrive in time gets 408", "[http][slow]"
   CHECK(json::parse(answer->body)["error"]["message"] == "the request was not received within 1 s");
   CHECK(answer->header("Connection") == "close");
   CHECK(waited >= 900);
-  CHECK(waited < 3000);
+  CHECK(waited < 10'000);
   CHECK(connection.closed_by_server(milliseconds(1000)));
 }
