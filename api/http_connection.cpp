@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <netinet/in.h>
 #include <poll.h>
@@ -67,21 +68,28 @@ bool body_memory::take(uint64_t bytes) {
   return false;
 }
 
-connection_stream::connection_stream(int fd, const connection_limits& limits, std::function<bool()> stopping)
-    : fd_(fd), limits_(limits), stopping_(std::move(stopping)) {}
+connection_stream::connection_stream(int fd, const connection_limits& limits, const stop_signal& stop)
+    : fd_(fd), limits_(limits), stop_(stop) {}
 
 connection_stream::~connection_stream() { release_body_memory(); }
 
 int connection_stream::wait_until_ready(short events, clock_type::time_point limit) const {
+  pollfd waiting[2] = {{fd_, events, 0}, {stop_.fd(), POLLIN, 0}};
   for (;;) {
-    if (stopping_())
+    if (stop_.raised())
       return 0;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - clock_type::now());
-    if (left.count() <= 0)
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - clock_type::now()).count();
+    if (left <= 0)
       return 0;
-    int ready = wait_for(fd_, events, std::min(left, std::chrono::milliseconds(100)));
-    if (ready != 0)
+    // Without a stop descriptor, wake up now and then to look at the flag.
+    int timeout = static_cast<int>(std::min<int64_t>(left, stop_.fd() >= 0 ? INT32_MAX : 100));
+    int ready = ::poll(waiting, stop_.fd() >= 0 ? 2 : 1, timeout);
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready < 0)
       return ready;
+    if (waiting[0].revents != 0)
+      return 1;
   }
 }
 
@@ -147,7 +155,7 @@ bool connection_stream::fill() {
     raw_pos_ = 0;
   }
   if (wait_until_ready(POLLIN, deadline_) == 0) {
-    fault_ = stopping_() ? connection_fault::server_stopping : connection_fault::timed_out;
+    fault_ = stop_.raised() ? connection_fault::server_stopping : connection_fault::timed_out;
     return false;
   }
   char chunk[16 * 1024];

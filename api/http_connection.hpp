@@ -13,6 +13,7 @@
 ///   themselves (api/http_range.hpp).
 
 #include "api/http_framing.hpp"
+#include "api/stop_signal.hpp"
 
 #include <httplib.h>
 
@@ -50,9 +51,9 @@ private:
 
 class connection_stream final : public httplib::Stream {
 public:
-  /// `stopping` is polled while waiting for the client, so that a slow one
-  /// does not hold a stopping server for its whole deadline.
-  connection_stream(int fd, const connection_limits& limits, std::function<bool()> stopping);
+  /// Every wait for the client also ends when `stop` is raised, so that a
+  /// slow client does not hold a stopping server for its whole deadline.
+  connection_stream(int fd, const connection_limits& limits, const stop_signal& stop);
   ~connection_stream() override;
   connection_stream(const connection_stream&) = delete;
   connection_stream& operator=(const connection_stream&) = delete;
@@ -97,13 +98,13 @@ private:
   ssize_t read_body(char* ptr, size_t size);
   void release_body_memory();
 
-  /// Waits up to `limit` for `events`, in slices, ending early on stop.
+  /// Waits up to `limit` for `events` on the client, or for the stop.
   /// > 0 ready, 0 timed out or stopping, < 0 error.
   int wait_until_ready(short events, std::chrono::steady_clock::time_point limit) const;
 
   int fd_;
   connection_limits limits_;
-  std::function<bool()> stopping_;
+  const stop_signal& stop_;
   std::chrono::steady_clock::time_point deadline_;
   std::string raw_;             ///< received and not yet handed to httplib
   size_t raw_pos_ = 0;

@@ -40,8 +40,14 @@ public:
   /// socket widens the queue (Linux takes the new backlog).
   void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
 
+  /// Ends the accept loop and every wait for a client.
+  void request_stop() {
+    stop_.raise();
+    stop();
+  }
+
 private:
-  bool stopping() const { return svr_sock_ == INVALID_SOCKET; }
+  bool stopping() const { return stop_.raised() || svr_sock_ == INVALID_SOCKET; }
 
   bool process_and_close_socket(socket_t sock) override {
     bool served = false;
@@ -61,7 +67,7 @@ private:
   }
 
   bool serve(socket_t sock) {
-    connection_stream stream(sock, limits_, [this] { return stopping(); });
+    connection_stream stream(sock, limits_, stop_);
     current_connection_scope scope(stream);
     bool answered = false;
     for (size_t count = 1; count <= keep_alive_max_count_; ++count) {
@@ -93,6 +99,7 @@ private:
 
   const http_config& config_;
   connection_limits limits_;
+  stop_signal stop_;
 };
 
 } // namespace
@@ -127,7 +134,7 @@ status run_http_server(job_service& jobs, const http_config& config, std::atomic
   std::thread watcher([&] {
     while (!stop.load())
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server.stop();
+    server.request_stop();
   });
   server.listen_after_bind();
   stop.store(true);
