@@ -1,5 +1,7 @@
 #include "api/http_errors.hpp"
 
+#include "api/json_text.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace vs::api {
@@ -34,6 +36,6 @@ nlohmann::json error_object(const error& failure) {
   return object;
 }
 
-std::string error_body(const error& failure) { return nlohmann::json{{"error", error_object(failure)}}.dump(); }
+std::string error_body(const error& failure) { return json_text(nlohmann::json{{"error", error_object(failure)}}); }
 
 } // namespace vs::api

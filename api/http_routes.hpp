@@ -5,14 +5,24 @@
 #include "api/http_server.hpp"
 #include "api/media_roots.hpp"
 
+#include <atomic>
+
 namespace httplib {
 class Server;
 }
 
 namespace vs::api {
 
+/// What the routes share; everything outlives the server.
+struct route_context {
+  job_service& jobs;
+  const http_config& config;
+  const media_roots& roots;
+  const std::atomic<bool>& stopping;  ///< the server is stopping: waits end early
+  std::atomic<int>& sync_waits;       ///< POST /generateVideo calls waiting now
+};
+
 /// Installs every route on `server`.
-void install_routes(httplib::Server& server, job_service& jobs, const http_config& config,
-                    const media_roots& roots);
+void install_routes(httplib::Server& server, route_context context);
 
 } // namespace vs::api

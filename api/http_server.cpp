@@ -1,24 +1,123 @@
 #include "api/http_server.hpp"
 
+#include "api/http_connection.hpp"
+#include "api/http_errors.hpp"
+#include "api/http_framing.hpp"
+#include "api/http_guards.hpp"
 #include "api/http_routes.hpp"
+#include "api/http_task_queue.hpp"
 
 #include <httplib.h>
 
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 namespace vs::api {
 
+namespace {
+
+/// How long a connection thread with nothing to do lives on.
+constexpr std::chrono::seconds thread_idle_exit{10};
+
+/// httplib's server with our own connection loop. httplib 0.11 reads each
+/// request with per-read time-outs only, into unbounded buffers for chunked
+/// bodies, and parses Range itself; Server::process_and_close_socket is
+/// the virtual hook that lets the loop run on a connection_stream instead,
+/// while request parsing, routing and answers stay httplib's.
+class hardened_server final : public httplib::Server {
+public:
+  explicit hardened_server(const http_config& config) : config_(config) {
+    limits_.request_timeout = config.request_timeout;
+    limits_.write_timeout = config.write_timeout;
+    limits_.max_head_bytes = config.max_head_bytes;
+    limits_.max_body_bytes = config.max_body_bytes;
+  }
+
+  /// httplib listens with a backlog of 5: a burst of connections (40 slow
+  /// clients, a pipeline's retries) overflows it and the kernel drops SYNs,
+  /// which clients retry only after a second. Listening again on the bound
+  /// socket widens the queue (Linux takes the new backlog).
+  void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+
+  /// Ends the accept loop and every wait for a client.
+  void request_stop() {
+    stop_.raise();
+    stop();
+  }
+
+private:
+  bool stopping() const { return stop_.raised() || svr_sock_ == INVALID_SOCKET; }
+
+  bool process_and_close_socket(socket_t sock) override {
+    bool served = false;
+    if (refusing_connection()) {
+      refuse(sock);
+    } else {
+      try {
+        served = serve(sock);
+      } catch (...) {
+        // Thrown while writing an answer (a content provider, allocation):
+        // the connection ends, the server goes on.
+      }
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return served;
+  }
+
+  bool serve(socket_t sock) {
+    connection_stream stream(sock, limits_, stop_);
+    current_connection_scope scope(stream);
+    bool answered = false;
+    for (size_t count = 1; count <= keep_alive_max_count_; ++count) {
+      if (!stream.wait_for_request(config_.idle_timeout))
+        break;
+      stream.begin_request();
+      bool client_closes = false;
+      answered = process_request(stream, count == keep_alive_max_count_ || stopping(), client_closes,
+                                 [this, &stream](httplib::Request& request) {
+                                   stream.begin_body(request, check_framing(request, config_.max_body_bytes));
+                                 });
+      stream.end_request();
+      if (!answered || client_closes || stream.must_close())
+        break;
+    }
+    return answered;
+  }
+
+  /// Over max_connections: a short 503 without blocking the accepting thread.
+  void refuse(socket_t sock) const {
+    std::string body = error_body(make_error(
+        errc::unavailable,
+        "the server is serving its maximum of " + std::to_string(config_.max_connections) + " connections; retry later"));
+    std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\nRetry-After: " +
+                         std::to_string(config_.retry_after.count()) + "\r\nConnection: close\r\n\r\n" + body;
+    (void)::send(sock, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  }
+
+  const http_config& config_;
+  connection_limits limits_;
+  stop_signal stop_;
+};
+
+} // namespace
+
 status run_http_server(job_service& jobs, const http_config& config, std::atomic<bool>& stop,
                        std::function<void(int port)> on_listening) {
+  if (config.output_dir.empty())
+    return make_error(errc::invalid_argument, "the HTTP server needs output_dir: videos are served from its video folder only");
   media_roots roots(config.media_roots);
-  httplib::Server server;
-  const int threads = config.threads;
-  // A synchronous /generateVideo holds its thread for the whole render, so
-  // the pool is larger than the core count to keep /health answering.
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  hardened_server server(config);
+  body_memory bodies(config.max_body_memory_bytes);
+  std::atomic<int> sync_waits{0};
+  const size_t max_connections = static_cast<size_t>(std::max(1, config.max_connections));
+  server.new_task_queue = [max_connections] { return new elastic_task_queue(max_connections, thread_idle_exit); };
   server.set_payload_max_length(config.max_body_bytes);
-  server.set_read_timeout(30, 0);
-  install_routes(server, jobs, config, roots);
+  server.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(config.idle_timeout.count() / 1000)));
+  install_guards(server, config, bodies);
+  install_routes(server, route_context{jobs, config, roots, stop, sync_waits});
 
   int port = config.port;
   if (port == 0) {
@@ -28,13 +127,14 @@ status run_http_server(job_service& jobs, const http_config& config, std::atomic
   } else if (!server.bind_to_port(config.host, port)) {
     return make_error(errc::unavailable, "cannot listen on " + config.host + ":" + std::to_string(port));
   }
+  server.widen_backlog();
   if (on_listening)
     on_listening(port);
 
   std::thread watcher([&] {
     while (!stop.load())
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server.stop();
+    server.request_stop();
   });
   server.listen_after_bind();
   stop.store(true);

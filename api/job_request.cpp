@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -15,15 +16,36 @@ error wrong_type(const std::string& field, const char* expected_type) {
   return make_error(errc::invalid_argument, field + " must be " + expected_type, field);
 }
 
+/// A number outside int, named as the client wrote it (nlohmann keeps the
+/// value exactly: 18446744073709551615 must not come back as -1).
+error out_of_int_range(const std::string& field, const json& value, bool negative) {
+  return make_error(errc::invalid_argument, field + " " + value.dump() + (negative ? " is too small" : " is too large"),
+                    field);
+}
+
 expected<int> read_int(const json& body, const std::string& field) {
+  constexpr int64_t lowest = std::numeric_limits<int>::min();
+  constexpr int64_t highest = std::numeric_limits<int>::max();
   const json& value = body.at(field);
-  if (value.is_number_integer())
-    return static_cast<int>(std::clamp<int64_t>(value.get<int64_t>(), std::numeric_limits<int>::min(),
-                                                 std::numeric_limits<int>::max()));
+  if (value.is_number_unsigned()) {
+    if (value.get<uint64_t>() > static_cast<uint64_t>(highest))
+      return out_of_int_range(field, value, false);
+    return static_cast<int>(value.get<uint64_t>());
+  }
+  if (value.is_number_integer()) {
+    int64_t number = value.get<int64_t>();
+    if (number < lowest || number > highest)
+      return out_of_int_range(field, value, number < 0);
+    return static_cast<int>(number);
+  }
   // 30.0 is an integer in JSON-speak for most producers.
   if (value.is_number_float() && std::isfinite(value.get<double>()) &&
-      value.get<double>() == std::floor(value.get<double>()) && std::fabs(value.get<double>()) < 1e9)
-    return static_cast<int>(value.get<double>());
+      value.get<double>() == std::floor(value.get<double>())) {
+    double number = value.get<double>();
+    if (number < static_cast<double>(lowest) || number > static_cast<double>(highest))
+      return out_of_int_range(field, value, number < 0);
+    return static_cast<int>(number);
+  }
   return wrong_type(field, "an integer");
 }
 
@@ -67,12 +89,18 @@ expected<std::pair<int, int>> parse_resolution(const json& value) {
   if (value.is_array()) {
     if (value.size() != 2 || !value[0].is_number_integer() || !value[1].is_number_integer())
       return invalid();
-    auto width = value[0].get<int64_t>();
-    auto height = value[1].get<int64_t>();
+    // Unsigned values above 2^63 would wrap in get<int64_t>(); anything
+    // past the bound is simply too large.
+    auto dimension = [](const json& number) -> int64_t {
+      if (number.is_number_unsigned())
+        return static_cast<int64_t>(std::min<uint64_t>(number.get<uint64_t>(), 100001));
+      return number.get<int64_t>();
+    };
+    auto width = dimension(value[0]);
+    auto height = dimension(value[1]);
     if (width <= 0 || height <= 0 || width > 100000 || height > 100000)
       return make_error(errc::invalid_argument,
-                        "resolution " + std::to_string(width) + "x" + std::to_string(height) +
-                            " is outside 16x16 .. 7680x4320",
+                        "resolution " + value[0].dump() + "x" + value[1].dump() + " is outside 16x16 .. 7680x4320",
                         "resolution");
     return std::pair<int, int>{static_cast<int>(width), static_cast<int>(height)};
   }

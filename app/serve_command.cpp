@@ -141,6 +141,7 @@ int run_serve(const serve_options& options) {
   http.host = config->host;
   http.port = config->port;
   http.media_roots = config->effective_media_roots();
+  http.output_dir = config->output_dir;
   // The HTTP server has its own stop flag: on SIGTERM it keeps answering
   // status polls (and synchronous /generateVideo calls) while running jobs
   // use their grace period; new submissions are refused meanwhile.

@@ -12,15 +12,54 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <stdexcept>
 #include <thread>
 
 namespace vs::test {
 
+/// run_http_server on its own thread, on a free loopback port, until destroyed.
+class running_http_server {
+public:
+  running_http_server(api::job_service& service, api::http_config config) {
+    config.host = "127.0.0.1";
+    config.port = 0;
+    std::promise<int> bound;
+    auto port_future = bound.get_future();
+    thread_ = std::thread([this, &service, config, &bound] {
+      auto served = api::run_http_server(service, config, stop_, [&bound](int p) { bound.set_value(p); });
+      if (!served)
+        bound.set_value(-1);
+    });
+    port_ = port_future.get();
+    if (port_ <= 0) {
+      thread_.join();
+      throw std::runtime_error("the HTTP server did not start");
+    }
+  }
+  ~running_http_server() {
+    stop_ = true;
+    thread_.join();
+  }
+  running_http_server(const running_http_server&) = delete;
+  running_http_server& operator=(const running_http_server&) = delete;
+
+  int port() const { return port_; }
+
+private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  int port_ = 0;
+};
+
 class http_fixture {
 public:
-  explicit http_fixture(int max_jobs = 2, size_t max_body = 1 << 20) {
+  explicit http_fixture(int max_jobs = 2, size_t max_body = 1 << 20)
+      : http_fixture([max_body](api::http_config& config) { config.max_body_bytes = max_body; }, max_jobs) {}
+
+  /// `adjust` changes the HTTP settings before the server starts.
+  explicit http_fixture(const std::function<void(api::http_config&)>& adjust, int max_jobs = 2) {
     actors::job_system_config jobs;
     jobs.output_dir = dir.file("out");
     jobs.max_concurrent_jobs = max_jobs;
@@ -29,26 +68,16 @@ public:
       throw std::runtime_error(started.error().message);
     system = std::move(*started);
     api::http_config config;
-    config.host = "127.0.0.1";
-    config.port = 0;
     config.media_roots = {dir.file("media")};
-    config.max_body_bytes = max_body;
+    config.output_dir = dir.file("out");
+    adjust(config);
     std::filesystem::create_directories(dir.file("media"));
-    std::promise<int> bound;
-    auto port_future = bound.get_future();
-    server = std::thread([this, config, &bound] {
-      auto served = api::run_http_server(system->service(), config, stop, [&bound](int p) { bound.set_value(p); });
-      if (!served)
-        bound.set_value(-1);
-    });
-    port = port_future.get();
-    if (port <= 0)
-      throw std::runtime_error("the HTTP server did not start");
+    http = std::make_unique<running_http_server>(system->service(), config);
+    port = http->port();
   }
 
   ~http_fixture() {
-    stop = true;
-    server.join();
+    http.reset();
     system->shutdown(std::chrono::milliseconds(0));
   }
 
@@ -76,8 +105,7 @@ public:
 
   temp_dir dir;
   std::unique_ptr<actors::job_system> system;
-  std::atomic<bool> stop{false};
-  std::thread server;
+  std::unique_ptr<running_http_server> http;
   int port = 0;
 };
 

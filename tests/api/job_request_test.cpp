@@ -63,3 +63,25 @@ TEST_CASE("the body must be a JSON object", "[job_request]") {
   CHECK(list.error().message == "the request body must be a JSON object");
   CHECK(api::parse_json_object("{\"fps\": 30}"));
 }
+
+TEST_CASE("numbers outside int are named as sent, never wrapped", "[job_request]") {
+  auto check = [](const std::string& body, const std::string& field, const std::string& message) {
+    auto spec = api::apply_job_fields(json::parse(body), media::render_spec{});
+    INFO(body);
+    REQUIRE_FALSE(spec);
+    CHECK(spec.error().code == errc::invalid_argument);
+    CHECK(spec.error().field == field);
+    CHECK(spec.error().message == message);
+  };
+  check(R"({"fps": 18446744073709551615})", "fps", "fps 18446744073709551615 is too large");
+  check(R"({"fps": 2147483648})", "fps", "fps 2147483648 is too large");
+  check(R"({"crf": -2147483649})", "crf", "crf -2147483649 is too small");
+  check(R"({"lookahead": 3e9})", "lookahead", "lookahead 3000000000.0 is too large");
+  check(R"({"resolution": [18446744073709551615, 1080]})", "resolution",
+        "resolution 18446744073709551615x1080 is outside 16x16 .. 7680x4320");
+  check(R"({"resolution": [1920, -1]})", "resolution", "resolution 1920x-1 is outside 16x16 .. 7680x4320");
+  auto edge = api::apply_job_fields(json::parse(R"({"fps": 2147483647, "crf": 30.0})"), media::render_spec{});
+  REQUIRE(edge);
+  CHECK(edge->fps == 2147483647);
+  CHECK(edge->crf == 30);
+}

@@ -1,0 +1,62 @@
+#include "api/http_submit.hpp"
+
+#include "api/http_framing.hpp"
+#include "api/job_request.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace vs::api {
+
+namespace {
+
+/// Parses and checks a job body: JSON object, known fields well typed, input
+/// files inside the media roots and present, parameters within bounds.
+expected<media::render_spec> read_job(const httplib::Request& req, const route_context& context) {
+  // A chunked body is bounded on the wire (http_connection) with some room
+  // for its framing; its data must fit the limit all the same.
+  if (req.body.size() > context.config.max_body_bytes)
+    return make_error(errc::input_too_large, body_too_large_message(context.config.max_body_bytes));
+  auto body = parse_json_object(req.body);
+  if (!body)
+    return body.error();
+  if (body->contains("output_path"))
+    return make_error(errc::invalid_argument, "output_path is chosen by the service and cannot be set",
+                      "output_path");
+  auto spec = apply_job_fields(*body, media::render_spec{});
+  if (!spec)
+    return spec.error();
+  if (!spec->audio_path.empty()) {
+    auto audio = context.roots.resolve(spec->audio_path, "audio_path");
+    if (!audio)
+      return audio.error();
+    spec->audio_path = *audio;
+  }
+  for (auto& image : spec->image_paths) {
+    auto resolved = context.roots.resolve(image, "image_paths");
+    if (!resolved)
+      return resolved.error();
+    image = *resolved;
+  }
+  // Checked again on the files the render opens: a folder swapped for a
+  // symlink after this check must not lead outside the roots.
+  for (const auto& root : context.roots.roots())
+    spec->input_roots.push_back(root.string());
+  // The service sets the real output path; validate everything else now so
+  // the client hears about a bad field before the job is queued.
+  media::render_spec checked = *spec;
+  checked.output_path = "pending.mp4";
+  if (auto valid = media::validate(checked, media::render_limits{}); !valid)
+    return valid.error();
+  return spec;
+}
+
+} // namespace
+
+expected<std::string> submit_job(const httplib::Request& req, const route_context& context) {
+  auto spec = read_job(req, context);
+  if (!spec)
+    return spec.error();
+  return context.jobs.submit(std::move(*spec));
+}
+
+} // namespace vs::api

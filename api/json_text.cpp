@@ -1,0 +1,11 @@
+#include "api/json_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace vs::api {
+
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace vs::api
