@@ -1,9 +1,9 @@
 #include "api/http_video.hpp"
 
 #include "api/byte_range_body.hpp"
-#include "api/confined_file.hpp"
 #include "api/http_range.hpp"
 #include "api/http_reply.hpp"
+#include "api/video_file.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -27,7 +27,7 @@ range_plan plan_for(const httplib::Request& req, uint64_t size) {
 }
 
 /// Writes the bytes of `pieces` from `offset` on (at most one slice).
-bool write_pieces(const confined_file& file, const std::vector<body_piece>& pieces, uint64_t offset,
+bool write_pieces(const media::confined_file& file, const std::vector<body_piece>& pieces, uint64_t offset,
                   uint64_t length, httplib::DataSink& sink) {
   for (const auto& piece : pieces) {
     if (offset >= piece.length()) {
@@ -38,7 +38,7 @@ bool write_pieces(const confined_file& file, const std::vector<body_piece>& piec
     if (piece.file_length == 0)
       return sink.write(piece.text.data() + offset, count);
     std::vector<char> buffer(count);
-    int64_t got = file.read_at(piece.file_offset + offset, buffer.data(), count);
+    int64_t got = read_at(file, piece.file_offset + offset, buffer.data(), count);
     // Shorter than it was when the answer's length was fixed: end the
     // connection rather than send a body of the wrong length.
     if (got <= 0)
@@ -48,7 +48,7 @@ bool write_pieces(const confined_file& file, const std::vector<body_piece>& piec
   return false;
 }
 
-void stream_body(httplib::Response& res, std::shared_ptr<confined_file> file, range_body body) {
+void stream_body(httplib::Response& res, std::shared_ptr<const media::confined_file> file, range_body body) {
   if (body.length == 0) {
     res.set_content("", body.content_type);
     return;
@@ -71,10 +71,10 @@ void serve_video(const httplib::Request& req, httplib::Response& res, job_servic
   if (job->state != job_state::success || !job->result)
     return send_error(res, make_error(errc::conflict, "job " + job->id + " has no video (it is " +
                                                           std::string(to_string(job->state)) + ")"));
-  auto file = open_confined_file(video_folder, job->result->video_path, "the video of job " + job->id);
+  auto file = open_video_file(video_folder, job->result->video_path, "the video of job " + job->id);
   if (!file)
     return send_error(res, file.error());
-  const uint64_t size = (*file)->size();
+  const auto size = static_cast<uint64_t>((*file)->size());
   res.set_header("Accept-Ranges", "bytes");
   range_plan plan = plan_for(req, size);
   switch (plan.outcome) {

@@ -1,5 +1,7 @@
 #include "api/job_request.hpp"
 
+#include "api/json_text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -19,7 +21,7 @@ error wrong_type(const std::string& field, const char* expected_type) {
 /// A number outside int, named as the client wrote it (nlohmann keeps the
 /// value exactly: 18446744073709551615 must not come back as -1).
 error out_of_int_range(const std::string& field, const json& value, bool negative) {
-  return make_error(errc::invalid_argument, field + " " + value.dump() + (negative ? " is too small" : " is too large"),
+  return make_error(errc::invalid_argument, field + " " + json_text(value) + (negative ? " is too small" : " is too large"),
                     field);
 }
 
@@ -100,7 +102,7 @@ expected<std::pair<int, int>> parse_resolution(const json& value) {
     auto height = dimension(value[1]);
     if (width <= 0 || height <= 0 || width > 100000 || height > 100000)
       return make_error(errc::invalid_argument,
-                        "resolution " + value[0].dump() + "x" + value[1].dump() + " is outside 16x16 .. 7680x4320",
+                        "resolution " + json_text(value[0]) + "x" + json_text(value[1]) + " is outside 16x16 .. 7680x4320",
                         "resolution");
     return std::pair<int, int>{static_cast<int>(width), static_cast<int>(height)};
   }

@@ -1,6 +1,7 @@
 #include "app/render_command.hpp"
 
 #include "api/job_request.hpp"
+#include "api/json_text.hpp"
 #include "app/exit_codes.hpp"
 #include "media/render_job.hpp"
 
@@ -153,7 +154,7 @@ int run_render(const render_options& options) {
       {"file_size", result->file_size},
       {"elapsed_seconds", result->elapsed_seconds},
   };
-  std::cout << line.dump() << std::endl;
+  std::cout << api::json_text(line) << std::endl;
   return exit_ok;
 }
 

@@ -1,6 +1,7 @@
 #include "redis/task_snapshot.hpp"
 
 #include "api/job_request.hpp"
+#include "api/json_text.hpp"
 #include "redis/local_time.hpp"
 #include "redis/task_keys.hpp"
 
@@ -41,7 +42,7 @@ std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_
     {"queue", "0"},
     {"worker", worker},
     {"progress", std::to_string(static_cast<int>(job.progress * 100))},
-    {"params", params_of(job.spec).dump()},
+    {"params", api::json_text(params_of(job.spec))},
     {"created_at", local_timestamp(job.created_at_ms)},
     {"updated_at", local_timestamp()},
   };

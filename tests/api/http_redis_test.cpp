@@ -69,15 +69,15 @@ TEST_CASE("a task hash cannot make the API serve a file outside the video folder
   video_task(fixture, "evil5", video + "/folder.mp4");
   video_task(fixture, "evil6", video + "/fifo.mp4");
   video_task(fixture, "evil7", video);
-  for (const char* id : {"evil1", "evil2", "evil3", "evil4", "evil7"}) {
+  for (const char* id : {"evil1", "evil2", "evil3", "evil4"}) {
     auto answer = get(fixture.port, "/jobs/" + std::string(id) + "/video");
     check_error(answer, 403, "forbidden_path", "the video of job " + std::string(id) + outside);
     CHECK(answer->body.find("root:") == std::string::npos);
     CHECK(answer->body.find("secret\"") == std::string::npos);
   }
-  for (const char* id : {"evil5", "evil6"})
+  for (const char* id : {"evil5", "evil6", "evil7"})
     check_error(get(fixture.port, "/jobs/" + std::string(id) + "/video"), 403, "forbidden_path",
-                "the video of job " + std::string(id) + " is not a regular file");
+                "the video of job " + std::string(id) + " is not a regular, non-empty file");
   video_task(fixture, "gone1", video + "/gone.mp4");
   check_error(get(fixture.port, "/jobs/gone1/video"), 404, "not_found", "the video of job gone1 is gone");
 
