@@ -1,0 +1,28 @@
+#pragma once
+/// This process's resident memory, from /proc/self/status (Linux): for
+/// tests and benchmarks that bound or measure memory. Header-only so the
+/// bench programs can use it too.
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+namespace vs::test {
+
+/// kB from a "Name:   123 kB" line of /proc/self/status (VmRSS, VmHWM), or -1.
+inline int64_t proc_status_kb(const std::string& name) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind(name + ":", 0) == 0)
+      return std::stoll(line.substr(name.size() + 1));
+  return -1;
+}
+
+/// VmHWM := VmRSS (Linux ≥ 4.0), so VmHWM afterwards is the peak of what follows.
+inline void reset_peak_rss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+}
+
+} // namespace vs::test
