@@ -113,6 +113,19 @@ TEST_CASE("a bad configuration exits 2 naming the setting", "[serve]") {
                                    shell_quote(dir.path().string()));
   CHECK(by_option.exit_code == 2);
   CHECK(by_option.err.find("1..65535") != std::string::npos);
+  // Issue 7, defect 14: this used to wrap around and listen on port 8004.
+  auto wrapped = capture_command("VIDEO_SERVICE_PORT=4294975300 " + video_service_binary() + " serve --output-dir " +
+                                 shell_quote(dir.path().string()));
+  CHECK(wrapped.exit_code == 2);
+  CHECK(wrapped.err.find("VIDEO_SERVICE_PORT must be 1..65535, not 4294975300") != std::string::npos);
+  auto wrapped_option = capture_command(video_service_binary() + " serve --port 4294975300 --output-dir " +
+                                        shell_quote(dir.path().string()));
+  CHECK(wrapped_option.exit_code == 2);
+  CHECK(wrapped_option.err.find("--port must be 1..65535, not 4294975300") != std::string::npos);
+  auto junk = capture_command("MAX_JOB_MEMORY_MB=2g " + video_service_binary() + " serve --output-dir " +
+                              shell_quote(dir.path().string()));
+  CHECK(junk.exit_code == 2);
+  CHECK(junk.err.find("MAX_JOB_MEMORY_MB must be an integer, not '2g'") != std::string::npos);
   auto bad_redis = capture_command("REDIS_URL=http://nowhere " + video_service_binary() + " serve --output-dir " +
                                    shell_quote(dir.path().string()));
   CHECK(bad_redis.exit_code == 2);
