@@ -243,6 +243,10 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
                                                           std::to_string(timeline->frame_count()) +
                                                           " frames, over the limit of " +
                                                           std::to_string(st.setup.limits.max_output_frames)));
+  double seconds = static_cast<double>(timeline->frame_count()) / spec.fps;
+  if (auto fits = media::check_job_memory(spec, st.setup.memory, seconds, st.setup.max_job_memory, "MAX_JOB_MEMORY_MB");
+      !fits)
+    return fail(self, to_caf(fits.error()));
   st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline));
   st.total = timeline->frame_count();
   st.lookahead = spec.fps;

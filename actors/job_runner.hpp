@@ -13,8 +13,10 @@
 
 #include "actors/actors.hpp"
 #include "actors/pipeline_counters.hpp"
+#include "media/memory_estimate.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,6 +33,10 @@ struct runner_setup {
   frame_renderer_actor renderers;
   int credits = 6;               ///< frames in flight for this job
   std::shared_ptr<pipeline_counters> counters;
+  /// Checked again once the narration sets the length: a long one adds to
+  /// what the job was admitted with.
+  media::memory_context memory;
+  int64_t max_job_memory = INT64_MAX;
 };
 
 struct job_runner_state {
