@@ -32,7 +32,10 @@ TEST_CASE("many short slides keep a bounded window of slides resident", "[actors
   spec.preset = "ultrafast";
   spec.encoder_threads = 1;
 
-  job_system_fixture fixture(1);
+  actors::job_system_config config;
+  config.max_concurrent_jobs = 1;
+  config.renderers = 2;  // six frame buffers whatever the machine
+  job_system_fixture fixture(config);
   const int64_t before_kb = proc_status_kb("VmRSS");
   reset_peak_rss();
   auto id = fixture.jobs().submit(spec);
@@ -52,7 +55,8 @@ TEST_CASE("many short slides keep a bounded window of slides resident", "[actors
   // encoder fit in 70 MB; a second of slides would be 130 MB more (109 MB
   // growth and 13 slides resident before the window).
   INFO("peak RSS growth " << peak_growth_mb << " MB");
-  CHECK(peak_growth_mb < 70);
+  if (rss_is_meaningful)
+    CHECK(peak_growth_mb < 70);
 }
 
 TEST_CASE("slides shorter than one frame fail the job naming the numbers", "[actors][memory]") {
