@@ -158,27 +158,31 @@ std::optional<suggestion> smaller_zoom(render_spec spec, const memory_context& c
   return suggestion{"zoom_factor", text};
 }
 
-/// The largest value of an integer setting below its current one that fits.
+/// The largest value lowest + k × step of an integer setting, below its
+/// current one, that fits.
 std::optional<suggestion> smaller_count(render_spec spec, const memory_context& context, double seconds,
-                                        int64_t limit, const char* field, int render_spec::*member, int lowest) {
+                                        int64_t limit, const char* field, int render_spec::*member, int lowest,
+                                        int step = 1) {
   int& setting = spec.*member;
   const int current = setting;
   if (current <= lowest)
     return std::nullopt;
-  setting = lowest;
-  if (!fits(spec, context, seconds, limit))
+  auto fits_at = [&](int k) {
+    setting = lowest + k * step;
+    return fits(spec, context, seconds, limit);
+  };
+  if (!fits_at(0))
     return std::nullopt;
-  int low = lowest;
-  int high = current - 1;
+  int low = 0;
+  int high = (current - 1 - lowest) / step;
   while (low < high) {
     int middle = (low + high + 1) / 2;
-    setting = middle;
-    if (fits(spec, context, seconds, limit))
+    if (fits_at(middle))
       low = middle;
     else
       high = middle - 1;
   }
-  return suggestion{field, std::string(field) + " to at most " + std::to_string(low)};
+  return suggestion{field, std::string(field) + " to at most " + std::to_string(lowest + low * step)};
 }
 
 /// The slowest preset, faster than the current one, that fits.
@@ -299,13 +303,18 @@ status check_job_memory(const render_spec& spec, const memory_context& context, 
   threads.encoder_threads = x264_threads(spec, context.hardware_threads);
   add(smaller_count(threads, context, video_seconds, limit_bytes, "encoder_threads", &render_spec::encoder_threads,
                     1));
+  // A long narration's packets: in whole kilobits per second.
+  if (!spec.audio_path.empty())
+    add(smaller_count(spec, context, video_seconds, limit_bytes, "audio_bitrate", &render_spec::audio_bitrate, 32000,
+                      1000));
 
   std::string message = "the job needs an estimated " + mib_text(estimate.total()) + " MB (slide images " +
                         mib_text(estimate.slide_images) + ", frame buffers " + mib_text(estimate.frame_buffers) +
                         ", x264 " + mib_text(estimate.encoder) + ", audio " + mib_text(estimate.audio) + ", other " +
                         mib_text(estimate.other) + "), over the " + mib_text(limit_bytes) + " MB a job may use (" + limit_name + "); ";
   if (options.empty()) {
-    message += "no single setting brings it under: lower resolution, zoom_factor, lookahead and preset together";
+    message += "no single setting brings it under: lower several of resolution, zoom_factor, lookahead, preset, "
+               "encoder_threads and audio_bitrate";
     return make_error(errc::invalid_argument, message, "resolution");
   }
   message += "lower ";

@@ -238,3 +238,27 @@ TEST_CASE("the paths of waiting jobs are bounded and finished jobs drop theirs",
   CHECK(kept->spec.image_paths.empty());
   CHECK(kept->result->video_path == (fixture.video_folder() / (*small + ".mp4")).string());
 }
+
+TEST_CASE("a narrated job pushed over the per-job limit by its real length fails naming the narration",
+          "[actors][admission]") {
+  job_inputs inputs(30.0);
+  auto config = small_pipeline();
+  auto spec = inputs.spec();
+  spec.audio_bitrate = 512000;  // 30 s: about 2.4 MB of AAC packets and index
+  // Fits at submit, where the narration's length is not known yet...
+  config.max_job_memory_bytes = estimate_of(config, spec, 0.0) + mib;
+  job_system_fixture fixture(config);
+  auto id = fixture.jobs().submit(spec);
+  REQUIRE(id);
+  // ...but not once it is decoded.
+  auto done = fixture.wait_for(*id);
+  REQUIRE(done.state == api::job_state::failed);
+  REQUIRE(done.failure);
+  CHECK(done.failure->code == errc::invalid_argument);
+  const std::string& message = done.failure->message;
+  INFO(message);
+  CHECK(message.find(", audio 3, ") != std::string::npos);
+  CHECK(message.find("a job may use (MAX_JOB_MEMORY_MB); lower ") != std::string::npos);
+  CHECK(message.find("audio_bitrate to at most ") != std::string::npos);
+  CHECK(fixture.partial_files().empty());
+}

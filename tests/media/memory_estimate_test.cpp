@@ -213,8 +213,30 @@ TEST_CASE("a job over the limit is refused naming what to lower and to what", "[
   REQUIRE_FALSE(tiny_limit);
   INFO(tiny_limit.error().message);
   CHECK(tiny_limit.error().message.find("over the 16 MB a job may use (MAX_JOB_MEMORY_MB); no single setting "
-                                        "brings it under: lower resolution, zoom_factor, lookahead and preset "
-                                        "together") != std::string::npos);
+                                        "brings it under: lower several of resolution, zoom_factor, lookahead, "
+                                        "preset, encoder_threads and audio_bitrate") != std::string::npos);
+}
+
+TEST_CASE("a long narration over the limit names audio_bitrate", "[memory]") {
+  auto spec = job(320, 180);
+  spec.preset = "ultrafast";
+  spec.audio_bitrate = 512000;
+  // Three hours at 512 kb/s: the narration alone is most of a gigabyte.
+  const double seconds = 3 * 3600.0;
+  const int64_t audio = estimate_job_memory(spec, two_cores(), seconds).audio;
+  CHECK(audio > 800 * mib);
+  auto refused = check_job_memory(spec, two_cores(), seconds, 512 * mib, "MAX_JOB_MEMORY_MB");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().field == "audio_bitrate");
+  const std::string& message = refused.error().message;
+  auto named = message.find("lower audio_bitrate to at most ");
+  REQUIRE(named != std::string::npos);
+  int bitrate = std::stoi(message.substr(named + 31));
+  CHECK(bitrate % 1000 == 0);
+  spec.audio_bitrate = bitrate;
+  CHECK(check_job_memory(spec, two_cores(), seconds, 512 * mib, "MAX_JOB_MEMORY_MB"));
+  spec.audio_bitrate = bitrate + 1000;
+  CHECK_FALSE(check_job_memory(spec, two_cores(), seconds, 512 * mib, "MAX_JOB_MEMORY_MB"));
 }
 
 TEST_CASE("the machine's memory and CPUs are read", "[memory]") {
