@@ -248,14 +248,10 @@ TEST_CASE("a narrated job pushed over the per-job limit by its real length fails
   // Fits at submit, where the narration's length is not known yet...
   config.max_job_memory_bytes = estimate_of(config, spec, 0.0) + mib;
   job_system_fixture fixture(config);
-  auto id = fixture.jobs().submit(spec);
-  REQUIRE(id);
   // ...but not once it is decoded.
-  auto done = fixture.wait_for(*id);
-  REQUIRE(done.state == api::job_state::failed);
-  REQUIRE(done.failure);
-  CHECK(done.failure->code == errc::invalid_argument);
-  const std::string& message = done.failure->message;
+  auto failure = fixture.submit_and_fail(spec);
+  CHECK(failure.code == errc::invalid_argument);
+  const std::string& message = failure.message;
   INFO(message);
   CHECK(message.find(", audio 3, ") != std::string::npos);
   CHECK(message.find("a job may use (MAX_JOB_MEMORY_MB); lower ") != std::string::npos);

@@ -90,6 +90,17 @@ struct job_system_fixture {
     return *snapshot;
   }
 
+  /// Submits `spec`, waits for the job to fail and returns why (the test
+  /// fails if it is refused or ends any other way).
+  vs::error submit_and_fail(const media::render_spec& spec) {
+    auto id = jobs().submit(spec);
+    REQUIRE(id);
+    auto done = wait_for(*id);
+    REQUIRE(done.state == api::job_state::failed);
+    REQUIRE(done.failure);
+    return *done.failure;
+  }
+
   /// Polls until `id` reaches `state` (or fails the test after `timeout`).
   api::job_snapshot wait_state(const std::string& id, api::job_state state,
                                std::chrono::milliseconds timeout = std::chrono::seconds(30)) {

@@ -68,14 +68,10 @@ TEST_CASE("slides shorter than one frame fail the job naming the numbers", "[act
   spec.fps = 24;
   spec.image_paths.assign(1000, inputs.images[0]);
   job_system_fixture fixture(1);
-  auto id = fixture.jobs().submit(spec);
-  REQUIRE(id);
-  auto done = fixture.wait_for(*id);
-  REQUIRE(done.state == api::job_state::failed);
-  REQUIRE(done.failure);
-  CHECK(done.failure->code == errc::invalid_argument);
-  CHECK(done.failure->field == "image_paths");
-  CHECK(done.failure->message ==
+  auto failure = fixture.submit_and_fail(spec);
+  CHECK(failure.code == errc::invalid_argument);
+  CHECK(failure.field == "image_paths");
+  CHECK(failure.message ==
         "1000 slides over 4 s of audio at 24 fps leave each slide 0.004 s, less than one frame (0.0417 s): "
         "use at most 95 slides, a longer narration or a higher fps");
   CHECK(fixture.system->counters().peak_resident_slides.load() == 0);
