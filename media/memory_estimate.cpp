@@ -21,10 +21,11 @@ namespace {
 constexpr int64_t mib = 1 << 20;
 
 /// libx264's resident memory, measured by bench/x264_memory.cpp at 360p,
-/// 720p and 1080p (threads 1 and 4, rc-lookahead 0..60; the table is in
-/// docs/benchmarks.md) and rounded up so that every measured point lies
-/// below the model. x264 pads each plane by 32 pixels a side, so its costs
-/// scale with the padded area P = (w + 64)(h + 64):
+/// 720p and 1080p (threads 1 and 4, rc-lookahead 0..60, every preset) and
+/// checked at 4K (medium and ultrafast, within 5%), rounded up so that every
+/// measured point lies below the model (tables in docs/benchmarks.md, "Job
+/// memory"). x264 pads its planes, so costs follow the padded area
+/// P = (w + 64)(h + 64), which fits the measurements at every size:
 ///   bytes = P × (base + per_thread × (threads − 1) + per_frame × F)
 ///           + fixed + thread_fixed × (threads − 1) + frame_fixed × F,
 ///   F = max(0, lookahead − free_lookahead)
