@@ -1,6 +1,7 @@
 #include "media/image_decode.hpp"
 
 #include "media/image_probe.hpp"
+#include "media/stb_input_check.hpp"
 
 #include <stb/stb_image.h>
 
@@ -48,6 +49,8 @@ expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const 
   int width = 0;
   int height = 0;
   int channels = 0;
+  if (auto parseable = check_stb_input(data, size, name); !parseable)
+    return parseable.error();
   // Header first: refuse a decompression bomb before allocating its pixels.
   if (!stbi_info_from_memory(data, length, &width, &height, &channels) || width <= 0 || height <= 0)
     return make_error(errc::input_invalid, "image " + name + " is not a readable JPEG, PNG, BMP or GIF");

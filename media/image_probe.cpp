@@ -1,5 +1,7 @@
 #include "media/image_probe.hpp"
 
+#include "media/stb_input_check.hpp"
+
 #include <stb/stb_image.h>
 
 #include <cstdio>
@@ -38,6 +40,8 @@ expected<image_header> probe_image_file(const std::string& path, const image_dec
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file)
     return make_error(errc::input_invalid, "cannot open image " + path);
+  if (auto parseable = check_stb_input_header(file.get(), path); !parseable)
+    return parseable.error();
   image_header header;
   int channels = 0;
   if (!stbi_info_from_file(file.get(), &header.width, &header.height, &channels) || header.width <= 0 ||

@@ -272,3 +272,53 @@ TEST_CASE("an image file over the byte limit is refused", "[image][errors]") {
   limits.max_file_bytes = size;
   CHECK(decode_image_file(path, limits));
 }
+
+TEST_CASE("JPEGs that stb_image 2.27 mishandles are refused before stb reads them", "[image][errors]") {
+  // Found by fuzz/image_fuzz. Debian 12's stb_image copies every declared
+  // Huffman code into its 256-entry tables (writing past them), and decodes
+  // a scan whose quantisation table is never defined with uninitialised
+  // memory (the slide shows leftover heap contents).
+  temp_dir dir;
+  using vs::test::jpeg_flaw;
+  for (auto [flaw, problem] : {std::pair{jpeg_flaw::oversized_huffman_table, "a Huffman table declares more than 256 codes"},
+                               std::pair{jpeg_flaw::undefined_quantisation_table,
+                                         "a scan uses a quantisation table that is never defined"}}) {
+    std::string hostile = dir.file("hostile.jpg");
+    vs::test::write_flawed_jpeg(hostile, flaw);
+    const std::string expected_message = "image " + hostile + " is a corrupt JPEG: " + problem;
+    auto header = probe_image_file(hostile, defaults);
+    REQUIRE_FALSE(header);
+    CHECK(header.error().code == errc::input_invalid);
+    CHECK(header.error().message == expected_message);
+    auto image = decode_image_file(hostile, defaults);
+    REQUIRE_FALSE(image);
+    CHECK(image.error().message == expected_message);
+    std::string bytes = slurp_prefix(hostile, 1 << 20);
+    auto in_memory = decode_image_memory(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "slide 2",
+                                         defaults);
+    REQUIRE_FALSE(in_memory);
+    CHECK(in_memory.error().message == std::string("image slide 2 is a corrupt JPEG: ") + problem);
+  }
+  // The same picture with its tables intact decodes.
+  std::string intact = dir.file("intact.jpg");
+  vs::test::write_test_jpeg(intact, 64, 64);
+  CHECK(decode_image_file(intact, defaults));
+}
+
+TEST_CASE("formats stb reads but the service does not offer are refused", "[image][errors]") {
+  // PNM, TGA, PSD, HDR and PIC never reach stb_image 2.27's loaders.
+  temp_dir dir;
+  std::string source = dir.file("source.png");
+  vs::test::write_test_png(source, 32, 32);
+  for (const char* name : {"slide.ppm", "slide.tga"}) {
+    std::string path = convert(dir, source, name, "");
+    INFO(path);
+    auto header = probe_image_file(path, defaults);
+    REQUIRE_FALSE(header);
+    CHECK(header.error().code == errc::input_invalid);
+    CHECK(header.error().message == "image " + path + " is not a readable JPEG, PNG, BMP or GIF");
+    auto image = decode_image_file(path, defaults);
+    REQUIRE_FALSE(image);
+    CHECK(image.error().message == "image " + path + " is not a readable JPEG, PNG, BMP or GIF");
+  }
+}

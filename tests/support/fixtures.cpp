@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <vector>
@@ -47,6 +48,22 @@ void write_test_jpeg(const std::string& path, int width, int height, int variant
   auto pixels = make_pattern(width, height, 3, variant);
   if (!stbi_write_jpg(path.c_str(), width, height, 3, pixels.data(), 90))
     throw std::runtime_error("cannot write " + path);
+}
+
+void write_flawed_jpeg(const std::string& path, jpeg_flaw flaw) {
+  write_test_jpeg(path, 64, 64);
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const char* marker = flaw == jpeg_flaw::oversized_huffman_table ? "\xff\xc4" : "\xff\xdb";
+  auto segment = bytes.find(marker, 0, 2);
+  if (segment == std::string::npos || segment + 21 > bytes.size())
+    throw std::runtime_error("no such segment in " + path);
+  // Both segments: FF xx, length (2), then the first table's class/id byte.
+  if (flaw == jpeg_flaw::oversized_huffman_table)
+    bytes[segment + 19] = bytes[segment + 20] = '\xff';  // the last two of its 16 code counts
+  else
+    bytes[segment + 4] = '\x02';  // the first table becomes table 2
+  write_bytes(path, bytes);
 }
 
 void write_solid_png(const std::string& path, int width, int height, uint8_t r, uint8_t g, uint8_t b) {

@@ -1,0 +1,198 @@
+#include "media/stb_input_check.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <iterator>
+#include <vector>
+
+namespace vs::media {
+
+namespace {
+
+struct memory_source {
+  const uint8_t* data;
+  size_t size;
+  size_t at = 0;
+  int get() { return at < size ? data[at++] : -1; }
+  void skip(size_t count) { at += std::min(count, size - at); }
+};
+
+struct file_source {
+  std::FILE* file;
+  int get() { return std::getc(file); }
+  void skip(size_t count) { std::fseek(file, static_cast<long>(count), SEEK_CUR); }
+};
+
+enum class jpeg_extent { headers, whole_file };
+
+/// The formats the service offers, by their signatures (as stb tests them).
+bool is_offered_format(const uint8_t* head, size_t size) {
+  auto starts_with = [&](const char* signature, size_t length) {
+    return size >= length && std::memcmp(head, signature, length) == 0;
+  };
+  return starts_with("\x89PNG\r\n\x1a\n", 8) || starts_with("\xff\xd8\xff", 3) || starts_with("BM", 2) ||
+         starts_with("GIF87a", 6) || starts_with("GIF89a", 6);
+}
+
+unsigned table_bit(int table) { return 1u << table; }
+
+/// The tables a JPEG has defined so far and the components of its frame.
+struct jpeg_tables {
+  unsigned quantisation = 0;  ///< bit n: table n defined (DQT)
+  unsigned dc = 0;            ///< bit n: DC Huffman table n defined (DHT)
+  unsigned ac = 0;            ///< bit n: AC Huffman table n defined (DHT)
+  bool have_frame = false;
+  bool progressive = false;
+  int component_quantisation[256];  ///< by component id: its table, -1 if not in the frame
+};
+
+/// The problem with a scan (SOS) header, read through `next`, if any.
+template <class Next>
+const char* scan_problem(const jpeg_tables& tables, Next& next) {
+  struct scan_component {
+    int quantisation;
+    int dc;
+    int ac;
+  };
+  std::vector<scan_component> used;
+  for (int components = next(); components > 0; --components) {
+    int id = next();
+    int huffman = next();
+    used.push_back({tables.component_quantisation[id], huffman >> 4, huffman & 15});
+  }
+  int spectral_start = next();
+  next();  // spectral end
+  int approximation_high = next() >> 4;
+  for (const auto& component : used) {
+    if (component.quantisation < 0 || component.quantisation > 3 || component.dc > 3 || component.ac > 3)
+      continue;  // stb refuses these itself
+    if (!(tables.quantisation & table_bit(component.quantisation)))
+      return "a scan uses a quantisation table that is never defined";
+    // Baseline scans use both tables; progressive ones the DC table in
+    // a first DC scan and the AC table in AC scans.
+    bool uses_dc = !tables.progressive || (spectral_start == 0 && approximation_high == 0);
+    bool uses_ac = !tables.progressive || spectral_start != 0;
+    if ((uses_dc && !(tables.dc & table_bit(component.dc))) || (uses_ac && !(tables.ac & table_bit(component.ac))))
+      return "a scan uses a Huffman table that is never defined";
+  }
+  return nullptr;
+}
+
+/// Walks a JPEG's markers after SOI, through entropy-coded data (tables may
+/// change between the scans of a progressive JPEG), and names the first
+/// problem stb 2.27 would mishandle: a Huffman table of more than 256 codes,
+/// or a scan that uses a table never defined (stb would read that table from
+/// uninitialised memory: the picture would show whatever the heap held).
+/// Otherwise corrupt streams pass: stb refuses them by itself.
+template <class Source>
+const char* jpeg_problem(Source& in, jpeg_extent extent) {
+  jpeg_tables tables;
+  std::fill(std::begin(tables.component_quantisation), std::end(tables.component_quantisation), -1);
+  for (;;) {
+    int byte = in.get();
+    if (byte < 0)
+      return nullptr;
+    if (byte != 0xff)
+      continue;  // entropy-coded data
+    int marker = in.get();
+    while (marker == 0xff)
+      marker = in.get();
+    if (marker < 0 || marker == 0xd9)  // end of data, EOI
+      return nullptr;
+    if (marker == 0x00 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+      continue;  // a stuffed 0xff, TEM or RSTn: no length follows
+    int high = in.get();
+    int low = in.get();
+    if (low < 0)
+      return nullptr;
+    int length = (high << 8 | low) - 2;
+    // stb reads 0 past the end and goes on; so do these.
+    auto next = [&] {
+      --length;
+      return std::max(in.get(), 0);
+    };
+    if (marker == 0xc4) {  // DHT: tables of (class/id, 16 code counts, the codes)
+      while (length > 0) {
+        int id = next();
+        int codes = 0;
+        for (int bits = 0; bits < 16; ++bits)
+          codes += next();
+        if (codes > 256)
+          return "a Huffman table declares more than 256 codes";
+        if ((id & 15) <= 3)
+          (id >> 4 == 0 ? tables.dc : tables.ac) |= table_bit(id & 15);
+        in.skip(static_cast<size_t>(codes));
+        length -= codes;
+      }
+      continue;
+    }
+    if (marker == 0xdb) {  // DQT: tables of (precision/id, 64 entries of 8 or 16 bits)
+      while (length > 0) {
+        int id = next();
+        int size = id >> 4 == 0 ? 64 : 128;
+        if ((id & 15) <= 3)
+          tables.quantisation |= table_bit(id & 15);
+        in.skip(static_cast<size_t>(size));
+        length -= size;
+      }
+      continue;
+    }
+    if (marker == 0xc0 || marker == 0xc1 || marker == 0xc2) {  // SOF: the frame's components
+      tables.have_frame = true;
+      tables.progressive = marker == 0xc2;
+      for (int skipped = 0; skipped < 5; ++skipped)  // precision, height, width
+        next();
+      for (int components = next(); components > 0 && length > 0; --components) {
+        int id = next();
+        next();  // sampling factors
+        tables.component_quantisation[id] = next();
+      }
+    } else if (marker == 0xda) {  // SOS: the tables this scan uses
+      if (const char* problem = tables.have_frame ? scan_problem(tables, next) : nullptr)
+        return problem;
+      if (extent == jpeg_extent::headers)  // the first scan: the headers end here
+        return nullptr;
+    }
+    if (length > 0)
+      in.skip(static_cast<size_t>(length));
+  }
+}
+
+error not_offered(const std::string& name) {
+  return make_error(errc::input_invalid, "image " + name + " is not a readable JPEG, PNG, BMP or GIF");
+}
+
+error corrupt_jpeg(const std::string& name, const char* problem) {
+  return make_error(errc::input_invalid, "image " + name + " is a corrupt JPEG: " + problem);
+}
+
+} // namespace
+
+status check_stb_input(const uint8_t* data, size_t size, const std::string& name) {
+  if (!is_offered_format(data, size))
+    return not_offered(name);
+  if (data[0] == 0xff) {
+    memory_source in{data, size, 2};
+    if (const char* problem = jpeg_problem(in, jpeg_extent::whole_file))
+      return corrupt_jpeg(name, problem);
+  }
+  return {};
+}
+
+status check_stb_input_header(std::FILE* file, const std::string& name) {
+  uint8_t head[8];
+  size_t got = std::fread(head, 1, sizeof head, file);
+  status verdict;
+  if (!is_offered_format(head, got)) {
+    verdict = not_offered(name);
+  } else if (head[0] == 0xff) {
+    std::fseek(file, 2, SEEK_SET);
+    file_source in{file};
+    if (const char* problem = jpeg_problem(in, jpeg_extent::headers))
+      verdict = corrupt_jpeg(name, problem);
+  }
+  std::rewind(file);
+  return verdict;
+}
+
+} // namespace vs::media
