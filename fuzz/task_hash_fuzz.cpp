@@ -55,13 +55,19 @@ std::vector<field_map> split_hashes(const std::string& text) {
   return hashes;
 }
 
-/// GET /jobs/{id} of any task hash: the snapshot must serialise (dump()
-/// throws on invalid UTF-8, and task fields are raw bytes from Redis).
+/// The text GET /jobs/{id} sends for a snapshot, serialised as the server
+/// does (api/http_routes.cpp, send_json: body.dump()). Task fields are raw
+/// bytes from Redis and dump() throws on invalid UTF-8 (issue 7, defect 1):
+/// if the fix sanitises inside send_json rather than before the JSON is
+/// built, call the same function here.
+std::string served_text(const nlohmann::json& body) { return body.dump(); }
+
+/// GET /jobs/{id} of any task hash.
 void serve_snapshot(const std::string& id, const field_map& fields) {
   auto job = vs::redis::snapshot_from_task(id, fields);
   if (job.progress < 0.0 || job.progress > 1.0)
     vs::fuzz::fail(target, "progress outside 0..1: " + std::to_string(job.progress));
-  (void)vs::api::snapshot_json(job).dump();
+  (void)served_text(vs::api::snapshot_json(job));
 }
 
 /// A task that fails stores its message as `error`; the API then shows it.
