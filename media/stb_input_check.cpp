@@ -158,6 +158,22 @@ const char* jpeg_problem(Source& in, jpeg_extent extent) {
   }
 }
 
+/// True if every PNG chunk (length, type, data, CRC) fits in the file. stb
+/// 2.27 grows its IDAT buffer to a chunk's declared length before reading
+/// it: 400 bytes claiming an 800 MB chunk make it allocate 800 MB.
+bool png_chunks_fit(const uint8_t* data, size_t size) {
+  size_t at = 8;  // the signature
+  while (size - at >= 8) {
+    uint32_t length = uint32_t{data[at]} << 24 | uint32_t{data[at + 1]} << 16 | uint32_t{data[at + 2]} << 8 | data[at + 3];
+    if (length > size - at - 8)
+      return false;
+    if (std::memcmp(data + at + 4, "IEND", 4) == 0)
+      return true;
+    at += 8 + size_t{length} + std::min<size_t>(4, size - at - 8 - length);  // type, data, CRC
+  }
+  return true;  // truncated: stb refuses it by itself
+}
+
 error not_offered(const std::string& name) {
   return make_error(errc::input_invalid, "image " + name + " is not a readable JPEG, PNG, BMP or GIF");
 }
@@ -171,6 +187,8 @@ error corrupt_jpeg(const std::string& name, const char* problem) {
 status check_stb_input(const uint8_t* data, size_t size, const std::string& name) {
   if (!is_offered_format(data, size))
     return not_offered(name);
+  if (data[0] == 0x89 && !png_chunks_fit(data, size))
+    return make_error(errc::input_invalid, "image " + name + " is a corrupt PNG: a chunk runs past the end of the file");
   if (data[0] == 0xff) {
     memory_source in{data, size, 2};
     if (const char* problem = jpeg_problem(in, jpeg_extent::whole_file))

@@ -10,7 +10,9 @@
 ///    of the file's bytes past them;
 ///  - a JPEG scan using a quantisation or Huffman table the file never
 ///    defines: stb reads that table from uninitialised heap memory, and the
-///    slide would show whatever an earlier allocation left there.
+///    slide would show whatever an earlier allocation left there;
+///  - a PNG chunk longer than the rest of the file: stb allocates the
+///    declared length (up to 2 GB for a 400-byte file) before reading it.
 
 #include "media/error.hpp"
 

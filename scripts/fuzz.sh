@@ -48,6 +48,7 @@ for name in "${targets[@]}"; do
   corpus=build-fuzz/corpus/$name
   crashes=build-fuzz/crashes/$name
   log=build-fuzz/logs/$name.log
+  rm -rf "$crashes"  # only this run's crashes
   mkdir -p "$corpus" "$crashes" "$(dirname "$log")" "fuzz/corpus/$name"
   echo "fuzz: $name for $seconds s"
   # shellcheck disable=SC2046

@@ -50,19 +50,30 @@ void write_test_jpeg(const std::string& path, int width, int height, int variant
     throw std::runtime_error("cannot write " + path);
 }
 
-void write_flawed_jpeg(const std::string& path, jpeg_flaw flaw) {
-  write_test_jpeg(path, 64, 64);
+void write_flawed_image(const std::string& path, image_flaw flaw) {
+  if (flaw == image_flaw::overlong_png_chunk)
+    write_test_png(path, 64, 64);
+  else
+    write_test_jpeg(path, 64, 64);
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const char* marker = flaw == jpeg_flaw::oversized_huffman_table ? "\xff\xc4" : "\xff\xdb";
-  auto segment = bytes.find(marker, 0, 2);
-  if (segment == std::string::npos || segment + 21 > bytes.size())
-    throw std::runtime_error("no such segment in " + path);
-  // Both segments: FF xx, length (2), then the first table's class/id byte.
-  if (flaw == jpeg_flaw::oversized_huffman_table)
-    bytes[segment + 19] = bytes[segment + 20] = '\xff';  // the last two of its 16 code counts
-  else
-    bytes[segment + 4] = '\x02';  // the first table becomes table 2
+  const std::string marker = flaw == image_flaw::oversized_huffman_table        ? "\xff\xc4"
+                             : flaw == image_flaw::undefined_quantisation_table ? "\xff\xdb"
+                                                                                : "IDAT";
+  auto at = bytes.find(marker);
+  if (at == std::string::npos || at + 21 > bytes.size())
+    throw std::runtime_error("no " + marker + " in " + path);
+  switch (flaw) {
+    case image_flaw::oversized_huffman_table:  // FF C4, length (2), class/id, 16 code counts: the last two
+      bytes[at + 19] = bytes[at + 20] = '\xff';
+      break;
+    case image_flaw::undefined_quantisation_table:  // FF DB, length (2), precision/id: table 0 becomes 2
+      bytes[at + 4] = '\x02';
+      break;
+    case image_flaw::overlong_png_chunk:  // the 4-byte length before the type: 0x31000000
+      bytes.replace(at - 4, 4, std::string("\x31\x00\x00\x00", 4));
+      break;
+  }
   write_bytes(path, bytes);
 }
 

@@ -18,13 +18,14 @@ void write_test_png(const std::string& path, int width, int height, int channels
 void write_test_jpeg(const std::string& path, int width, int height, int variant = 0);
 
 /// Flaws that make stb_image 2.27 (Debian 12) misbehave, found by fuzz/image_fuzz.
-enum class jpeg_flaw {
-  oversized_huffman_table,       ///< a DHT declares 510 codes (max 256): stb writes past its tables
-  undefined_quantisation_table,  ///< DQT defines table 2, not the table 0 the frame uses: stb reads uninitialised memory
+enum class image_flaw {
+  oversized_huffman_table,       ///< JPEG: a DHT declares 510 codes (max 256): stb writes past its tables
+  undefined_quantisation_table,  ///< JPEG: DQT defines table 2, not the table 0 the frame uses: stb reads uninitialised memory
+  overlong_png_chunk,            ///< PNG: the IDAT chunk claims 800 MB: stb allocates that much before reading it
 };
 
-/// A 64x64 JPEG (write_test_jpeg) with `flaw` patched in.
-void write_flawed_jpeg(const std::string& path, jpeg_flaw flaw);
+/// A 64x64 JPEG or PNG (write_test_jpeg, write_test_png) with `flaw` patched in.
+void write_flawed_image(const std::string& path, image_flaw flaw);
 
 /// Writes a solid-colour RGB PNG.
 void write_solid_png(const std::string& path, int width, int height, uint8_t r, uint8_t g, uint8_t b);
