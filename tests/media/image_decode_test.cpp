@@ -290,6 +290,8 @@ TEST_CASE("images that stb_image 2.27 mishandles are refused before stb decodes 
            {image_flaw::oversized_huffman_table, "huffman.jpg", "is a corrupt JPEG: a Huffman table declares more than 256 codes"},
            {image_flaw::undefined_quantisation_table, "quantisation.jpg",
             "is a corrupt JPEG: a scan uses a quantisation table that is never defined"},
+           {image_flaw::undefined_huffman_table, "dc_table.jpg",
+            "is a corrupt JPEG: a scan uses a Huffman table that is never defined"},
            {image_flaw::overlong_png_chunk, "chunk.png", "is a corrupt PNG: a chunk runs past the end of the file"}}) {
     std::string hostile = dir.file(file);
     vs::test::write_flawed_image(hostile, flaw);

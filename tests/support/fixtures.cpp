@@ -57,9 +57,9 @@ void write_flawed_image(const std::string& path, image_flaw flaw) {
     write_test_jpeg(path, 64, 64);
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string marker = flaw == image_flaw::oversized_huffman_table        ? "\xff\xc4"
+  const std::string marker = flaw == image_flaw::overlong_png_chunk             ? "IDAT"
                              : flaw == image_flaw::undefined_quantisation_table ? "\xff\xdb"
-                                                                                : "IDAT";
+                                                                                : "\xff\xc4";
   auto at = bytes.find(marker);
   if (at == std::string::npos || at + 21 > bytes.size())
     throw std::runtime_error("no " + marker + " in " + path);
@@ -68,6 +68,7 @@ void write_flawed_image(const std::string& path, image_flaw flaw) {
       bytes[at + 19] = bytes[at + 20] = '\xff';
       break;
     case image_flaw::undefined_quantisation_table:  // FF DB, length (2), precision/id: table 0 becomes 2
+    case image_flaw::undefined_huffman_table:       // FF C4, length (2), class/id: DC table 0 becomes 2
       bytes[at + 4] = '\x02';
       break;
     case image_flaw::overlong_png_chunk:  // the 4-byte length before the type: 0x31000000
