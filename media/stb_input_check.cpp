@@ -44,12 +44,25 @@ struct jpeg_tables {
   bool have_frame = false;
   bool progressive = false;
   int component_quantisation[256];  ///< by component id: its table, -1 if not in the frame
+  std::vector<int> frame_components;  ///< ids, in frame order
+  bool coded[256] = {};               ///< by component id: a scan has set all its coefficients
 };
+
+/// stb allocates each component's samples uninitialised and only a scan
+/// fills them: one that is in no scan (for a progressive JPEG: in no first
+/// DC scan, which also clears its AC coefficients) would show heap contents.
+const char* uncoded_problem(const jpeg_tables& tables) {
+  for (int id : tables.frame_components)
+    if (!tables.coded[id])
+      return "a component of the picture is in no scan";
+  return nullptr;
+}
 
 /// The problem with a scan (SOS) header, read through `next`, if any.
 template <class Next>
-const char* scan_problem(const jpeg_tables& tables, Next& next) {
+const char* scan_problem(jpeg_tables& tables, Next& next) {
   struct scan_component {
+    int id;
     int quantisation;
     int dc;
     int ac;
@@ -58,7 +71,7 @@ const char* scan_problem(const jpeg_tables& tables, Next& next) {
   for (int components = next(); components > 0; --components) {
     int id = next();
     int huffman = next();
-    used.push_back({tables.component_quantisation[id], huffman >> 4, huffman & 15});
+    used.push_back({id, tables.component_quantisation[id], huffman >> 4, huffman & 15});
   }
   int spectral_start = next();
   next();  // spectral end
@@ -74,6 +87,8 @@ const char* scan_problem(const jpeg_tables& tables, Next& next) {
     bool uses_ac = !tables.progressive || spectral_start != 0;
     if ((uses_dc && !(tables.dc & table_bit(component.dc))) || (uses_ac && !(tables.ac & table_bit(component.ac))))
       return "a scan uses a Huffman table that is never defined";
+    if (!tables.progressive || (spectral_start == 0 && approximation_high == 0))
+      tables.coded[component.id] = true;
   }
   return nullptr;
 }
@@ -81,8 +96,9 @@ const char* scan_problem(const jpeg_tables& tables, Next& next) {
 /// Walks a JPEG's markers after SOI, through entropy-coded data (tables may
 /// change between the scans of a progressive JPEG), and names the first
 /// problem stb 2.27 would mishandle: a Huffman table of more than 256 codes,
-/// or a scan that uses a table never defined (stb would read that table from
-/// uninitialised memory: the picture would show whatever the heap held).
+/// a scan that uses a table never defined (stb would read that table from
+/// uninitialised memory: the picture would show whatever the heap held), or
+/// a component in no scan (likewise).
 /// Otherwise corrupt streams pass: stb refuses them by itself.
 template <class Source>
 const char* jpeg_problem(Source& in, jpeg_extent extent) {
@@ -91,14 +107,14 @@ const char* jpeg_problem(Source& in, jpeg_extent extent) {
   for (;;) {
     int byte = in.get();
     if (byte < 0)
-      return nullptr;
+      return uncoded_problem(tables);
     if (byte != 0xff)
       continue;  // entropy-coded data
     int marker = in.get();
     while (marker == 0xff)
       marker = in.get();
     if (marker < 0 || marker == 0xd9)  // end of data, EOI
-      return nullptr;
+      return uncoded_problem(tables);
     if (marker == 0x00 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
       continue;  // a stuffed 0xff, TEM or RSTn: no length follows
     int high = in.get();
@@ -142,10 +158,12 @@ const char* jpeg_problem(Source& in, jpeg_extent extent) {
       tables.progressive = marker == 0xc2;
       for (int skipped = 0; skipped < 5; ++skipped)  // precision, height, width
         next();
+      tables.frame_components.clear();
       for (int components = next(); components > 0 && length > 0; --components) {
         int id = next();
         next();  // sampling factors
         tables.component_quantisation[id] = next();
+        tables.frame_components.push_back(id);
       }
     } else if (marker == 0xda) {  // SOS: the tables this scan uses
       if (const char* problem = tables.have_frame ? scan_problem(tables, next) : nullptr)

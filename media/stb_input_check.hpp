@@ -9,8 +9,9 @@
 ///    every declared code into its 256-entry tables, writing up to 3.8 KB
 ///    of the file's bytes past them;
 ///  - a JPEG scan using a quantisation or Huffman table the file never
-///    defines: stb reads that table from uninitialised heap memory, and the
-///    slide would show whatever an earlier allocation left there;
+///    defines, or a JPEG component in no scan: stb reads that table, or
+///    those samples, from uninitialised heap memory, and the slide would
+///    show whatever an earlier allocation left there;
 ///  - a PNG chunk longer than the rest of the file: stb allocates the
 ///    declared length (up to 2 GB for a 400-byte file) before reading it.
 

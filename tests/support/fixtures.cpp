@@ -59,6 +59,7 @@ void write_flawed_image(const std::string& path, image_flaw flaw) {
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string marker = flaw == image_flaw::overlong_png_chunk             ? "IDAT"
                              : flaw == image_flaw::undefined_quantisation_table ? "\xff\xdb"
+                             : flaw == image_flaw::no_scan                      ? "\xff\xda"
                                                                                 : "\xff\xc4";
   auto at = bytes.find(marker);
   if (at == std::string::npos || at + 21 > bytes.size())
@@ -73,6 +74,9 @@ void write_flawed_image(const std::string& path, image_flaw flaw) {
       break;
     case image_flaw::overlong_png_chunk:  // the 4-byte length before the type: 0x31000000
       bytes.replace(at - 4, 4, std::string("\x31\x00\x00\x00", 4));
+      break;
+    case image_flaw::no_scan:  // EOI where the scan starts
+      bytes = bytes.substr(0, at) + "\xff\xd9";
       break;
   }
   write_bytes(path, bytes);

@@ -22,6 +22,7 @@ enum class image_flaw {
   oversized_huffman_table,       ///< JPEG: a DHT declares 510 codes (max 256): stb writes past its tables
   undefined_quantisation_table,  ///< JPEG: DQT defines table 2, not the table 0 the frame uses: stb reads uninitialised memory
   undefined_huffman_table,       ///< JPEG: DHT defines DC table 2, not the DC table 0 the scan uses: likewise
+  no_scan,                       ///< JPEG: EOI right after the headers: stb shows its uninitialised sample buffers
   overlong_png_chunk,            ///< PNG: the IDAT chunk claims 800 MB: stb allocates that much before reading it
 };
 
