@@ -206,7 +206,7 @@ status check_stb_input(const uint8_t* data, size_t size, const std::string& name
   if (!is_offered_format(data, size))
     return not_offered(name);
   if (data[0] == 0x89 && !png_chunks_fit(data, size))
-    return make_error(errc::input_invalid, "image " + name + " is a corrupt PNG: a chunk runs past the end of the file");
+    return make_error(errc::input_invalid, "image " + name + " is a truncated or corrupt PNG: a chunk runs past the end of the file");
   if (data[0] == 0xff) {
     memory_source in{data, size, 2};
     if (const char* problem = jpeg_problem(in, jpeg_extent::whole_file))

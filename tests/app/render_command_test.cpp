@@ -272,7 +272,7 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
       {"--audio " + q(job.audio) + base + " " + q(undefined_table_jpeg),
        "image " + undefined_table_jpeg + " is a corrupt JPEG: a scan uses a quantisation table that is never defined"},
       {"--audio " + q(job.audio) + base + " " + q(overlong_png),
-       "image " + overlong_png + " is a corrupt PNG: a chunk runs past the end of the file"},
+       "image " + overlong_png + " is a truncated or corrupt PNG: a chunk runs past the end of the file"},
       {"--audio " + q(text_audio) + base + good_images, text_audio},
       {"--audio " + q(silent_video) + base + good_images, "audio file " + silent_video + " has no audio stream"},
       {"--audio " + q(job.audio) + base + " --max-image-megapixels 0.5" + good_images,

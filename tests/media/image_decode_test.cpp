@@ -189,7 +189,8 @@ TEST_CASE("broken files fail naming the file", "[image][errors]") {
     std::string message;  ///< exact, or a prefix when it ends with ": "
   };
   for (const auto& [path, code, message] : std::vector<bad_case>{
-           {truncated, errc::input_invalid, "cannot decode image " + truncated + ": "},
+           {truncated, errc::input_invalid,
+            "image " + truncated + " is a truncated or corrupt PNG: a chunk runs past the end of the file"},
            {empty, errc::input_invalid, "image " + empty + " is empty"},
            {text, errc::input_invalid, "image " + text + " is not a readable JPEG, PNG, BMP or GIF"},
            {missing, errc::input_missing, "image " + missing + " does not exist"},
@@ -293,7 +294,7 @@ TEST_CASE("images that stb_image 2.27 mishandles are refused before stb decodes 
            {image_flaw::undefined_huffman_table, "dc_table.jpg",
             "is a corrupt JPEG: a scan uses a Huffman table that is never defined"},
            {image_flaw::no_scan, "no_scan.jpg", "is a corrupt JPEG: a component of the picture is in no scan"},
-           {image_flaw::overlong_png_chunk, "chunk.png", "is a corrupt PNG: a chunk runs past the end of the file"}}) {
+           {image_flaw::overlong_png_chunk, "chunk.png", "is a truncated or corrupt PNG: a chunk runs past the end of the file"}}) {
     std::string hostile = dir.file(file);
     vs::test::write_flawed_image(hostile, flaw);
     INFO(hostile);
