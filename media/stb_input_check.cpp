@@ -192,6 +192,50 @@ bool png_chunks_fit(const uint8_t* data, size_t size) {
   return true;  // truncated: stb refuses it by itself
 }
 
+uint32_t little_endian(const uint8_t* at, int bytes) {
+  uint32_t value = 0;
+  for (int i = bytes - 1; i >= 0; --i)
+    value = value << 8 | at[i];
+  return value;
+}
+
+/// For a BMP of 1, 4 or 8 bits per pixel, true if its palette (as stb 2.27
+/// sizes it from the pixel data offset) is not empty and every pixel's
+/// index lies in it. stb leaves the rest of its 256-entry palette
+/// uninitialised (and with an offset inside the header, all of it), so a
+/// pixel beyond the palette would show stack contents.
+bool bmp_palette_covers_pixels(const uint8_t* data, size_t size) {
+  if (size < 30)
+    return true;  // stb refuses it by itself
+  const int64_t offset = little_endian(data + 10, 4);
+  const int64_t header_size = little_endian(data + 14, 4);
+  const int bits = static_cast<int>(little_endian(data + (header_size == 12 ? 24 : 28), 2));
+  if (bits != 1 && bits != 4 && bits != 8)
+    return true;  // no palette (stb refuses other depths below 16 itself)
+  const int64_t palette = header_size == 12 ? (offset - 14 - 24) / 3 : (offset - 14 - header_size) / 4;
+  if (palette < 1)
+    return false;
+  const int64_t width = header_size == 12 ? little_endian(data + 18, 2) : little_endian(data + 18, 4);
+  const int64_t height = header_size == 12 ? little_endian(data + 20, 2) : static_cast<int32_t>(little_endian(data + 22, 4));
+  const int64_t row_bytes = (width * bits + 7) / 8;
+  const int64_t stride = row_bytes + ((-row_bytes) & 3);
+  const int64_t rows = height < 0 ? -height : height;
+  if (width <= 0)
+    return true;  // stb refuses it by itself
+  // Past the end of the data stb reads zeros: index 0, always in the palette.
+  for (int64_t row = 0; row < rows && offset + row * stride < static_cast<int64_t>(size); ++row) {
+    const uint8_t* line = data + offset + row * stride;
+    const int64_t available = std::min<int64_t>(row_bytes, static_cast<int64_t>(size) - (offset + row * stride));
+    for (int64_t pixel = 0; pixel < width && pixel * bits / 8 < available; ++pixel) {
+      int byte = line[pixel * bits / 8];
+      int index = bits == 8 ? byte : (byte >> (8 - bits - (pixel * bits) % 8)) & ((1 << bits) - 1);
+      if (index >= palette)
+        return false;
+    }
+  }
+  return true;
+}
+
 error not_offered(const std::string& name) {
   return make_error(errc::input_invalid, "image " + name + " is not a readable JPEG, PNG, BMP or GIF");
 }
@@ -207,6 +251,9 @@ status check_stb_input(const uint8_t* data, size_t size, const std::string& name
     return not_offered(name);
   if (data[0] == 0x89 && !png_chunks_fit(data, size))
     return make_error(errc::input_invalid, "image " + name + " is a truncated or corrupt PNG: a chunk runs past the end of the file");
+  if (data[0] == 'B' && !bmp_palette_covers_pixels(data, size))
+    return make_error(errc::input_invalid,
+                      "image " + name + " is a corrupt BMP: a pixel uses a colour its palette does not have");
   if (data[0] == 0xff) {
     memory_source in{data, size, 2};
     if (const char* problem = jpeg_problem(in, jpeg_extent::whole_file))

@@ -12,6 +12,9 @@
 ///    defines, or a JPEG component in no scan: stb reads that table, or
 ///    those samples, from uninitialised heap memory, and the slide would
 ///    show whatever an earlier allocation left there;
+///  - a palette BMP with a pixel beyond its palette (or a pixel data offset
+///    inside the header, which leaves no palette at all): stb leaves the
+///    rest of its palette uninitialised and shows stack contents;
 ///  - a PNG chunk longer than the rest of the file: stb allocates the
 ///    declared length (up to 2 GB for a 400-byte file) before reading it.
 

@@ -321,6 +321,35 @@ TEST_CASE("images that stb_image 2.27 mishandles are refused before stb decodes 
   CHECK(decode_image_file(dir.file("intact.png"), defaults));
 }
 
+TEST_CASE("a palette BMP with a pixel beyond its palette is refused before stb decodes it", "[image][errors]") {
+  // Found by fuzz/image_fuzz: stb_image leaves the palette entries a BMP
+  // does not define uninitialised and shows them (stack contents).
+  temp_dir dir;
+  std::string beyond = dir.file("beyond.bmp");
+  vs::test::write_palette_bmp(beyond, 0, 5);
+  auto image = decode_image_file(beyond, defaults);
+  REQUIRE_FALSE(image);
+  CHECK(image.error().code == errc::input_invalid);
+  CHECK(image.error().message == "image " + beyond + " is a corrupt BMP: a pixel uses a colour its palette does not have");
+  // The fuzzer's input: pixel data offset 0, inside the header, so no palette at all.
+  std::string no_palette = dir.file("no_palette.bmp");
+  vs::test::write_bytes(no_palette, std::string("BM6\x03\x00\x00\x36\x00\x00\x00\x00\x00\x00\x00\x28\x00\x00\x00"
+                                                "\x10\x00\x00\x00\x46\x00\x00\x00\x01\x00\x08\x00\x00\x00\x00\x00"
+                                                "\x00\x03\x00\x01\x00\x61\x90\x00\x0f\x53\x8b\x49\x44\x41\x84\x54"
+                                                "\x00\x00\x00\x00\x00\x6e\x66\x6f\x45\xff\xff\x00",
+                                                62));
+  auto refused = decode_image_file(no_palette, defaults);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message == "image " + no_palette + " is a corrupt BMP: a pixel uses a colour its palette does not have");
+  // Pixels within the palette decode to its colours.
+  std::string within = dir.file("within.bmp");
+  vs::test::write_palette_bmp(within, 0, 1);
+  auto decoded = decode_image_file(within, defaults);
+  REQUIRE(decoded);
+  CHECK(rgb_at(*decoded, 0, 0) == std::array<int, 3>{0, 0, 255});
+  CHECK(rgb_at(*decoded, 1, 0) == std::array<int, 3>{0, 255, 0});
+}
+
 TEST_CASE("formats stb reads but the service does not offer are refused", "[image][errors]") {
   // PNM, TGA, PSD, HDR and PIC never reach stb_image 2.27's loaders.
   temp_dir dir;

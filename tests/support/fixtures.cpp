@@ -82,6 +82,19 @@ void write_flawed_image(const std::string& path, image_flaw flaw) {
   write_bytes(path, bytes);
 }
 
+void write_palette_bmp(const std::string& path, uint8_t first, uint8_t second) {
+  auto le32 = [](uint32_t value) {
+    return std::string{static_cast<char>(value), static_cast<char>(value >> 8), static_cast<char>(value >> 16),
+                       static_cast<char>(value >> 24)};
+  };
+  std::string bytes = "BM" + le32(66) + le32(0) + le32(14 + 40 + 8);             // file header, pixels at 62
+  bytes += le32(40) + le32(2) + le32(1) + std::string("\x01\x00\x08\x00", 4);  // 2x1, 1 plane, 8 bits
+  bytes += le32(0) + le32(4) + le32(0) + le32(0) + le32(2) + le32(0);            // uncompressed, 2 colours
+  bytes += std::string("\xff\x00\x00\x00\x00\xff\x00\x00", 8);              // BGRx: blue, green
+  bytes += std::string{static_cast<char>(first), static_cast<char>(second), '\0', '\0'};  // one padded row
+  write_bytes(path, bytes);
+}
+
 void write_solid_png(const std::string& path, int width, int height, uint8_t r, uint8_t g, uint8_t b) {
   std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 3);
   for (size_t i = 0; i < pixels.size(); i += 3) {

@@ -29,6 +29,11 @@ enum class image_flaw {
 /// A 64x64 JPEG or PNG (write_test_jpeg, write_test_png) with `flaw` patched in.
 void write_flawed_image(const std::string& path, image_flaw flaw);
 
+/// A 2x1 BMP of 8 bits per pixel with a palette of 2 colours (blue, green)
+/// and pixels using the palette entries `first` and `second`: an index of 2
+/// or more lies beyond the palette.
+void write_palette_bmp(const std::string& path, uint8_t first, uint8_t second);
+
 /// Writes a solid-colour RGB PNG.
 void write_solid_png(const std::string& path, int width, int height, uint8_t r, uint8_t g, uint8_t b);
 
