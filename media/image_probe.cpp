@@ -1,6 +1,7 @@
 #include "media/image_probe.hpp"
 
 #include "media/confined_file.hpp"
+#include "media/stb_input_check.hpp"
 
 #include <stb/stb_image.h>
 
@@ -58,6 +59,10 @@ expected<image_header> probe_image(const image_bytes& bytes, const std::string& 
   if (declared)
     if (auto size_ok = check_image_size(name, declared->width, declared->height, limits); !size_ok)
       return size_ok.error();
+  // Then what stb 2.27 would mishandle (the size first: "over the limit"
+  // is the more useful answer for a header that is both).
+  if (auto parseable = check_stb_input_header(bytes, name); !parseable)
+    return parseable.error();
   stb_cursor cursor{&bytes};
   const stbi_io_callbacks callbacks{&stb_cursor::read, &stb_cursor::skip, &stb_cursor::eof};
   image_header header;

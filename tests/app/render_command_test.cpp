@@ -244,6 +244,12 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
   }
   std::string empty = job.dir.file("empty.jpg");
   write_bytes(empty, "");
+  std::string hostile_jpeg = job.dir.file("hostile.jpg");
+  write_flawed_image(hostile_jpeg, image_flaw::oversized_huffman_table);
+  std::string undefined_table_jpeg = job.dir.file("undefined_table.jpg");
+  write_flawed_image(undefined_table_jpeg, image_flaw::undefined_quantisation_table);
+  std::string overlong_png = job.dir.file("overlong.png");
+  write_flawed_image(overlong_png, image_flaw::overlong_png_chunk);
   std::string text_audio = job.dir.file("notes.mp3");
   write_bytes(text_audio, "this is not audio at all, just some words in a file");
   std::string silent_video = job.dir.file("video_only.mp4");
@@ -261,6 +267,12 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
       {"--audio " + q(job.audio) + base + " " + q(corrupt), corrupt},
       {"--audio " + q(job.audio) + base + " " + q(truncated), truncated},
       {"--audio " + q(job.audio) + base + " " + q(empty), "image " + empty + " is empty"},
+      {"--audio " + q(job.audio) + base + " " + q(hostile_jpeg),
+       "image " + hostile_jpeg + " is a corrupt JPEG: a Huffman table declares more than 256 codes"},
+      {"--audio " + q(job.audio) + base + " " + q(undefined_table_jpeg),
+       "image " + undefined_table_jpeg + " is a corrupt JPEG: a scan uses a quantisation table that is never defined"},
+      {"--audio " + q(job.audio) + base + " " + q(overlong_png),
+       "image " + overlong_png + " is a truncated or corrupt PNG: a chunk runs past the end of the file"},
       {"--audio " + q(text_audio) + base + good_images, text_audio},
       {"--audio " + q(silent_video) + base + good_images, "audio file " + silent_video + " has no audio stream"},
       {"--audio " + q(job.audio) + base + " --max-image-megapixels 0.5" + good_images,
