@@ -6,6 +6,7 @@ extern "C" {
 #include <libavutil/channel_layout.h>
 }
 
+#include <algorithm>
 #include <cstring>
 
 namespace vs::media {
@@ -23,7 +24,20 @@ error mux_failure(const std::string& what, const std::string& path, int code) {
 } // namespace
 
 expected<std::unique_ptr<mp4_writer>> mp4_writer::open(const std::string& path, const AVCodecContext& video,
-                                                       std::shared_ptr<const encoded_audio> audio) {
+                                                       std::shared_ptr<const encoded_audio> audio, bool faststart) {
+  std::unique_ptr<AVCodecParameters, void (*)(AVCodecParameters*)> parameters(
+      avcodec_parameters_alloc(), [](AVCodecParameters* p) { avcodec_parameters_free(&p); });
+  if (parameters == nullptr)
+    return make_error(errc::internal, "out of memory describing the video stream");
+  if (int rc = avcodec_parameters_from_context(parameters.get(), &video); rc < 0)
+    return mux_failure("cannot describe the video stream of", path, rc);
+  // The encoder's time base is 1/fps (video_encoder sets it so).
+  return open(path, *parameters, video.time_base.den / std::max(1, video.time_base.num), std::move(audio), faststart);
+}
+
+expected<std::unique_ptr<mp4_writer>> mp4_writer::open(const std::string& path, const AVCodecParameters& video,
+                                                       int fps, std::shared_ptr<const encoded_audio> audio,
+                                                       bool faststart) {
   std::unique_ptr<mp4_writer> writer(new mp4_writer);
   writer->path_ = path;
   writer->audio_ = std::move(audio);
@@ -34,14 +48,16 @@ expected<std::unique_ptr<mp4_writer>> mp4_writer::open(const std::string& path, 
   AVStream* video_stream = avformat_new_stream(writer->format_, nullptr);
   if (video_stream == nullptr || writer->audio_packet_ == nullptr)
     return make_error(errc::internal, "out of memory creating the MP4 streams");
-  if (int rc = avcodec_parameters_from_context(video_stream->codecpar, &video); rc < 0)
+  if (int rc = avcodec_parameters_copy(video_stream->codecpar, &video); rc < 0)
     return mux_failure("cannot describe the video stream of", path, rc);
-  video_stream->time_base = video.time_base;
-  video_stream->avg_frame_rate = video.framerate;
-  video_stream->r_frame_rate = video.framerate;
+  // A copied stream may carry the tag of its old container; let the muxer pick.
+  video_stream->codecpar->codec_tag = 0;
+  video_stream->time_base = AVRational{1, fps};
+  video_stream->avg_frame_rate = AVRational{fps, 1};
+  video_stream->r_frame_rate = AVRational{fps, 1};
   writer->video_stream_ = video_stream;
-  writer->video_time_base_num_ = video.time_base.num;
-  writer->video_time_base_den_ = video.time_base.den;
+  writer->video_time_base_num_ = 1;
+  writer->video_time_base_den_ = fps;
 
   if (writer->audio_ != nullptr) {
     const encoded_audio& aac = *writer->audio_;
@@ -71,7 +87,8 @@ expected<std::unique_ptr<mp4_writer>> mp4_writer::open(const std::string& path, 
   if (int rc = avio_open(&writer->format_->pb, path.c_str(), AVIO_FLAG_WRITE); rc < 0)
     return mux_failure("cannot open", path, rc);
   AVDictionary* options = nullptr;
-  av_dict_set(&options, "movflags", "+faststart", 0);
+  if (faststart)
+    av_dict_set(&options, "movflags", "+faststart", 0);
   int rc = avformat_write_header(writer->format_, &options);
   av_dict_free(&options);
   if (rc < 0)

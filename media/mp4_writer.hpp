@@ -10,6 +10,7 @@
 #include <string>
 
 struct AVCodecContext;
+struct AVCodecParameters;
 struct AVFormatContext;
 struct AVPacket;
 struct AVStream;
@@ -19,9 +20,18 @@ namespace vs::media {
 class mp4_writer {
 public:
   /// Opens `path` for writing. `video` must be an opened encoder context;
-  /// `audio` may be null for a silent video.
+  /// `audio` may be null for a silent video. `faststart` moves the moov atom
+  /// first (one more pass over the file): what a browser needs, not what a
+  /// chunk segment read back by the stitcher needs.
   static expected<std::unique_ptr<mp4_writer>> open(const std::string& path, const AVCodecContext& video,
-                                                    std::shared_ptr<const encoded_audio> audio);
+                                                    std::shared_ptr<const encoded_audio> audio,
+                                                    bool faststart = true);
+  /// The same for a video stream copied from another file (stream copy):
+  /// `video` describes it, its packets arrive at `fps` frames a second in a
+  /// time base of 1/fps.
+  static expected<std::unique_ptr<mp4_writer>> open(const std::string& path, const AVCodecParameters& video,
+                                                    int fps, std::shared_ptr<const encoded_audio> audio,
+                                                    bool faststart = true);
   ~mp4_writer();
 
   /// Writes one video packet (timestamps in the encoder's time base), and

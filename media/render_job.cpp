@@ -1,57 +1,25 @@
 #include "media/render_job.hpp"
 
-#include "media/audio_encode.hpp"
-#include "media/frame_composer.hpp"
-#include "media/frame_pipeline.hpp"
-#include "media/image_probe.hpp"
-#include "media/mp4_writer.hpp"
+#include "media/narration.hpp"
 #include "media/output_file.hpp"
-#include "media/slide_cache.hpp"
 #include "media/timeline.hpp"
-#include "media/video_encoder.hpp"
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
 
 namespace vs::media {
 
-namespace {
-
-image_decode_limits image_limits_of(const render_limits& limits) {
-  return {limits.max_image_pixels, limits.max_image_file_bytes};
+expected<timeline> checked_timeline(const render_spec& spec, const render_limits& limits,
+                                    std::optional<double> audio_seconds) {
+  auto slides = timeline_for(spec, audio_seconds);
+  if (!slides)
+    return slides.error();
+  if (slides->frame_count() > limits.max_output_frames)
+    return make_error(errc::input_too_large,
+                      "the video would have " + std::to_string(slides->frame_count()) +
+                          " frames, over the limit of " + std::to_string(limits.max_output_frames));
+  return slides;
 }
-
-/// Refuses a bad slide before minutes of rendering, not when its turn comes.
-status check_images(const render_spec& spec, const render_limits& limits, const root_folders& roots) {
-  for (const auto& path : spec.image_paths)
-    if (auto header = probe_image_file(path, image_limits_of(limits), roots); !header)
-      return header.error();
-  return {};
-}
-
-expected<std::shared_ptr<const encoded_audio>> encode_narration(const render_spec& spec,
-                                                                 const render_limits& limits,
-                                                                 const root_folders& roots,
-                                                                 const render_callbacks& callbacks) {
-  if (spec.audio_path.empty())
-    return std::shared_ptr<const encoded_audio>();
-  audio_options options;
-  options.bit_rate = spec.audio_bitrate;
-  options.max_file_bytes = limits.max_audio_file_bytes;
-  options.max_seconds = limits.max_audio_seconds;
-  options.cancel = callbacks.cancel;
-  // When the slides set the length, the narration is trimmed or padded to it.
-  options.fixed_seconds = fixed_audio_seconds(spec);
-  auto audio = encode_audio_file(spec.audio_path, options, roots);
-  if (!audio)
-    return audio.error();
-  return std::make_shared<const encoded_audio>(std::move(*audio));
-}
-
-int default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-} // namespace
 
 expected<render_result> render_video(const render_spec& spec, const render_limits& limits,
                                      const render_callbacks& callbacks) {
@@ -66,83 +34,18 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   if (!output)
     return output.error();
 
-  auto audio = encode_narration(spec, limits, roots, callbacks);
+  auto audio = encode_narration(spec, limits, roots, callbacks.cancel);
   if (!audio)
     return audio.error();
-  auto slides = timeline_for(spec, *audio ? std::optional<double>((*audio)->duration_seconds()) : std::nullopt);
+  auto slides = checked_timeline(spec, limits, audio_seconds_of(*audio));
   if (!slides)
     return slides.error();
-  if (slides->frame_count() > limits.max_output_frames)
-    return make_error(errc::input_too_large,
-                      "the video would have " + std::to_string(slides->frame_count()) +
-                          " frames, over the limit of " + std::to_string(limits.max_output_frames));
-  const render_plan plan = make_render_plan(spec, *slides);
 
-  auto encoder = video_encoder::open({spec.width, spec.height, spec.fps, spec.preset, spec.crf,
-                                      spec.encoder_threads, spec.lookahead});
-  if (!encoder)
-    return encoder.error();
-  auto writer = mp4_writer::open(output->temporary_path(), *(*encoder)->context(), *audio);
-  if (!writer)
-    return writer.error();
-
-  const image_decode_limits decode_limits = image_limits_of(limits);
-  slide_cache cache(slides->slide_count(), [&](int slide) -> expected<slide_image> {
-    auto decoded = decode_image_file(spec.image_paths[static_cast<size_t>(slide)], decode_limits, roots);
-    if (!decoded)
-      return decoded.error();
-    auto working = make_working_image(*decoded, plan.work);
-    if (!working)
-      return working.error();
-    return std::make_shared<const yuv_image>(std::move(*working));
-  });
-
-  int threads = spec.render_threads > 0 ? spec.render_threads : default_threads();
-  std::vector<compose_scratch> scratch(static_cast<size_t>(threads));
   const int64_t total = slides->frame_count();
-  // Start preparing a slide a second before it appears, off the critical path.
-  const int64_t lookahead = spec.fps;
-
-  auto produce = [&](int64_t index, picture_view target, int worker) -> status {
-    frame_plan frame = slides->plan(index);
-    auto first = cache.get(frame.first);
-    if (!first)
-      return first.error();
-    slide_image second;
-    if (frame.second >= 0) {
-      auto loaded = cache.get(frame.second);
-      if (!loaded)
-        return loaded.error();
-      second = *loaded;
-    }
-    compose_frame(plan, frame, **first, second.get(), target, scratch[static_cast<size_t>(worker)]);
-    int upcoming = slides->slide_at(std::min(index + lookahead, total - 1));
-    if (upcoming != frame.first && upcoming != frame.second)
-      if (auto prefetched = cache.get(upcoming); !prefetched)
-        return prefetched.error();
-    return {};
-  };
-
-  mp4_writer& mp4 = **writer;
-  packet_sink to_file = [&](AVPacket& packet) { return mp4.write_video(packet); };
-  auto consume = [&](int64_t index, video_frame& frame) -> status {
-    if (auto encoded = (*encoder)->encode(frame, index, to_file); !encoded)
-      return encoded;
-    // Frames are consumed in order, so slides before the next frame's first are done.
-    if (index + 1 < total)
-      cache.release_before(slides->plan(index + 1).first);
-    if (callbacks.progress)
-      callbacks.progress(index + 1, total);
-    return {};
-  };
-
-  frame_pipeline_settings pipeline{total, spec.width, spec.height, threads, 2 * threads + 2};
-  if (auto rendered = run_frame_pipeline(pipeline, produce, consume, callbacks.cancel); !rendered)
+  if (auto rendered = render_range_to_mp4(spec, limits, roots, *slides, {0, total}, output->temporary_path(), *audio,
+                                          true, callbacks);
+      !rendered)
     return rendered.error();
-  if (auto flushed = (*encoder)->flush(to_file); !flushed)
-    return flushed.error();
-  if (auto finished = mp4.finish(); !finished)
-    return finished.error();
   if (auto committed = output->commit(); !committed)
     return committed.error();
 

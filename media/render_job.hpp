@@ -6,21 +6,13 @@
 /// same media pieces one stage at a time.
 
 #include "media/error.hpp"
+#include "media/frame_range_render.hpp"
 #include "media/render_spec.hpp"
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <string>
 
 namespace vs::media {
-
-struct render_callbacks {
-  /// Called from the encoding thread after each frame: frames done, total.
-  std::function<void(int64_t, int64_t)> progress;
-  /// When it becomes true, the render stops and returns errc::cancelled.
-  const std::atomic<bool>* cancel = nullptr;
-};
 
 struct render_result {
   std::string path;
@@ -36,5 +28,10 @@ struct render_result {
 
 expected<render_result> render_video(const render_spec& spec, const render_limits& limits,
                                      const render_callbacks& callbacks = {});
+
+/// The timeline of `spec` for a narration of `audio_seconds`, refused when it
+/// has more frames than the limits allow.
+expected<timeline> checked_timeline(const render_spec& spec, const render_limits& limits,
+                                    std::optional<double> audio_seconds);
 
 } // namespace vs::media

@@ -168,6 +168,7 @@ std::vector<decoded_frame> decode_frames(const std::string& path) {
     decoded_frame out;
     out.width = frame.width;
     out.height = frame.height;
+    out.time = seconds(frame.best_effort_timestamp, input->streams[index]->time_base);
     auto copy_plane = [&](int p, int w, int h, std::vector<uint8_t>& dst) {
       dst.resize(static_cast<size_t>(w) * h);
       for (int row = 0; row < h; ++row)
@@ -189,6 +190,40 @@ double luma_difference(const decoded_frame& a, const decoded_frame& b) {
   for (size_t i = 0; i < a.y.size(); ++i)
     sum += std::abs(static_cast<int>(a.y[i]) - static_cast<int>(b.y[i]));
   return sum / static_cast<double>(a.y.size());
+}
+
+double psnr(const decoded_frame& a, const decoded_frame& b) {
+  if (a.y.size() != b.y.size() || a.u.size() != b.u.size() || a.y.empty())
+    throw std::runtime_error("frames differ in size");
+  double squared = 0;
+  size_t count = 0;
+  for (auto planes : {std::make_pair(&a.y, &b.y), std::make_pair(&a.u, &b.u), std::make_pair(&a.v, &b.v)}) {
+    for (size_t i = 0; i < planes.first->size(); ++i) {
+      double d = static_cast<double>((*planes.first)[i]) - (*planes.second)[i];
+      squared += d * d;
+    }
+    count += planes.first->size();
+  }
+  double mse = squared / static_cast<double>(count);
+  return mse == 0 ? INFINITY : 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+std::vector<float> decode_audio_samples(const std::string& path) {
+  auto input = open_input(path);
+  int index = av_find_best_stream(input.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (index < 0)
+    throw std::runtime_error(path + " has no audio stream");
+  auto ctx = open_decoder(input->streams[index]);
+  std::vector<float> samples;
+  decode_stream(input.get(), index, ctx.get(), [&](const AVFrame& frame) {
+    if (frame.format != AV_SAMPLE_FMT_FLTP)
+      throw std::runtime_error("unexpected sample format");
+    for (int c = 0; c < frame.ch_layout.nb_channels; ++c) {
+      const auto* plane = reinterpret_cast<const float*>(frame.extended_data[c]);
+      samples.insert(samples.end(), plane, plane + frame.nb_samples);
+    }
+  });
+  return samples;
 }
 
 double audio_rms(const std::string& path) {

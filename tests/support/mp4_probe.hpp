@@ -43,6 +43,7 @@ mp4_info probe_mp4(const std::string& path);
 struct decoded_frame {
   int width = 0;
   int height = 0;
+  double time = 0;  ///< presentation time, seconds
   std::vector<uint8_t> y, u, v;
 
   /// Mean of the luma plane (or a centred box of `box` pixels if > 0).
@@ -56,6 +57,14 @@ std::vector<decoded_frame> decode_frames(const std::string& path);
 
 /// Mean absolute difference of the luma planes of two frames of equal size.
 double luma_difference(const decoded_frame& a, const decoded_frame& b);
+
+/// Peak signal-to-noise ratio of `b` against `a` over all three planes, in
+/// dB (infinity when identical).
+double psnr(const decoded_frame& a, const decoded_frame& b);
+
+/// Every decoded sample of the first audio stream, channels interleaved
+/// frame by frame (planar float as the AAC decoder gives it).
+std::vector<float> decode_audio_samples(const std::string& path);
 
 /// RMS of the first audio stream's decoded samples (all channels), 0..1.
 double audio_rms(const std::string& path);

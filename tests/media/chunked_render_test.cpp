@@ -1,0 +1,190 @@
+// Chunked rendering against the unchunked render of the same job: real MP4s
+// decoded, frame by frame, joins included, and the narration sample by sample.
+#include "media/chunk_plan.hpp"
+#include "media/narration.hpp"
+#include "media/render_chunk.hpp"
+#include "media/render_job.hpp"
+#include "media/segment_stitcher.hpp"
+
+#include "tests/support/fixtures.hpp"
+#include "tests/support/mp4_probe.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+
+using namespace vs;
+using namespace vs::media;
+
+namespace {
+
+render_spec narrated_job(const test::temp_dir& dir, double audio_seconds) {
+  render_spec spec;
+  for (int i = 0; i < 3; ++i) {
+    spec.image_paths.push_back(dir.file("slide" + std::to_string(i) + ".png"));
+    test::write_test_png(spec.image_paths.back(), 320, 240, 3, i);
+  }
+  spec.audio_path = dir.file("voice.mp3");
+  test::write_test_audio(spec.audio_path, audio_seconds);
+  spec.width = 320;
+  spec.height = 180;
+  spec.fps = 12;
+  spec.render_threads = 2;
+  spec.encoder_threads = 1;
+  spec.seed = 7;
+  return spec;
+}
+
+/// The owner's side of a chunked render, without any queue: narration once,
+/// every chunk, then the stitch.
+expected<stitch_result> render_in_chunks(const render_spec& spec, int chunk_seconds, const std::string& output,
+                                         std::vector<frame_range>& chunks) {
+  const render_limits limits;
+  const root_folders roots(spec.input_roots);
+  auto audio = encode_narration(spec, limits, roots, nullptr);
+  if (!audio)
+    return audio.error();
+  auto slides = checked_timeline(spec, limits, audio_seconds_of(*audio));
+  if (!slides)
+    return slides.error();
+  chunks = split_into_chunks(slides->frame_count(), spec.fps, chunk_seconds);
+  std::vector<stitch_segment> segments;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    std::string path = output + ".chunk" + std::to_string(i) + ".mp4";
+    auto chunk = render_chunk(spec, limits, audio_seconds_of(*audio), chunks[i], path);
+    if (!chunk)
+      return chunk.error();
+    segments.push_back({path, chunks[i]});
+  }
+  return stitch_segments(segments, spec.fps, *audio, output);
+}
+
+} // namespace
+
+TEST_CASE("chunks are about chunk_seconds long and cover every frame once", "[chunks]") {
+  CHECK(split_into_chunks(1000, 24, 0).empty());
+  // Not longer than two chunks: rendered whole.
+  CHECK(split_into_chunks(48, 12, 2).empty());
+  CHECK(split_into_chunks(2 * 30 * 24, 24, 30).empty());
+  CHECK(split_into_chunks(49, 12, 2) == std::vector<frame_range>{{0, 25}, {25, 49}});
+  CHECK(split_into_chunks(64, 12, 1) ==
+        std::vector<frame_range>{{0, 13}, {13, 26}, {26, 39}, {39, 52}, {52, 64}});
+  // 6 minutes at 24 fps in 30-second chunks: twelve of 720 frames.
+  auto minutes = split_into_chunks(6 * 60 * 24, 24, 30);
+  REQUIRE(minutes.size() == 12);
+  for (size_t i = 0; i < minutes.size(); ++i)
+    CHECK(minutes[i] == frame_range{static_cast<int64_t>(i) * 720, static_cast<int64_t>(i + 1) * 720});
+}
+
+TEST_CASE("a video rendered in chunks and stitched matches the unchunked render frame by frame", "[chunks]") {
+  test::temp_dir dir;
+  render_spec spec = narrated_job(dir, 5.3);
+  spec.output_path = dir.file("whole.mp4");
+  auto whole = render_video(spec, render_limits{});
+  REQUIRE(whole);
+
+  std::vector<frame_range> chunks;
+  const std::string chunked_path = dir.file("chunked.mp4");
+  auto stitched = render_in_chunks(spec, 1, chunked_path, chunks);
+  REQUIRE(stitched);
+  REQUIRE(chunks.size() == 5);
+
+  // Exactly ceil(A × fps) frames, as the unchunked render.
+  const int64_t expected_frames = static_cast<int64_t>(std::ceil(whole->audio_seconds * spec.fps - 1e-9));
+  CHECK(whole->frames == expected_frames);
+  CHECK(stitched->frames == expected_frames);
+
+  auto whole_info = test::probe_mp4(spec.output_path);
+  auto chunked_info = test::probe_mp4(chunked_path);
+  CHECK(chunked_info.moov_before_mdat);
+  CHECK(chunked_info.video.frame_count == expected_frames);
+  CHECK(chunked_info.video.start_time == whole_info.video.start_time);
+  CHECK(chunked_info.video.duration == Approx(whole_info.video.duration).margin(1e-9));
+  CHECK(chunked_info.audio.start_time == whole_info.audio.start_time);
+  CHECK(chunked_info.duration == Approx(whole_info.duration).margin(1e-9));
+
+  auto whole_frames = test::decode_frames(spec.output_path);
+  auto chunked_frames = test::decode_frames(chunked_path);
+  REQUIRE(whole_frames.size() == static_cast<size_t>(expected_frames));
+  REQUIRE(chunked_frames.size() == whole_frames.size());
+  double worst = INFINITY;
+  for (size_t k = 0; k < whole_frames.size(); ++k) {
+    INFO("frame " << k);
+    CHECK(chunked_frames[k].time == Approx(static_cast<double>(k) / spec.fps).margin(1e-9));
+    CHECK(chunked_frames[k].time == whole_frames[k].time);
+    double quality = test::psnr(whole_frames[k], chunked_frames[k]);
+    CHECK(quality >= 40.0);
+    worst = std::min(worst, quality);
+  }
+  // The frames on each side of every join, by name.
+  for (size_t i = 1; i < chunks.size(); ++i)
+    for (int64_t k : {chunks[i].first - 1, chunks[i].first}) {
+      INFO("join before frame " << chunks[i].first << ", frame " << k);
+      CHECK(test::psnr(whole_frames[static_cast<size_t>(k)], chunked_frames[static_cast<size_t>(k)]) >= 40.0);
+    }
+  WARN("lowest PSNR against the unchunked render: " << worst << " dB");
+
+  // The narration was encoded once and copied: the same samples.
+  auto whole_audio = test::decode_audio_samples(spec.output_path);
+  auto chunked_audio = test::decode_audio_samples(chunked_path);
+  REQUIRE_FALSE(whole_audio.empty());
+  CHECK(chunked_audio == whole_audio);
+}
+
+TEST_CASE("a chunk segment opens with an IDR frame and holds exactly its frames", "[chunks]") {
+  test::temp_dir dir;
+  render_spec spec = narrated_job(dir, 3.0);
+  const std::string segment = dir.file("segment.mp4");
+  auto chunk = render_chunk(spec, render_limits{}, 3.0, {10, 22}, segment);
+  INFO((chunk ? std::string() : chunk.error().message));
+  REQUIRE(chunk);
+  CHECK(chunk->frames == 12);
+  CHECK(chunk->file_size == static_cast<int64_t>(std::filesystem::file_size(segment)));
+  auto info = test::probe_mp4(segment);
+  CHECK(info.video.frame_count == 12);
+  CHECK_FALSE(info.audio.present);
+  // Only the segment itself: its temporary file was renamed into place.
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 5);
+
+  auto outside = render_chunk(spec, render_limits{}, 3.0, {30, 40}, dir.file("outside.mp4"));
+  REQUIRE_FALSE(outside);
+  CHECK(outside.error().code == errc::input_invalid);
+  CHECK(outside.error().message == "frames [30, 40) are not within the video's 36 frames");
+  CHECK_FALSE(std::filesystem::exists(dir.file("outside.mp4")));
+}
+
+TEST_CASE("the stitcher refuses missing, short and mismatched segments and leaves no output", "[chunks]") {
+  test::temp_dir dir;
+  render_spec spec = narrated_job(dir, 3.0);
+  REQUIRE(render_chunk(spec, render_limits{}, 3.0, {0, 12}, dir.file("a.mp4")));
+  REQUIRE(render_chunk(spec, render_limits{}, 3.0, {12, 36}, dir.file("b.mp4")));
+  const std::string out = dir.file("out.mp4");
+
+  auto missing = stitch_segments({{dir.file("a.mp4"), {0, 12}}, {dir.file("none.mp4"), {12, 36}}}, 12, nullptr, out);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == errc::input_missing);
+  CHECK(missing.error().message == "cannot open the segment " + dir.file("none.mp4") + ": No such file or directory");
+
+  auto short_one = stitch_segments({{dir.file("a.mp4"), {0, 13}}, {dir.file("b.mp4"), {13, 37}}}, 12, nullptr, out);
+  REQUIRE_FALSE(short_one);
+  CHECK(short_one.error().message == "the segment " + dir.file("a.mp4") + " holds 12 frames, expected 13");
+
+  auto gap = stitch_segments({{dir.file("a.mp4"), {0, 12}}, {dir.file("b.mp4"), {14, 36}}}, 12, nullptr, out);
+  REQUIRE_FALSE(gap);
+  CHECK(gap.error().message == "the segment " + dir.file("b.mp4") + " holds frames [14, 36), expected to start at 12");
+
+  render_spec other = spec;
+  other.preset = "ultrafast";
+  REQUIRE(render_chunk(other, render_limits{}, 3.0, {12, 36}, dir.file("c.mp4")));
+  auto mismatched = stitch_segments({{dir.file("a.mp4"), {0, 12}}, {dir.file("c.mp4"), {12, 36}}}, 12, nullptr, out);
+  REQUIRE_FALSE(mismatched);
+  CHECK(mismatched.error().message ==
+        "the segment " + dir.file("c.mp4") + " was encoded with other settings than " + dir.file("a.mp4"));
+
+  CHECK_FALSE(std::filesystem::exists(out));
+  auto joined = stitch_segments({{dir.file("a.mp4"), {0, 12}}, {dir.file("b.mp4"), {12, 36}}}, 12, nullptr, out);
+  REQUIRE(joined);
+  CHECK(test::probe_mp4(out).video.frame_count == 36);
+}
