@@ -21,4 +21,17 @@ inline std::string workers_key() { return service_name + ":workers"; }
 /// The counter that hands out fencing tokens.
 inline std::string fence_key() { return service_name + ":fence"; }
 
+/// Chunks of long jobs (issue 11), on a reliable queue of their own.
+inline std::string chunk_queue_key() { return queue_key(service_name) + ":chunks"; }
+/// A chunk's id: its job and its number in the job.
+inline std::string chunk_id(const std::string& job, int index) { return job + ":" + std::to_string(index); }
+/// One chunk's state (status, fence, worker, attempts, frames, result_ref).
+inline std::string chunk_key(const std::string& chunk) { return service_name + ":chunk:" + chunk; }
+/// A chunked job's plan: its owner's token, the render spec, the narration's length, the chunk count.
+inline std::string chunk_plan_key(const std::string& job) { return service_name + ":chunks:" + job; }
+/// The chunk ids a worker took off the chunk queue and has not finished yet.
+inline std::string chunk_processing_key(const std::string& worker) {
+  return service_name + ":chunk-processing:" + worker;
+}
+
 } // namespace vs::redis

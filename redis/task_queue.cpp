@@ -1,6 +1,7 @@
 #include "redis/task_queue.hpp"
 
 #include "redis/local_time.hpp"
+#include "redis/script_reply.hpp"
 #include "redis/task_keys.hpp"
 #include "redis/task_scripts.hpp"
 
@@ -10,35 +11,6 @@
 namespace vs::redis {
 
 namespace {
-
-/// The first element of a script's answer: what happened.
-std::string outcome_of(const redis_value& reply) {
-  return reply.elements.empty() ? std::string() : reply.elements.front().text;
-}
-
-std::string element(const redis_value& reply, size_t index) {
-  return index < reply.elements.size() ? reply.elements[index].as_text() : std::string();
-}
-
-expected<write_result> to_write_result(const std::string& script, const redis_value& reply) {
-  write_result result;
-  std::string outcome = outcome_of(reply);
-  if (outcome == "done") {
-    result.outcome = write_result::kind::made;
-    result.consumers_queued = std::atoll(element(reply, 1).c_str());
-    result.detail = element(reply, 2);
-  } else if (outcome == "already") {
-    result.outcome = write_result::kind::already_made;
-  } else if (outcome == "lost") {
-    result.outcome = write_result::kind::lease_lost;
-  } else if (outcome == "refused") {
-    result.outcome = write_result::kind::refused;
-    result.detail = element(reply, 1);
-  } else {
-    return make_error(errc::internal, "script " + script + ": unexpected answer '" + outcome + "'");
-  }
-  return result;
-}
 
 expected<std::vector<reaped_task>> to_reaped(const std::string& script, const redis_value& reply) {
   if (outcome_of(reply) != "done")
@@ -135,27 +107,18 @@ expected<write_result> task_queue::complete(const std::string& id, const std::st
                                             int64_t file_size) {
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.3f", duration_seconds);
-  auto reply = client_.eval(scripts::complete, {task_key(id), processing_key(worker_)},
-                            {token, id, local_timestamp(), result_ref, duration, std::to_string(file_size)});
-  if (!reply)
-    return reply.error();
-  return to_write_result(scripts::complete.name, *reply);
+  return run_write(client_, scripts::complete, {task_key(id), processing_key(worker_)},
+                   {token, id, local_timestamp(), result_ref, duration, std::to_string(file_size)});
 }
 
 expected<write_result> task_queue::fail(const std::string& id, const std::string& token, const std::string& message) {
-  auto reply = client_.eval(scripts::fail, {task_key(id), processing_key(worker_)},
-                            {token, id, local_timestamp(), message});
-  if (!reply)
-    return reply.error();
-  return to_write_result(scripts::fail.name, *reply);
+  return run_write(client_, scripts::fail, {task_key(id), processing_key(worker_)},
+                   {token, id, local_timestamp(), message});
 }
 
 expected<write_result> task_queue::release(const std::string& id, const std::string& token) {
-  auto reply = client_.eval(scripts::release, {task_key(id), processing_key(worker_), queue_key(service_name)},
-                            {token, id, local_timestamp()});
-  if (!reply)
-    return reply.error();
-  return to_write_result(scripts::release.name, *reply);
+  return run_write(client_, scripts::release, {task_key(id), processing_key(worker_), queue_key(service_name)},
+                   {token, id, local_timestamp()});
 }
 
 status task_queue::park(const std::string& id) {
@@ -197,7 +160,8 @@ status task_queue::heartbeat(std::chrono::milliseconds lease) {
 }
 
 expected<std::vector<reaped_task>> task_queue::reap(int max_attempts) {
-  auto reply = client_.eval(scripts::reap, {workers_key(), queue_key(service_name), dead_queue_key()},
+  auto reply = client_.eval(scripts::reap,
+                            {workers_key(), queue_key(service_name), dead_queue_key(), chunk_queue_key()},
                             {local_timestamp(), std::to_string(max_attempts), service_name});
   if (!reply)
     return reply.error();
@@ -205,7 +169,8 @@ expected<std::vector<reaped_task>> task_queue::reap(int max_attempts) {
 }
 
 expected<std::vector<reaped_task>> task_queue::recover(int max_attempts) {
-  auto reply = client_.eval(scripts::recover, {processing_key(worker_), queue_key(service_name), dead_queue_key()},
+  auto reply = client_.eval(scripts::recover, {processing_key(worker_), queue_key(service_name), dead_queue_key(),
+                                               chunk_processing_key(worker_), chunk_queue_key()},
                             {local_timestamp(), std::to_string(max_attempts), worker_});
   if (!reply)
     return reply.error();
@@ -221,6 +186,11 @@ status task_queue::retire() {
   if (!left)
     return left.error();
   if (left->integer > 0)
+    return {};
+  auto chunks_left = client_.command({"LLEN", chunk_processing_key(worker_)});
+  if (!chunks_left)
+    return chunks_left.error();
+  if (chunks_left->integer > 0)
     return {};
   auto forgotten = client_.command({"SREM", workers_key(), worker_});
   if (!forgotten)

@@ -14,8 +14,9 @@ namespace vs::redis::scripts {
 
 namespace {
 
-/// Helpers every script starts with.
-const std::string prelude = R"lua(
+/// Helpers every script starts with. A constant, not a std::string: scripts
+/// in other files are built from it during static initialisation.
+constexpr const char* prelude = R"lua(
 local function type_of(key) return redis.call('TYPE', key)['ok'] end
 -- A value as HINCRBY would accept it (no sign '+', no leading zero, no
 -- spaces), and small enough for a Lua number to hold exactly; else nil.
@@ -82,9 +83,48 @@ local function requeue(id, owner, now, max_attempts, queue, dead)
 end
 )lua";
 
-lua_script script(const char* name, const std::string& body) { return {name, prelude + body}; }
+/// The same for a chunk of a chunked job (issue 11): back on the chunk
+/// queue, or failed once claimed max_attempts times (its owner then fails
+/// the job with the chunk's error). Chunks have no dead queue: the job's
+/// task records the failure.
+const std::string requeue_chunk = R"lua(
+local function requeue_chunk(id, owner, now, max_attempts, queue)
+  local key = 'video-service:chunk:' .. id
+  if type_of(key) ~= 'hash' then return 'dropped' end
+  local found = redis.call('HMGET', key, 'status', 'worker', 'attempts')
+  local status, worker = found[1], found[2]
+  if status == 'processing' and worker == owner then
+    local attempts = integer_of(found[3]) or max_attempts
+    if attempts >= max_attempts then
+      redis.call('HSET', key, 'status', 'failed', 'updated_at', now, 'error', 'chunk ' .. id .. ' gave up after ' ..
+                 tostring(attempts) .. ' attempts: each worker that claimed it stopped (killed or lost) before finishing')
+      return 'dead'
+    end
+    redis.call('HSET', key, 'status', 'queued', 'updated_at', now, 'frames', '0')
+    redis.call('HDEL', key, 'worker')
+    redis.call('RPUSH', queue, id)
+    return 'requeued'
+  elseif status == 'queued' then
+    redis.call('RPUSH', queue, id)
+    return 'requeued'
+  end
+  return 'dropped'
+end
+-- Every id of a gone worker's chunk list, requeued; outcomes appended.
+local function requeue_chunks(list, owner, now, max_attempts, queue, outcomes)
+  if type_of(list) == 'list' then
+    for _, id in ipairs(redis.call('LRANGE', list, 0, -1)) do
+      table.insert(outcomes, id)
+      table.insert(outcomes, requeue_chunk(id, owner, now, max_attempts, queue))
+    end
+  end
+  redis.call('DEL', list)
+end
+)lua";
 
 } // namespace
+
+lua_script script(const char* name, const std::string& body) { return {name, std::string(prelude) + body}; }
 
 const lua_script claim = script("claim", R"lua(
 local key, list, id, now = KEYS[1], KEYS[2], ARGV[1], ARGV[3]
@@ -235,8 +275,10 @@ redis.call('RPUSH', KEYS[3], ARGV[2])
 return {'done'}
 )lua");
 
-const lua_script reap = script("reap", requeue + R"lua(
-if not pushable(KEYS[2]) or not pushable(KEYS[3]) then return {'refused', 'the queues are not lists'} end
+const lua_script reap = script("reap", requeue + requeue_chunk + R"lua(
+if not pushable(KEYS[2]) or not pushable(KEYS[3]) or not pushable(KEYS[4]) then
+  return {'refused', 'the queues are not lists'}
+end
 if type_of(KEYS[1]) ~= 'set' then return {'done', {}} end
 local outcomes = {}
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -249,14 +291,17 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
       end
     end
     redis.call('DEL', list)
+    requeue_chunks(ARGV[3] .. ':chunk-processing:' .. worker, worker, ARGV[1], tonumber(ARGV[2]), KEYS[4], outcomes)
     redis.call('SREM', KEYS[1], worker)
   end
 end
 return {'done', outcomes}
 )lua");
 
-const lua_script recover = script("recover", requeue + R"lua(
-if not pushable(KEYS[2]) or not pushable(KEYS[3]) then return {'refused', 'the queues are not lists'} end
+const lua_script recover = script("recover", requeue + requeue_chunk + R"lua(
+if not pushable(KEYS[2]) or not pushable(KEYS[3]) or not pushable(KEYS[5]) then
+  return {'refused', 'the queues are not lists'}
+end
 local outcomes = {}
 if type_of(KEYS[1]) == 'list' then
   for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
@@ -265,6 +310,7 @@ if type_of(KEYS[1]) == 'list' then
   end
 end
 redis.call('DEL', KEYS[1])
+requeue_chunks(KEYS[4], ARGV[3], ARGV[1], tonumber(ARGV[2]), KEYS[5], outcomes)
 return {'done', outcomes}
 )lua");
 

@@ -13,6 +13,10 @@
 
 namespace vs::redis::scripts {
 
+/// A script `body` after the helpers every script starts with (type_of,
+/// integer_of, shown, pushable, forget, push_once, state_of).
+lua_script script(const char* name, const std::string& body);
+
 /// KEYS: task, processing list, fence counter, dead queue. ARGV: id, worker,
 /// now, service, resume ("1": a task this worker already claimed, in a call
 /// whose answer was lost, is handed back as claimed). Claims a ready task:
@@ -45,15 +49,17 @@ extern const lua_script fail;
 /// no list; the id stays in the processing list).
 extern const lua_script release;
 
-/// KEYS: workers set, queue, dead queue. ARGV: now, max attempts, service.
-/// For every worker whose heartbeat key is gone, requeues the ids in its
-/// processing list (or fails them onto the dead queue past max attempts; an
-/// id whose key is no hash goes there too) and forgets the worker.
+/// KEYS: workers set, queue, dead queue, chunk queue. ARGV: now, max
+/// attempts, service. For every worker whose heartbeat key is gone, requeues
+/// the ids in its processing list (or fails them onto the dead queue past
+/// max attempts; an id whose key is no hash goes there too), requeues the
+/// chunks in its chunk list (or fails them past max attempts), and forgets
+/// the worker.
 /// → {"done", {id, "requeued"|"dead"|"dropped", ...}} or {"refused", why}.
 extern const lua_script reap;
 
-/// KEYS: processing list, queue, dead queue. ARGV: now, max attempts,
-/// worker. What the reaper does, for a worker's own list left by an earlier
+/// KEYS: processing list, queue, dead queue, chunk processing list, chunk
+/// queue. ARGV: now, max attempts, worker. What the reaper does, for a worker's own list left by an earlier
 /// process with the same worker id (a restarted container).
 extern const lua_script recover;
 

@@ -1,0 +1,23 @@
+#pragma once
+/// A chunked job's render spec as its owner stores it in the plan, for the
+/// workers that render its chunks: every field, so a chunk is rendered with
+/// exactly the job's settings (frame k must match the unchunked frame k).
+
+#include "media/error.hpp"
+#include "media/render_spec.hpp"
+
+#include <optional>
+#include <string>
+
+namespace vs::redis {
+
+std::string spec_to_json(const media::render_spec& spec);
+/// errc::input_invalid naming what is wrong when `text` is not such a spec.
+expected<media::render_spec> spec_from_json(const std::string& text);
+
+/// The narration's length as text that reads back to the same double
+/// (empty: a silent video), and back.
+std::string seconds_to_text(std::optional<double> seconds);
+expected<std::optional<double>> seconds_from_text(const std::string& text);
+
+} // namespace vs::redis
