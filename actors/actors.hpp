@@ -49,6 +49,8 @@ using job_coordinator_actor = caf::typed_actor<
   caf::reacts_to<atom::abort>,
   // From a runner: id, frames encoded, frames total, frames rendered since the last report.
   caf::reacts_to<atom::progress, std::string, int64_t, int64_t, int64_t>,
+  // From a chunk owner: the same, then chunks done and chunks in all.
+  caf::reacts_to<atom::progress, std::string, int64_t, int64_t, int64_t, int32_t, int32_t>,
   // From a runner: the job succeeded.
   caf::reacts_to<atom::done, std::string, api::job_result>,
   // From a runner: the job failed or was cancelled.
@@ -57,7 +59,11 @@ using job_coordinator_actor = caf::typed_actor<
 /// Drives one job through its stages; spawned by the coordinator per running job.
 using job_runner_actor = caf::typed_actor<
   // Stop issuing frames, abort the encoder, report errc::cancelled.
-  caf::reacts_to<atom::cancel>>;
+  caf::reacts_to<atom::cancel>,
+  // From its chunk owner (a chunked job): the stitched result.
+  caf::reacts_to<atom::done, api::job_result>,
+  // From its chunk owner: the job failed or was cancelled; plan and segments are gone.
+  caf::reacts_to<atom::failed, caf::error>>;
 
 /// One-shot, detached: checks every image header, then encodes the narration.
 using job_preparer_actor = caf::typed_actor<

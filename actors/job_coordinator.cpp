@@ -171,6 +171,13 @@ void start_job(coordinator_ptr self, job_entry& entry, int64_t reservation) {
   setup.counters = st.setup.counters;
   setup.memory = st.setup.memory;
   setup.max_job_memory = st.setup.max_job_memory;
+  setup.chunking = st.setup.chunking;
+  // A Redis task's plan belongs to its fence, so a worker that claims the
+  // task again can adopt it; an HTTP job lives and dies on this worker.
+  if (st.setup.chunking)
+    setup.owner_token = entry.snapshot.source == "redis" && !entry.snapshot.tag.empty()
+                            ? entry.snapshot.tag
+                            : "http:" + st.setup.chunking->worker_id + ":" + entry.snapshot.id;
   entry.runner = self->spawn(job_runner, std::move(setup));
   self->monitor(entry.runner);
   spdlog::info("job {} processing ({} running, {} queued, {} of {} MB reserved)", entry.snapshot.id, st.running,
@@ -342,6 +349,7 @@ api::service_stats stats(coordinator_ptr self) {
   for (const auto& [name, count] : st.jobs_by_state)
     result.jobs_by_state[name] = count;
   result.frames_rendered = st.frames_rendered;
+  result.chunks_rendered = st.setup.chunking ? st.setup.chunking->chunks_rendered->load() : 0;
   auto now = std::chrono::steady_clock::now();
   prune_fps_samples(st, now);
   auto window = std::min<std::chrono::steady_clock::duration>(fps_window, now - st.started);
@@ -366,6 +374,30 @@ void begin_shutdown(coordinator_ptr self) {
     finalize(self, id, api::job_state::cancelled, std::nullopt,
              vs::make_error(errc::cancelled, "the service shut down before the job started"));
   }
+}
+
+/// A runner's report: frames encoded (or, for a chunked job, done across
+/// its chunks) and, for a chunked job, its chunks done and in all.
+void on_progress(coordinator_ptr self, const std::string& id, int64_t done, int64_t total, int64_t rendered,
+                 int chunks_done, int chunks_total) {
+  auto& st = self->state;
+  st.frames_rendered += rendered;
+  auto now = std::chrono::steady_clock::now();
+  st.fps_samples.emplace_back(now, st.frames_rendered);
+  prune_fps_samples(st, now);
+  auto found = st.jobs.find(id);
+  if (found == st.jobs.end() || api::is_final(found->second.snapshot.state))
+    return;
+  auto& snapshot = found->second.snapshot;
+  snapshot.frames_done = done;
+  snapshot.frames_total = total;
+  snapshot.progress = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+  if (chunks_total > 0) {
+    snapshot.chunks_done = chunks_done;
+    snapshot.chunks_total = chunks_total;
+  }
+  notify(self, found->second);
+  on_length_known(self, found->second, total);
 }
 
 } // namespace
@@ -450,21 +482,10 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
         }
     },
     [=](atom::progress, const std::string& id, int64_t done, int64_t total, int64_t rendered) {
-      auto& st = self->state;
-      st.frames_rendered += rendered;
-      auto now = std::chrono::steady_clock::now();
-      st.fps_samples.emplace_back(now, st.frames_rendered);
-      prune_fps_samples(st, now);
-      auto found = st.jobs.find(id);
-      if (found == st.jobs.end() || api::is_final(found->second.snapshot.state))
-        return;
-      auto& snapshot = found->second.snapshot;
-      snapshot.frames_done = done;
-      snapshot.frames_total = total;
-      snapshot.progress = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
-      notify(self, found->second);
-      on_length_known(self, found->second, total);
+      on_progress(self, id, done, total, rendered, 0, 0);
     },
+    [=](atom::progress, const std::string& id, int64_t done, int64_t total, int64_t rendered, int32_t chunks_done,
+        int32_t chunks_total) { on_progress(self, id, done, total, rendered, chunks_done, chunks_total); },
     [=](atom::done, const std::string& id, api::job_result& result) {
       finalize(self, id, api::job_state::success, std::move(result), std::nullopt);
     },

@@ -7,6 +7,7 @@
 /// will mirror job state.
 
 #include "actors/actors.hpp"
+#include "actors/chunk_work.hpp"
 #include "actors/pipeline_counters.hpp"
 #include "media/memory_estimate.hpp"
 
@@ -44,6 +45,8 @@ struct coordinator_setup {
   image_decoder_actor decoders;
   frame_renderer_actor renderers;
   std::shared_ptr<pipeline_counters> counters;
+  /// Chunked rendering of long jobs (a worker with Redis, CHUNK_SECONDS > 0).
+  std::optional<chunk_settings> chunking;
 };
 
 struct job_entry {

@@ -1,6 +1,7 @@
 #include "actors/job_runner.hpp"
 
 #include "actors/caf_error.hpp"
+#include "actors/chunk_owner.hpp"
 #include "actors/job_preparer.hpp"
 #include "actors/video_sink.hpp"
 
@@ -231,6 +232,28 @@ void pump(runner_ptr self) {
   }
 }
 
+/// A long job on a worker with chunking: a chunk owner renders it across
+/// the workers and answers with the stitched result (or the failure).
+bool run_in_chunks(runner_ptr self, const media::timeline& timeline, audio_ptr& audio) {
+  auto& st = self->state;
+  if (!st.setup.chunking)
+    return false;
+  auto chunks = media::split_into_chunks(timeline.frame_count(), st.setup.spec.fps, st.setup.chunking->chunk_seconds);
+  if (chunks.empty())
+    return false;
+  st.chunked = true;
+  st.total = timeline.frame_count();
+  report_progress(self, true);
+  chunk_owner_setup setup;
+  setup.settings = *st.setup.chunking;
+  setup.job = chunked_job{st.setup.job_id, st.setup.owner_token, st.setup.spec, std::move(audio), std::move(chunks)};
+  setup.coordinator = st.setup.coordinator;
+  setup.runner = self;
+  setup.cancelled = st.cancelled;
+  self->spawn<caf::detached + caf::linked>(chunk_owner, std::move(setup));
+  return true;
+}
+
 void on_prepared(runner_ptr self, audio_ptr audio) {
   auto& st = self->state;
   if (st.ended)
@@ -248,6 +271,8 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   if (auto fits = media::check_job_memory(spec, st.setup.memory, seconds, st.setup.max_job_memory, "MAX_JOB_MEMORY_MB");
       !fits)
     return fail(self, to_caf(fits.error()));
+  if (run_in_chunks(self, *timeline, audio))
+    return;
   st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline));
   st.total = timeline->frame_count();
   st.lookahead = spec.fps;
@@ -307,9 +332,27 @@ job_runner_actor::behavior_type job_runner(job_runner_actor::stateful_pointer<jo
 
   return {
     [=](atom::cancel) {
-      if (self->state.finishing)
+      auto& s = self->state;
+      if (s.finishing)
         return;  // every frame is encoded: the result is about to exist
+      if (s.chunked) {
+        // The owner removes the plan and segments, then reports.
+        s.cancelled->store(true);
+        return;
+      }
       fail(self, caf_error(errc::cancelled, "the job was cancelled"));
+    },
+    [=](atom::done, api::job_result& result) {
+      auto& s = self->state;
+      s.ended = true;
+      s.encoded = s.total;
+      report_progress(self, true);
+      self->send(s.setup.coordinator, atom::done_v, s.setup.job_id, std::move(result));
+      self->quit();
+    },
+    [=](atom::failed, caf::error& failure) {
+      self->state.ended = true;
+      end_with(self, std::move(failure));
     },
   };
 }

@@ -12,6 +12,7 @@
 /// Reports progress, then done or failed, to the coordinator and quits.
 
 #include "actors/actors.hpp"
+#include "actors/chunk_work.hpp"
 #include "actors/pipeline_counters.hpp"
 #include "media/memory_estimate.hpp"
 
@@ -19,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,12 @@ struct runner_setup {
   /// what the job was admitted with.
   media::memory_context memory;
   int64_t max_job_memory = INT64_MAX;
+  /// Set on a worker with Redis and CHUNK_SECONDS > 0: a long job is split
+  /// into chunks that any worker renders (actors/chunk_work).
+  std::optional<chunk_settings> chunking;
+  /// Holds the job's chunk plan: the Redis task's fence (the job's tag),
+  /// or a token of this worker's own for an HTTP job.
+  std::string owner_token;
 };
 
 struct job_runner_state {
@@ -48,6 +56,7 @@ struct job_runner_state {
   cancel_flag cancelled = std::make_shared<std::atomic<bool>>(false);
   bool ended = false;            ///< reported, or about to: ignore late answers
   bool finishing = false;        ///< every frame encoded, the sink is finishing the file
+  bool chunked = false;          ///< a chunk owner renders the job; it reports the end
   video_sink_actor sink;
   bool sink_ready = false;
 

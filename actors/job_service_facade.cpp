@@ -65,6 +65,7 @@ public:
     setup.decoders = decoders_;
     setup.renderers = renderers_;
     setup.counters = counters_;
+    setup.chunking = config_.chunking;
     coordinator_ = system_.spawn(job_coordinator, std::move(setup));
   }
 

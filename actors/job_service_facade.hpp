@@ -3,6 +3,7 @@
 /// api::job_service, shut it down. No CAF in this header; the actor system
 /// lives behind it.
 
+#include "actors/chunk_work.hpp"
 #include "actors/pipeline_counters.hpp"
 #include "api/job_service.hpp"
 #include "media/memory_estimate.hpp"
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace vs::actors {
@@ -34,6 +36,8 @@ struct job_system_config {
   media::render_limits limits;
   /// How long a facade call waits for the coordinator before errc::unavailable.
   std::chrono::milliseconds request_timeout{10'000};
+  /// Long jobs rendered in chunks by every worker (needs Redis); none: whole.
+  std::optional<chunk_settings> chunking;
 };
 
 class job_system {

@@ -1,6 +1,9 @@
 #include "actors/redis_intake.hpp"
 
+#include "actors/chunk_worker.hpp"
 #include "redis/task_keys.hpp"
+
+#include <caf/send.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -109,6 +112,23 @@ status reconcile(intake_ptr self) {
   return {};
 }
 
+/// Chunks of started jobs come before new tasks, so started jobs finish
+/// first. True when one was taken (a chunk worker renders it).
+bool take_chunk(intake_ptr self) {
+  auto& st = self->state;
+  if (!st.chunks)
+    return false;
+  auto popped = st.chunks->pop(std::chrono::milliseconds(0));
+  st.health->report(popped);
+  if (!popped || !popped->has_value())
+    return false;
+  const std::string id = **popped;
+  st.running.insert(id);
+  self->spawn<caf::detached>(chunk_worker, *st.config.chunking, id, st.chunk_stop,
+                             redis_intake_actor(self));
+  return true;
+}
+
 void poll_once(intake_ptr self) {
   auto& st = self->state;
   if (st.stopped)
@@ -124,6 +144,10 @@ void poll_once(intake_ptr self) {
   if (!has_room(st)) {
     // Resumed by the message that frees a place: no polling while full.
     st.waiting_for_room = true;
+    return;
+  }
+  if (take_chunk(self)) {
+    self->send(self, atom::tick_v);
     return;
   }
   auto popped = st.redis->queue().pop(st.config.poll_block);
@@ -165,6 +189,8 @@ redis_intake_actor::behavior_type redis_intake(redis_intake_actor::stateful_poin
   st.config = std::move(config);
   st.health = std::move(health);
   st.resolver = std::move(resolver);
+  if (st.config.chunking)
+    st.chunks = std::make_unique<redis::chunk_queue>(st.redis->client(), st.config.worker_id);
   self->send(self, atom::tick_v);
   return {
     [=](atom::tick) { poll_once(self); },
@@ -187,6 +213,7 @@ redis_intake_actor::behavior_type redis_intake(redis_intake_actor::stateful_poin
     },
     [=](atom::shutdown) {
       self->state.stopped = true;
+      self->state.chunk_stop->store(true);
       return true;
     },
   };

@@ -12,6 +12,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/redis_settings.hpp"
+#include "redis/chunk_queue.hpp"
 #include "redis/task_queue.hpp"
 
 #include <chrono>
@@ -31,7 +32,11 @@ struct redis_intake_state {
   dependency_resolver_actor resolver;
   std::set<std::string> checking;   ///< claimed, dependencies not yet known
   std::set<std::string> waiting;    ///< claimed, waiting for dependencies
-  std::set<std::string> running;    ///< handed to the coordinator
+  std::set<std::string> running;    ///< handed to the coordinator, or chunks being rendered
+  /// The chunk queue on the same connection (when chunking is on).
+  std::unique_ptr<redis::chunk_queue> chunks;
+  /// Raised at shutdown: chunk renders hand their chunks back.
+  cancel_flag chunk_stop = std::make_shared<std::atomic<bool>>(false);
   bool recovered = false;         ///< what an earlier process with our id left in our list went back
   bool reconcile = false;         ///< a pop or claim lost its answer: look for unknown ids in our list
   std::chrono::steady_clock::time_point last_reconcile = std::chrono::steady_clock::now();

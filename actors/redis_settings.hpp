@@ -1,11 +1,13 @@
 #pragma once
 /// Settings and shared health flag of the Redis worker. No CAF in here.
 
+#include "actors/chunk_work.hpp"
 #include "redis/redis_client.hpp"
 #include "redis/redis_endpoint.hpp"
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,8 @@ struct redis_worker_config {
   int max_attempts = 3;                         ///< claims before a task goes to the dead queue
   std::chrono::milliseconds dependency_timeout{600'000};
   std::chrono::milliseconds poll_block{1'000};  ///< BLMOVE block per poll
+  /// Set when CHUNK_SECONDS > 0: with room, chunks are taken before new tasks.
+  std::optional<chunk_settings> chunking;
 };
 
 /// Whether the last Redis operation of any Redis actor reached Redis;

@@ -171,7 +171,7 @@ void write_progress(writer_ptr self, const claimed_task& lease, const api::job_s
   int percent = std::clamp(static_cast<int>(job.progress * 100), 0, 99);
   // Progress is best effort: not queued for retry, but a refusal means the
   // task was reclaimed elsewhere, so this render is wasted work: stop it.
-  auto written = st.redis->queue().progress(job.id, lease.token, percent);
+  auto written = st.redis->queue().progress(job.id, lease.token, percent, redis::chunk_fields(job));
   st.health->report(written);
   if (written && !*written) {
     spdlog::warn("task {}: lease lost to another worker; cancelling the local render", job.id);

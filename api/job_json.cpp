@@ -33,6 +33,10 @@ nlohmann::json snapshot_json(const job_snapshot& job) {
       {"frames_total", job.frames_total},
       {"created_at", iso8601_utc(job.created_at_ms)},
   };
+  if (job.chunks_total > 0) {
+    out["chunks_done"] = job.chunks_done;
+    out["chunks_total"] = job.chunks_total;
+  }
   if (job.started_at_ms > 0)
     out["started_at"] = iso8601_utc(job.started_at_ms);
   if (job.finished_at_ms > 0) {

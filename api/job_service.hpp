@@ -41,6 +41,8 @@ struct job_snapshot {
   double progress = 0;                ///< 0..1
   int64_t frames_done = 0;
   int64_t frames_total = 0;
+  int chunks_done = 0;                ///< a chunked job: chunks rendered so far
+  int chunks_total = 0;               ///< a chunked job: its chunks; 0: rendered whole
   int64_t created_at_ms = 0;          ///< Unix epoch milliseconds
   int64_t started_at_ms = 0;          ///< 0 until it starts
   int64_t finished_at_ms = 0;         ///< 0 until it ends
@@ -56,6 +58,7 @@ struct service_stats {
   int max_concurrent = 0;
   std::map<std::string, int64_t> jobs_by_state;       ///< "success" -> n, ... (all jobs ever admitted)
   int64_t frames_rendered = 0;                        ///< total since start
+  int64_t chunks_rendered = 0;                        ///< chunks of chunked jobs this worker rendered
   double render_fps = 0;                              ///< frames per second over the last few seconds
   std::vector<double> duration_buckets;               ///< histogram upper bounds, seconds
   std::vector<int64_t> duration_bucket_counts;        ///< cumulative counts per bucket (Prometheus style)

@@ -30,6 +30,8 @@ std::string render_metrics(const service_stats& stats) {
   out << "vs_max_concurrent_jobs " << stats.max_concurrent << '\n';
   family(out, "vs_frames_rendered_total", "counter", "Video frames rendered since start.");
   out << "vs_frames_rendered_total " << stats.frames_rendered << '\n';
+  family(out, "vs_chunks_rendered_total", "counter", "Chunks of chunked jobs this worker rendered since start.");
+  out << "vs_chunks_rendered_total " << stats.chunks_rendered << '\n';
   family(out, "vs_render_fps", "gauge", "Frames rendered per second over the last few seconds.");
   out << "vs_render_fps " << stats.render_fps << '\n';
   family(out, "vs_job_duration_seconds", "histogram", "Wall time of finished jobs, from start to end.");

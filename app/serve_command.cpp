@@ -112,7 +112,21 @@ actors::redis_worker_config worker_config(const service_config& config, const re
   worker.lease = config.lease;
   worker.max_attempts = config.max_attempts;
   worker.dependency_timeout = config.dependency_timeout;
+  worker.chunking = jobs.chunking;
   return worker;
+}
+
+/// Chunked rendering needs the queue: on with Redis and CHUNK_SECONDS > 0.
+actors::chunk_settings chunking_of(const service_config& config, const redis::redis_endpoint& endpoint,
+                                   const actors::job_system_config& jobs) {
+  actors::chunk_settings chunking;
+  chunking.endpoint = endpoint;
+  chunking.worker_id = config.worker_id;
+  chunking.output_dir = config.output_dir;
+  chunking.limits = jobs.limits;
+  chunking.chunk_seconds = config.chunk_seconds;
+  chunking.lease = config.lease;
+  return chunking;
 }
 
 int run_serve(const serve_options& options) {
@@ -136,6 +150,20 @@ int run_serve(const serve_options& options) {
   jobs.max_queued_jobs = config->max_queued_jobs;
   jobs.memory_budget_bytes = config->memory_budget_mb << 20;
   jobs.max_job_memory_bytes = config->max_job_memory_mb << 20;
+  std::optional<redis::redis_endpoint> endpoint;
+  if (config->redis_enabled()) {
+    auto resolved_endpoint = redis_endpoint_of(*config);
+    if (!resolved_endpoint) {
+      std::cerr << "video-service serve: " << resolved_endpoint.error().message << "\n";
+      return exit_bad_input;
+    }
+    endpoint = *resolved_endpoint;
+    // Chunk workers and the intake must name the same lists.
+    if (config->worker_id.empty())
+      config->worker_id = actors::default_worker_id();
+    if (config->chunk_seconds > 0)
+      jobs.chunking = chunking_of(*config, *endpoint, jobs);
+  }
   auto system = actors::start_job_system(jobs);
   if (!system) {
     std::cerr << "video-service serve: " << system.error().message << "\n";
@@ -155,14 +183,8 @@ int run_serve(const serve_options& options) {
                media::to_mib(resolved.max_job_memory_bytes), resolved.max_queued_jobs, config->output_dir,
                config->redis_enabled() ? "Redis worker" : "standalone (no Redis)");
   std::unique_ptr<actors::redis_worker> worker;
-  if (config->redis_enabled()) {
-    auto endpoint = redis_endpoint_of(*config);
-    if (!endpoint) {
-      std::cerr << "video-service serve: " << endpoint.error().message << "\n";
-      return exit_bad_input;
-    }
+  if (endpoint)
     worker = actors::start_redis_worker(**system, worker_config(*config, *endpoint, (*system)->config()));
-  }
   api::job_service& jobs_api = worker ? worker->service() : (*system)->service();
 
   api::http_config http;

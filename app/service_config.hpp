@@ -38,6 +38,9 @@ struct service_config {
   std::chrono::milliseconds lease{15'000};  ///< WORKER_LEASE_SECONDS: heartbeat TTL
   int max_attempts = 3;                     ///< MAX_ATTEMPTS: claims before a task is given up
   std::chrono::milliseconds dependency_timeout{600'000};  ///< DEPENDENCY_TIMEOUT (seconds)
+  /// CHUNK_SECONDS: with Redis, a video longer than twice this is rendered
+  /// in chunks of about this many seconds by every worker; 0: never.
+  int chunk_seconds = 30;
 
   bool redis_enabled() const { return !redis_url.empty() || !redis_host.empty(); }
   /// media_roots, or {output_dir} when none are configured.

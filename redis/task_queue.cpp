@@ -95,8 +95,14 @@ expected<std::vector<std::string>> task_queue::processing_ids() {
 }
 
 
-expected<bool> task_queue::progress(const std::string& id, const std::string& token, int percent) {
-  auto reply = client_.eval(scripts::progress, {task_key(id)}, {token, std::to_string(percent), local_timestamp()});
+expected<bool> task_queue::progress(const std::string& id, const std::string& token, int percent,
+                                    const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::vector<std::string> args{token, std::to_string(percent), local_timestamp()};
+  for (const auto& [name, value] : extra) {
+    args.push_back(name);
+    args.push_back(value);
+  }
+  auto reply = client_.eval(scripts::progress, {task_key(id)}, args);
   if (!reply)
     return reply.error();
   return reply->integer == 1;

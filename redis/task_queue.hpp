@@ -77,7 +77,9 @@ public:
 
   /// False when the token no longer owns the task (another worker
   /// reclaimed it): the write was not made.
-  expected<bool> progress(const std::string& id, const std::string& token, int percent);
+  /// `extra`: fields written with it (a chunked job's chunk counts).
+  expected<bool> progress(const std::string& id, const std::string& token, int percent,
+                          const std::vector<std::pair<std::string, std::string>>& extra = {});
   /// Marks success and triggers the consumers.
   expected<write_result> complete(const std::string& id, const std::string& token, const std::string& result_ref,
                                   double duration_seconds, int64_t file_size);

@@ -180,6 +180,7 @@ const lua_script progress = script("progress", R"lua(
 local fence, status = state_of(KEYS[1])
 if fence ~= ARGV[1] or status ~= 'processing' then return 0 end
 redis.call('HSET', KEYS[1], 'progress', ARGV[2], 'updated_at', ARGV[3])
+for i = 4, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 )lua");
 

@@ -28,7 +28,8 @@ lua_script script(const char* name, const std::string& body);
 /// attempts) before every check passed.
 extern const lua_script claim;
 
-/// KEYS: task. ARGV: token, progress 0..100, now. → 1, or 0 if the lease is lost.
+/// KEYS: task. ARGV: token, progress 0..100, now, then field, value pairs
+/// to set with it (a chunked job's chunk counts). → 1, or 0 if the lease is lost.
 extern const lua_script progress;
 
 /// KEYS: task, processing list. ARGV: token, id, now, result_ref, duration,

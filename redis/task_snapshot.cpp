@@ -31,6 +31,12 @@ nlohmann::json params_of(const media::render_spec& spec) {
 
 } // namespace
 
+std::vector<std::pair<std::string, std::string>> chunk_fields(const api::job_snapshot& job) {
+  if (job.chunks_total <= 0)
+    return {};
+  return {{"chunks_done", std::to_string(job.chunks_done)}, {"chunks_total", std::to_string(job.chunks_total)}};
+}
+
 std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_snapshot& job,
                                                                  const std::string& worker) {
   std::vector<std::pair<std::string, std::string>> fields{
@@ -46,6 +52,8 @@ std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_
     {"created_at", local_timestamp(job.created_at_ms)},
     {"updated_at", local_timestamp()},
   };
+  for (auto& chunk_field : chunk_fields(job))
+    fields.push_back(std::move(chunk_field));
   if (job.started_at_ms > 0)
     fields.emplace_back("started_at", local_timestamp(job.started_at_ms));
   if (job.finished_at_ms > 0)
@@ -78,6 +86,8 @@ api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fie
   else
     job.state = api::job_state::queued;  // pending, queued
   job.progress = std::clamp(std::atof(field_of(fields, "progress").c_str()) / 100.0, 0.0, 1.0);
+  job.chunks_done = std::atoi(field_of(fields, "chunks_done").c_str());
+  job.chunks_total = std::atoi(field_of(fields, "chunks_total").c_str());
   job.created_at_ms = timestamp_ms(fields, "created_at");
   job.started_at_ms = timestamp_ms(fields, "started_at");
   job.finished_at_ms = timestamp_ms(fields, "finished_at");

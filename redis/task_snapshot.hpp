@@ -12,6 +12,9 @@
 
 namespace vs::redis {
 
+/// A chunked job's `chunks_done` and `chunks_total` (none for a job rendered whole).
+std::vector<std::pair<std::string, std::string>> chunk_fields(const api::job_snapshot& job);
+
 /// The fields to HSET for an HTTP job (PROTOCOL.md's names plus ours).
 std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_snapshot& job,
                                                                  const std::string& worker);

@@ -151,3 +151,25 @@ TEST_CASE("a command-line value goes through the same strict reader, named as th
   REQUIRE_FALSE(valid);
   CHECK(valid.error().message == "VIDEO_SERVICE_PORT must be 1..65535, not 70000");
 }
+
+TEST_CASE("CHUNK_SECONDS defaults to 30, 0 turns chunking off, and is read strictly", "[actors][config]") {
+  auto defaults = app::service_config_from_environment(environment({}));
+  REQUIRE(defaults);
+  CHECK(defaults->chunk_seconds == 30);
+  auto off = app::service_config_from_environment(environment({{"CHUNK_SECONDS", "0"}}));
+  REQUIRE(off);
+  CHECK(off->chunk_seconds == 0);
+  auto set = app::service_config_from_environment(environment({{"CHUNK_SECONDS", "45"}}));
+  REQUIRE(set);
+  CHECK(set->chunk_seconds == 45);
+  for (auto [text, message] : std::vector<std::pair<std::string, std::string>>{
+           {"-1", "CHUNK_SECONDS must be 0..3600, not -1"},
+           {"3601", "CHUNK_SECONDS must be 0..3600, not 3601"},
+           {"30s", "CHUNK_SECONDS must be an integer, not '30s'"},
+           {"2.5", "CHUNK_SECONDS must be an integer, not '2.5'"}}) {
+    auto refused = app::service_config_from_environment(environment({{"CHUNK_SECONDS", text}}));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "CHUNK_SECONDS");
+    CHECK(refused.error().message == message);
+  }
+}

@@ -1,0 +1,223 @@
+#include "actors/chunk_work.hpp"
+
+#include "media/render_chunk.hpp"
+#include "redis/chunk_spec.hpp"
+#include "redis/task_keys.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace vs::actors {
+
+namespace {
+
+constexpr auto progress_interval = std::chrono::seconds(1);
+constexpr auto poll_interval = std::chrono::milliseconds(200);
+constexpr auto transient_retry = std::chrono::milliseconds(500);
+/// The owner's plan outlives a lost owner long enough to be adopted.
+constexpr auto plan_ttl = std::chrono::hours(24 * 7);
+
+/// Runs a Redis call again while Redis is away ("not now"), up to `patience`.
+template <class Call>
+auto retrying(Call call, std::chrono::milliseconds patience) -> decltype(call()) {
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    auto result = call();
+    if (result || !redis::is_transient(result.error()) || std::chrono::steady_clock::now() >= deadline)
+      return result;
+    std::this_thread::sleep_for(transient_retry);
+  }
+}
+
+/// Renders a claimed chunk and records the outcome under its token.
+status render_claimed(redis::chunk_queue& queue, const redis::chunk_claim& claim, const chunk_settings& settings,
+                      const std::atomic<bool>* stop) {
+  const std::string id = redis::chunk_id(claim.job, claim.index);
+  const auto patience = settings.lease * 2;
+  auto fail_chunk = [&](const std::string& why) -> status {
+    spdlog::warn("chunk {} failed: {}", id, why);
+    auto failed = retrying([&] { return queue.fail(id, claim.token, why); }, patience);
+    return failed ? status{} : status(failed.error());
+  };
+  auto spec = redis::spec_from_json(claim.spec);
+  if (!spec)
+    return fail_chunk(spec.error().message);
+  auto audio_seconds = redis::seconds_from_text(claim.audio_seconds);
+  if (!audio_seconds)
+    return fail_chunk(audio_seconds.error().message);
+  const std::string path = segment_folder(settings.output_dir, claim.job) + "/" + std::to_string(claim.index) + "-f" +
+                           claim.token + ".mp4";
+
+  // Cancelled when this worker stops, or when Redis refuses a progress
+  // write: the chunk was requeued, cancelled, or its job ended.
+  std::atomic<bool> abandon{false};
+  bool lease_lost = false;
+  auto last_write = std::chrono::steady_clock::now();
+  media::render_callbacks callbacks;
+  callbacks.cancel = &abandon;
+  callbacks.progress = [&](int64_t done, int64_t) {
+    if (stop != nullptr && stop->load())
+      abandon = true;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_write < progress_interval)
+      return;
+    last_write = now;
+    auto written = queue.progress(id, claim.token, done);
+    if (written && !*written) {
+      lease_lost = true;
+      abandon = true;
+    }
+  };
+  spdlog::info("chunk {}: rendering frames [{}, {}) (attempt {})", id, claim.range.first, claim.range.end,
+               claim.attempts);
+  auto rendered = media::render_chunk(*spec, settings.limits, *audio_seconds, claim.range, path, callbacks);
+  if (!rendered) {
+    if (lease_lost) {
+      spdlog::info("chunk {}: no longer ours (requeued, cancelled or its job ended); stopped", id);
+      return {};
+    }
+    if (stop != nullptr && stop->load()) {
+      auto released = retrying([&] { return queue.release(id, claim.token); }, patience);
+      return released ? status{} : status(released.error());
+    }
+    return fail_chunk(rendered.error().message);
+  }
+  auto completed =
+      retrying([&] { return queue.complete(id, claim.token, rendered->path, rendered->file_size); }, patience);
+  if (!completed)
+    return completed.error();
+  if (!completed->landed()) {
+    // A newer owner of the chunk records its own segment; this one is no use.
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    spdlog::info("chunk {}: rendered, but no longer ours; its segment is removed", id);
+    return {};
+  }
+  ++*settings.chunks_rendered;
+  spdlog::info("chunk {}: done in {:.1f} s", id, rendered->elapsed_seconds);
+  return {};
+}
+
+void remove_segments(const chunk_settings& settings, const std::string& job) {
+  std::error_code ignored;
+  std::filesystem::remove_all(segment_folder(settings.output_dir, job), ignored);
+}
+
+/// The plan and segments go, unless a newer owner holds the job now.
+void clean_up(redis::chunk_queue& queue, const chunk_settings& settings, const chunked_job& job) {
+  auto cancelled = retrying([&] { return queue.cancel(job.id, job.owner_token); }, settings.lease);
+  if (!cancelled) {
+    spdlog::warn("job {}: cannot remove its chunk plan: {}", job.id, cancelled.error().message);
+    return;
+  }
+  if (*cancelled)
+    remove_segments(settings, job.id);
+}
+
+} // namespace
+
+std::string segment_folder(const std::string& output_dir, const std::string& job) {
+  return (std::filesystem::path(output_dir) / "video" / ".chunks" / job).string();
+}
+
+status render_popped_chunk(redis::chunk_queue& queue, const std::string& id, const chunk_settings& settings,
+                           const std::atomic<bool>* stop) {
+  auto claim = retrying([&] { return queue.claim(id); }, settings.lease);
+  if (!claim)
+    return claim.error();
+  if (!claim->claimed) {
+    spdlog::info("chunk {}: skipped: {}", id, claim->reason);
+    return {};
+  }
+  return render_claimed(queue, *claim, settings, stop);
+}
+
+expected<bool> render_next_chunk(redis::chunk_queue& queue, const chunk_settings& settings,
+                                 const std::atomic<bool>* stop) {
+  auto id = queue.pop(std::chrono::milliseconds(0));
+  if (!id)
+    return id.error();
+  if (!id->has_value())
+    return false;
+  if (auto rendered = render_popped_chunk(queue, **id, settings, stop); !rendered)
+    return rendered.error();
+  return true;
+}
+
+expected<media::stitch_result> run_chunked_job(
+    const chunk_settings& settings, const chunked_job& job,
+    const std::function<void(int64_t frames, int64_t total, int chunks_done, int chunks)>& progress,
+    const std::atomic<bool>* cancel) {
+  redis::redis_client client(settings.endpoint);
+  redis::chunk_queue queue(client, settings.worker_id);
+  std::error_code made;
+  std::filesystem::create_directories(segment_folder(settings.output_dir, job.id), made);
+  if (made)
+    return make_error(errc::io_error, "cannot create " + segment_folder(settings.output_dir, job.id) + ": " +
+                                          made.message());
+  auto planned = retrying(
+      [&] {
+        return queue.plan(job.id, job.owner_token, redis::spec_to_json(job.spec),
+                          redis::seconds_to_text(job.audio ? std::optional<double>(job.audio->duration_seconds())
+                                                           : std::nullopt),
+                          job.chunks, std::chrono::duration_cast<std::chrono::seconds>(plan_ttl));
+      },
+      settings.lease);
+  if (!planned)
+    return planned.error();
+  if (!planned->has_value())
+    return make_error(errc::cancelled, "job " + job.id + " is owned by another worker now (its chunk plan)");
+  const int64_t total = job.chunks.back().end;
+  const int count = static_cast<int>(job.chunks.size());
+  spdlog::info("job {}: {} frames in {} chunks", job.id, total, count);
+
+  auto end_with = [&](error failure) -> expected<media::stitch_result> {
+    clean_up(queue, settings, job);
+    return failure;
+  };
+  std::vector<media::stitch_segment> segments;
+  for (;;) {
+    if (cancel != nullptr && cancel->load())
+      return end_with(make_error(errc::cancelled, "the job was cancelled"));
+    auto states = queue.states(job.id);
+    if (!states) {
+      if (!redis::is_transient(states.error()))
+        return end_with(states.error());
+      std::this_thread::sleep_for(transient_retry);
+      continue;
+    }
+    if (!states->has_value())
+      return make_error(errc::cancelled, "job " + job.id + ": its chunk plan was removed");
+    int64_t frames = 0;
+    int done = 0;
+    for (size_t i = 0; i < (*states)->size(); ++i) {
+      const auto& state = (**states)[i];
+      if (state.failed())
+        return end_with(make_error(errc::internal, "chunk " + std::to_string(i) + " of " + std::to_string(count) +
+                                                       " failed: " + state.error));
+      frames += state.frames;
+      done += state.done() ? 1 : 0;
+    }
+    progress(frames, total, done, count);
+    if (done == count) {
+      for (size_t i = 0; i < job.chunks.size(); ++i)
+        segments.push_back({(**states)[i].result_ref, job.chunks[i]});
+      break;
+    }
+    // Waiting holds a render slot: use it on a chunk (ours or another job's).
+    auto rendered = render_next_chunk(queue, settings, cancel);
+    if (!rendered && !redis::is_transient(rendered.error()))
+      spdlog::warn("job {}: rendering a chunk: {}", job.id, rendered.error().message);
+    if (!rendered || !*rendered)
+      std::this_thread::sleep_for(poll_interval);
+  }
+  auto stitched = media::stitch_segments(segments, job.spec.fps, job.audio, job.spec.output_path, cancel);
+  clean_up(queue, settings, job);
+  if (stitched)
+    spdlog::info("job {}: stitched {} chunks in {:.2f} s", job.id, count, stitched->elapsed_seconds);
+  return stitched;
+}
+
+} // namespace vs::actors
