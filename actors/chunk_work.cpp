@@ -188,8 +188,11 @@ expected<media::stitch_result> run_chunked_job(
       std::this_thread::sleep_for(transient_retry);
       continue;
     }
-    if (!states->has_value())
+    if (!states->has_value()) {
+      // Removed by its owner's cancel, or expired: the segments are no use.
+      remove_segments(settings, job.id);
       return make_error(errc::cancelled, "job " + job.id + ": its chunk plan was removed");
+    }
     int64_t frames = 0;
     int done = 0;
     for (size_t i = 0; i < (*states)->size(); ++i) {

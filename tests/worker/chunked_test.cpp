@@ -181,3 +181,21 @@ TEST_CASE("cancelling a chunked HTTP job removes its chunks and segments", "[wor
   check_no_chunk_left(pipeline);
   CHECK_FALSE(std::filesystem::exists(pipeline.output_dir() + "/video/" + id + ".mp4"));
 }
+
+TEST_CASE("a chunk that fails fails its job with the chunk's error and leaves nothing", "[worker][redis][chunks]") {
+  pipeline_fixture pipeline;
+  auto slides = pipeline.upstream("bad", 6.0, 3);
+  // The last slide's header is sound (the owner's check passes) but its
+  // pixels are cut off: the chunks that show it fail when they decode it.
+  const std::string last = pipeline.output_dir() + "/images/image_bad2.png";
+  std::filesystem::resize_file(last, std::filesystem::file_size(last) / 2);
+  pipeline.video_task("bad", "bad-voice", slides, chunked_params);
+  auto worker = pipeline.start_worker("w", one_second_chunks);
+  pipeline.push("bad");
+  REQUIRE(pipeline.status_becomes("bad", "failed", std::chrono::seconds(180)));
+  const std::string error = pipeline.field("bad", "error");
+  INFO(error);
+  CHECK(std::regex_search(error, std::regex(R"(^chunk [0-9] of 6 failed: image .*image_bad2\.png)")));
+  CHECK(pipeline.field("bad-upload", "queue") == "1");
+  check_no_chunk_left(pipeline);
+}
