@@ -3,6 +3,8 @@
 #include "actors/caf_error.hpp"
 #include "actors/job_preparer.hpp"
 #include "actors/video_sink.hpp"
+#include "media/poster.hpp"
+#include "media/slide_plan.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
@@ -92,6 +94,7 @@ void request_slide(runner_ptr self, int slide) {
   decode_request request{st.setup.spec.image_paths[static_cast<size_t>(slide)], st.plan->work,
                          {st.setup.limits.max_image_pixels, st.setup.limits.max_image_file_bytes},
                          media::root_folders(st.setup.spec.input_roots)};
+  request.look = media::look_of(st.setup.spec, slide);
   self->request(st.setup.decoders, caf::infinite, atom::decode_v, std::move(request))
     .then(
       [=](media::slide_image& image) {
@@ -248,6 +251,9 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   if (auto fits = media::check_job_memory(spec, st.setup.memory, seconds, st.setup.max_job_memory, "MAX_JOB_MEMORY_MB");
       !fits)
     return fail(self, to_caf(fits.error()));
+  auto poster = media::poster_frame(spec, *timeline);
+  if (!poster)
+    return fail(self, to_caf(poster.error()));
   st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline));
   st.total = timeline->frame_count();
   st.lookahead = spec.fps;
@@ -266,6 +272,10 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   setup.output_path = spec.output_path;
   setup.audio = std::move(audio);
   setup.cancelled = st.cancelled;
+  if (*poster) {
+    setup.poster_frame = **poster;
+    setup.poster_path = media::poster_path_for(spec.output_path);
+  }
   self->request(st.sink, caf::infinite, atom::start_v, std::move(setup))
     .then(
       [=](const std::string& temporary) {

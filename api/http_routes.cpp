@@ -1,6 +1,7 @@
 #include "api/http_routes.hpp"
 
 #include "api/http_generate.hpp"
+#include "api/http_poster.hpp"
 #include "api/http_reply.hpp"
 #include "api/http_submit.hpp"
 #include "api/http_video.hpp"
@@ -100,6 +101,10 @@ void install_routes(httplib::Server& server, route_context context) {
   server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/video)",
              guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
                serve_video(req, res, context.jobs, video_folder);
+             }));
+  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/poster)",
+             guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
+               serve_poster(req, res, context.jobs, video_folder);
              }));
 
   // Any task hash of the pipeline, as stored (all values are strings).

@@ -64,13 +64,9 @@ void stream_body(httplib::Response& res, std::shared_ptr<const media::confined_f
 
 void serve_video(const httplib::Request& req, httplib::Response& res, job_service& jobs,
                  const std::string& video_folder) {
-  const std::string id = req.matches[1];
-  auto job = jobs.find(id);
+  auto job = finished_job(jobs, req.matches[1], "video");
   if (!job)
     return send_error(res, job.error());
-  if (job->state != job_state::success || !job->result)
-    return send_error(res, make_error(errc::conflict, "job " + job->id + " has no video (it is " +
-                                                          std::string(to_string(job->state)) + ")"));
   auto file = open_video_file(video_folder, job->result->video_path, "the video of job " + job->id);
   if (!file)
     return send_error(res, file.error());

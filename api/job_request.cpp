@@ -1,6 +1,7 @@
 #include "api/job_request.hpp"
 
 #include "api/json_text.hpp"
+#include "api/picture_fields.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -163,15 +164,9 @@ expected<media::render_spec> apply_job_fields(const json& body, media::render_sp
     spec.width = size->first;
     spec.height = size->second;
   }
-  if (body.contains("transition") && !body.at("transition").is_null()) {
-    auto name = read_string(body, "transition");
-    if (!name)
-      return name.error();
-    auto kind = media::parse_transition(*name);
-    if (!kind)
-      return kind.error();
-    spec.transition = *kind;
-  }
+  // fit, background, motion, transition(s), slides, slide_starts, poster.
+  if (auto pictures = apply_picture_fields(body, spec); !pictures)
+    return pictures.error();
   if (body.contains("seed") && !body.at("seed").is_null()) {
     const json& seed = body.at("seed");
     if (!seed.is_number_integer() || (seed.is_number_integer() && !seed.is_number_unsigned() &&

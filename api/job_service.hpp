@@ -30,6 +30,7 @@ struct job_result {
   int height = 0;
   int fps = 0;
   int64_t frames = 0;
+  std::string poster_path;  ///< the poster JPEG beside the video; empty: none asked for
 };
 
 /// A point-in-time copy of one job.

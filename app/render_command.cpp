@@ -6,6 +6,7 @@
 #include "app/service_config.hpp"
 #include "media/memory_estimate.hpp"
 #include "media/render_job.hpp"
+#include "media/slide_plan.hpp"
 #include "media/timeline.hpp"
 
 #include <nlohmann/json.hpp>
@@ -45,7 +46,66 @@ struct render_options {
   std::optional<int> threads;
   double max_image_megapixels = 64.0;
   std::optional<std::string> max_job_memory_mb;  ///< strict text, as `serve` reads it
+  std::optional<std::string> fit;
+  std::optional<std::string> background;
+  std::optional<std::string> poster;             ///< "" (the flag alone): the default time
 };
+
+bool is_number(const std::string& text) {
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  return !text.empty() && end != text.c_str() && *end == '\0';
+}
+
+/// `--poster` takes an optional TIME, so in `--poster a.png b.png` the
+/// parser hands it the first image: put that back among the images, where
+/// it stood on the command line.
+void return_poster_image(const CLI::App& render, render_options& options) {
+  if (!options.poster || options.poster->empty() || is_number(*options.poster))
+    return;
+  const CLI::Option* images = render.get_option("images");
+  const CLI::Option* poster = render.get_option("--poster");
+  size_t before = 0;
+  for (const CLI::Option* parsed : render.parse_order()) {
+    if (parsed == poster)
+      break;
+    before += parsed == images ? 1 : 0;
+  }
+  options.images.insert(options.images.begin() + static_cast<std::ptrdiff_t>(std::min(before, options.images.size())),
+                        *options.poster);
+  options.poster = std::string();
+}
+
+/// --fit, --background, --transition and --poster onto `spec`.
+status apply_picture_options(const render_options& options, media::render_spec& spec) {
+  if (options.fit) {
+    auto fit = media::parse_fit(*options.fit, "--fit");
+    if (!fit)
+      return fit.error();
+    spec.pictures.fit = *fit;
+  }
+  if (options.background) {
+    auto color = media::parse_color(*options.background, "--background");
+    if (!color)
+      return color.error();
+    spec.pictures.background = *color;
+  }
+  if (options.transition) {
+    auto choice = media::parse_transition_choice(*options.transition, "--transition");
+    if (!choice)
+      return choice.error();
+    spec.pictures.random_transition = choice->random;
+    if (!choice->random)
+      spec.transition = choice->kind;
+  }
+  if (options.poster) {
+    spec.pictures.poster = true;
+    spec.pictures.poster_time.reset();
+    if (!options.poster->empty())
+      spec.pictures.poster_time = std::strtod(options.poster->c_str(), nullptr);
+  }
+  return {};
+}
 
 /// Builds the spec: defaults, then the --spec file, then explicit options.
 expected<media::render_spec> build_spec(const render_options& options) {
@@ -83,12 +143,8 @@ expected<media::render_spec> build_spec(const render_options& options) {
     spec.slide_duration = *options.slide_duration;
   if (options.transition_duration)
     spec.transition_duration = *options.transition_duration;
-  if (options.transition) {
-    auto kind = media::parse_transition(*options.transition);
-    if (!kind)
-      return kind.error();
-    spec.transition = *kind;
-  }
+  if (auto pictures = apply_picture_options(options, spec); !pictures)
+    return pictures.error();
   if (options.no_ken_burns)
     spec.ken_burns = false;
   if (options.no_audio_sync)
@@ -120,10 +176,8 @@ media::memory_context render_memory_context(const media::render_spec& spec) {
   context.frames_in_flight = 2 * context.render_threads + 2;
   const int frames_spanned = context.frames_in_flight + spec.fps;
   int frames_per_slide = 1;
-  if (!spec.sync_to_audio) {
-    double step = spec.slide_duration - std::min(spec.transition_duration, spec.slide_duration / 2);
-    frames_per_slide = std::max(1, static_cast<int>(step * spec.fps));
-  }
+  if (auto shortest = media::shortest_slide_seconds(spec))
+    frames_per_slide = std::max(1, static_cast<int>(*shortest * spec.fps));
   context.resident_slides = (frames_spanned + frames_per_slide - 1) / frames_per_slide + 2;
   return context;
 }
@@ -213,6 +267,8 @@ int run_render(const render_options& options) {
       {"file_size", result->file_size},
       {"elapsed_seconds", result->elapsed_seconds},
   };
+  if (!result->poster_path.empty())
+    line["poster_path"] = result->poster_path;
   std::cout << api::json_text(line) << std::endl;
   return exit_ok;
 }
@@ -233,7 +289,19 @@ std::function<int()> add_render_command(CLI::App& app) {
                      "Seconds per slide when not synced to the audio (default 3.0)");
   render->add_option("--transition-duration", options->transition_duration,
                      "Seconds of overlap between slides, at most half a slide (default 0.5)");
-  render->add_option("--transition", options->transition, "crossfade (default), fadeblack or none");
+  render->add_option("--transition", options->transition,
+                     "crossfade (default), fadeblack, fadewhite, none, slideleft, slideright, slideup, slidedown, "
+                     "wipeleft, wiperight, wipeup, wipedown, zoom, circle, or random (drawn per boundary from --seed)");
+  render->add_option("--fit", options->fit,
+                     "cover (default: crop to fill), contain (whole picture on bars of --background) or blur (whole "
+                     "picture over a blurred, darkened fill of itself)");
+  render->add_option("--background", options->background,
+                     "#RRGGBB: bars of contain, and what shows through transparent pictures (default #000000)");
+  render->add_option("--poster", options->poster,
+                     "Write a JPEG of one frame beside the video (NAME.jpg): at TIME seconds, or by default the "
+                     "middle of the first slide")
+      ->expected(0, 1)
+      ->type_name("[TIME]");
   render->add_flag("--no-ken-burns", options->no_ken_burns, "Still slides, no zoom or pan");
   render->add_flag("--no-audio-sync", options->no_audio_sync,
                    "Slides last --slide-duration; the audio is trimmed or padded to fit");
@@ -251,6 +319,7 @@ std::function<int()> add_render_command(CLI::App& app) {
   return [render, options] {
     if (!render->parsed())
       return -1;
+    return_poster_image(*render, *options);
     return run_render(*options);
   };
 }

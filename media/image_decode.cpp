@@ -19,12 +19,15 @@ struct stbi_deleter {
 };
 
 /// Converts stb's native layout (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA) to RGB,
-/// compositing any alpha onto black (premultiplying, rounded).
-void to_rgb(const stbi_uc* source, int channels, size_t pixel_count, uint8_t* target) {
+/// compositing any alpha onto black (premultiplying, rounded); the alpha
+/// itself goes to `coverage` when there is one.
+void to_rgb(const stbi_uc* source, int channels, size_t pixel_count, uint8_t* target, uint8_t* coverage) {
   auto over_black = [](int value, int alpha) { return static_cast<uint8_t>((value * alpha + 127) / 255); };
   for (size_t i = 0; i < pixel_count; ++i) {
     const stbi_uc* p = source + i * static_cast<size_t>(channels);
     uint8_t* out = target + i * 3;
+    if (coverage != nullptr)
+      coverage[i] = p[channels - 1];
     switch (channels) {
       case 1: out[0] = out[1] = out[2] = p[0]; break;
       case 2: out[0] = out[1] = out[2] = over_black(p[0], p[1]); break;
@@ -72,7 +75,11 @@ expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const 
   image.width = width;
   image.height = height;
   image.pixels.resize(static_cast<size_t>(pixels) * 3);
-  to_rgb(decoded.get(), channels, static_cast<size_t>(pixels), image.pixels.data());
+  const bool has_alpha = channels == 2 || channels == 4;
+  if (has_alpha)
+    image.alpha.resize(static_cast<size_t>(pixels));
+  to_rgb(decoded.get(), channels, static_cast<size_t>(pixels), image.pixels.data(),
+         has_alpha ? image.alpha.data() : nullptr);
   return image;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 /// Decodes a still image (JPEG, PNG 8/16-bit incl. grey, palette and alpha,
-/// BMP, GIF first frame) into 8-bit RGB, compositing any alpha onto black.
+/// BMP, GIF first frame) into 8-bit RGB, compositing any alpha onto black
+/// and keeping the alpha beside it (media/fit_compose composes it over the
+/// slide's background).
 /// Dimensions are read from the header and checked against the pixel limit
 /// before a single pixel is decoded.
 
@@ -17,7 +19,8 @@ namespace vs::media {
 struct rgb_image {
   int width = 0;
   int height = 0;
-  std::vector<uint8_t> pixels;  ///< width × height × 3 bytes
+  std::vector<uint8_t> pixels;  ///< width × height × 3 bytes, premultiplied (over black)
+  std::vector<uint8_t> alpha{}; ///< empty: opaque; else width × height coverage values
 };
 
 struct image_decode_limits {

@@ -1,5 +1,8 @@
 #include "media/memory_estimate.hpp"
 
+#include "media/fit_compose.hpp"
+#include "media/poster.hpp"
+#include "media/slide_plan.hpp"
 #include "media/timeline.hpp"
 #include "media/working_image.hpp"
 
@@ -136,7 +139,7 @@ std::optional<suggestion> smaller_resolution(render_spec spec, const memory_cont
 
 std::optional<suggestion> smaller_zoom(render_spec spec, const memory_context& context, double seconds,
                                        int64_t limit) {
-  if (!spec.ken_burns || spec.zoom_factor <= 1.0)
+  if (working_zoom(spec) <= 1.0)
     return std::nullopt;
   // Hundredths, rounded down: the value named must fit.
   int high = static_cast<int>(std::floor(spec.zoom_factor * 100)) - 1;
@@ -266,13 +269,18 @@ int64_t x264_memory(const std::string& preset, int width, int height, int lookah
 
 memory_estimate estimate_job_memory(const render_spec& spec, const memory_context& context, double video_seconds) {
   memory_estimate estimate;
-  const double zoom = spec.ken_burns ? spec.zoom_factor : 1.0;
-  const working_size work = working_size_for(spec.width, spec.height, zoom);
+  const working_size work = working_size_for(spec.width, spec.height, working_zoom(spec));
   const int slides = std::min<int>(std::max(1, context.resident_slides),
                                    std::max<int>(1, static_cast<int>(spec.image_paths.size())));
   estimate.slide_images = slides * yuv420_bytes(work.width, work.height);
+  // A contained or blurred slide also holds its scaled picture and the
+  // small fill while it is composed: counted as if every live slide were.
+  if (any_composed(spec))
+    estimate.slide_images += slides * composition_bytes(work);
   estimate.frame_buffers = std::max(1, context.frames_in_flight) * frame_bytes(spec.width, spec.height) +
                            std::max(1, context.render_threads) * yuv420_bytes(spec.width, spec.height);
+  if (spec.pictures.poster)
+    estimate.frame_buffers += poster_bytes(spec.width, spec.height);
   estimate.encoder = x264_memory(spec.preset, spec.width, spec.height, spec.lookahead,
                                  x264_threads(spec, context.hardware_threads));
   estimate.audio = audio_bytes(spec, video_seconds);

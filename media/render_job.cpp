@@ -2,10 +2,13 @@
 
 #include "media/audio_encode.hpp"
 #include "media/frame_composer.hpp"
+#include "media/fit_compose.hpp"
 #include "media/frame_pipeline.hpp"
 #include "media/image_probe.hpp"
 #include "media/mp4_writer.hpp"
 #include "media/output_file.hpp"
+#include "media/poster.hpp"
+#include "media/slide_plan.hpp"
 #include "media/slide_cache.hpp"
 #include "media/timeline.hpp"
 #include "media/video_encoder.hpp"
@@ -77,6 +80,10 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
                       "the video would have " + std::to_string(slides->frame_count()) +
                           " frames, over the limit of " + std::to_string(limits.max_output_frames));
   const render_plan plan = make_render_plan(spec, *slides);
+  auto poster_index = poster_frame(spec, *slides);
+  if (!poster_index)
+    return poster_index.error();
+  std::string poster_jpeg;
 
   auto encoder = video_encoder::open({spec.width, spec.height, spec.fps, spec.preset, spec.crf,
                                       spec.encoder_threads, spec.lookahead});
@@ -91,7 +98,7 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     auto decoded = decode_image_file(spec.image_paths[static_cast<size_t>(slide)], decode_limits, roots);
     if (!decoded)
       return decoded.error();
-    auto working = make_working_image(*decoded, plan.work);
+    auto working = compose_slide(std::move(*decoded), plan.work, look_of(spec, slide));
     if (!working)
       return working.error();
     return std::make_shared<const yuv_image>(std::move(*working));
@@ -126,6 +133,13 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   mp4_writer& mp4 = **writer;
   packet_sink to_file = [&](AVPacket& packet) { return mp4.write_video(packet); };
   auto consume = [&](int64_t index, video_frame& frame) -> status {
+    // The poster is the very frame the encoder gets.
+    if (*poster_index && index == **poster_index) {
+      auto jpeg = encode_poster(frame.view());
+      if (!jpeg)
+        return jpeg.error();
+      poster_jpeg = std::move(*jpeg);
+    }
     if (auto encoded = (*encoder)->encode(frame, index, to_file); !encoded)
       return encoded;
     // Frames are consumed in order, so slides before the next frame's first are done.
@@ -143,11 +157,21 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     return flushed.error();
   if (auto finished = mp4.finish(); !finished)
     return finished.error();
-  if (auto committed = output->commit(); !committed)
+  // The poster first: a video in place always has its poster beside it.
+  const std::string poster_path = *poster_index ? poster_path_for(spec.output_path) : std::string();
+  if (!poster_path.empty())
+    if (auto written = write_file_atomically(poster_path, poster_jpeg); !written)
+      return written.error();
+  if (auto committed = output->commit(); !committed) {
+    std::error_code ignored;
+    if (!poster_path.empty())
+      std::filesystem::remove(poster_path, ignored);
     return committed.error();
+  }
 
   render_result result;
   result.path = spec.output_path;
+  result.poster_path = poster_path;
   result.frames = total;
   result.fps = spec.fps;
   result.duration_seconds = static_cast<double>(total) / spec.fps;

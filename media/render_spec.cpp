@@ -1,5 +1,7 @@
 #include "media/render_spec.hpp"
 
+#include "media/poster.hpp"
+#include "media/slide_plan.hpp"
 #include "media/timeline.hpp"
 
 #include <array>
@@ -26,23 +28,6 @@ bool finite_in(double value, double low, double high) {
 }
 
 } // namespace
-
-const char* to_string(transition_kind kind) {
-  switch (kind) {
-    case transition_kind::crossfade: return "crossfade";
-    case transition_kind::fadeblack: return "fadeblack";
-    case transition_kind::none: return "none";
-  }
-  return "crossfade";
-}
-
-expected<transition_kind> parse_transition(const std::string& text) {
-  for (auto kind : {transition_kind::crossfade, transition_kind::fadeblack, transition_kind::none})
-    if (text == to_string(kind))
-      return kind;
-  return make_error(errc::invalid_argument,
-                    "transition must be one of crossfade, fadeblack, none (got \"" + text + "\")", "transition");
-}
 
 bool is_x264_preset(const std::string& preset) {
   static const std::array<const char*, 10> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast",
@@ -100,11 +85,17 @@ status validate(const render_spec& spec, const render_limits& limits) {
     return invalid("audio_path is required unless sync_to_audio is false", "audio_path");
   if (spec.output_path.empty())
     return invalid("an output path is required", "output_path");
+  if (auto pictures = validate_pictures(spec); !pictures)
+    return pictures.error();
   // When the slides set the length, a slide too short to get a frame is
   // known now; with the narration setting it, once the audio is decoded.
-  if (!spec.sync_to_audio)
-    if (auto slides = timeline_for(spec, std::nullopt); !slides)
+  if (!spec.sync_to_audio) {
+    auto slides = timeline_for(spec, std::nullopt);
+    if (!slides)
       return slides.error();
+    if (auto poster = poster_frame(spec, *slides); !poster)
+      return poster.error();
+  }
   return {};
 }
 

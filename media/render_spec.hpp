@@ -4,18 +4,13 @@
 /// `validate` is the single place the bounds are checked.
 
 #include "media/error.hpp"
+#include "media/picture_options.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace vs::media {
-
-enum class transition_kind { crossfade, fadeblack, none };
-
-const char* to_string(transition_kind kind);
-/// Parses "crossfade", "fadeblack" or "none".
-expected<transition_kind> parse_transition(const std::string& text);
 
 /// Bounds checked before any memory is allocated for an input.
 struct render_limits {
@@ -55,6 +50,10 @@ struct render_spec {
   int audio_bitrate = 128000;             ///< AAC bits per second
   int encoder_threads = 0;                ///< 0: x264 picks (cores × 1.5)
   int render_threads = 0;                 ///< 0: one per core
+
+  /// Fit, per-slide options (durations, fit, motion, focus), slide starts,
+  /// transitions per boundary and the poster (media/picture_options.hpp).
+  picture_options pictures;
 };
 
 /// Checks geometry, timing, motion and encoder settings (not the files).
