@@ -55,15 +55,24 @@ expected<double> narration(const render_spec& spec, std::optional<double> audio_
   return *audio_seconds;
 }
 
+/// The overlap each boundary asks for: transition_duration, none at a cut
+/// (a slide given 2 s with `none` on both sides shows for exactly 2 s).
+std::vector<double> wanted_overlaps(const std::vector<transition_kind>& kinds, double transition) {
+  std::vector<double> overlaps;
+  for (auto kind : kinds)
+    overlaps.push_back(kind == transition_kind::none ? 0.0 : std::max(0.0, transition));
+  return overlaps;
+}
+
 /// The timeline from cuts (one per boundary, seconds) and an end: cuts
-/// snapped to the nearest frame, every slide at least one frame alone on
-/// screen, the transition kept within the shortest slide.
-expected<timeline> from_cuts(const render_spec& spec, std::vector<double> cuts, double end, double transition,
-                             const std::string& field, const std::string& remedy) {
+/// snapped to the nearest frame, every slide at least one frame on screen,
+/// each transition kept within the slides around it.
+expected<timeline> from_cuts(const render_spec& spec, std::vector<double> cuts, std::vector<double> overlaps,
+                             double end, const std::string& field, const std::string& remedy) {
   const int fps = spec.fps;
   for (double& cut : cuts)
     cut = std::round(cut * fps) / fps;
-  double overlap = cuts.empty() ? 0.0 : std::max(0.0, transition);
+  double longest_allowed = max_seconds;
   for (size_t slide = 0; slide <= cuts.size(); ++slide) {
     const double from = slide == 0 ? 0.0 : cuts[slide - 1];
     const double to = slide == cuts.size() ? end : cuts[slide];
@@ -74,14 +83,17 @@ expected<timeline> from_cuts(const render_spec& spec, std::vector<double> cuts, 
     // A transition is centred on each cut: it may take all of a middle
     // slide's share, and half of the first's or the last's.
     const bool middle = slide > 0 && slide < cuts.size();
-    overlap = std::min(overlap, (to - from) * (middle ? 1.0 : 2.0));
+    longest_allowed = std::min(longest_allowed, (to - from) * (middle ? 1.0 : 2.0));
   }
+  for (double& overlap : overlaps)
+    overlap = std::min(overlap, longest_allowed);
   const auto frames = spec.sync_to_audio ? static_cast<int64_t>(std::ceil(end * fps - epsilon))
                                          : std::max<int64_t>(1, static_cast<int64_t>(std::llround(end * fps)));
-  return timeline::with_cuts(cuts, end, frames, fps, overlap, spec.transition);
+  return timeline::with_cuts(cuts, overlaps, end, frames, fps, spec.transition);
 }
 
-expected<timeline> by_starts(const render_spec& spec, std::optional<double> audio_seconds) {
+expected<timeline> by_starts(const render_spec& spec, std::optional<double> audio_seconds,
+                             const std::vector<transition_kind>& kinds) {
   const auto& starts = spec.pictures.slide_starts;
   std::vector<double> cuts(starts.begin() + 1, starts.end());
   double end = starts.back() + spec.slide_duration;
@@ -95,11 +107,12 @@ expected<timeline> by_starts(const render_spec& spec, std::optional<double> audi
                          ") is not before the end of the narration (" + seconds(end) + ")",
                      "slide_starts");
   }
-  return from_cuts(spec, std::move(cuts), end, spec.transition_duration, "slide_starts",
-                   "space slide_starts at least a frame apart, the last one a frame before the end");
+  return from_cuts(spec, std::move(cuts), wanted_overlaps(kinds, spec.transition_duration), end,
+                   "slide_starts", "space slide_starts at least a frame apart, the last one a frame before the end");
 }
 
-expected<timeline> by_durations(const render_spec& spec, std::optional<double> audio_seconds) {
+expected<timeline> by_durations(const render_spec& spec, std::optional<double> audio_seconds,
+                                const std::vector<transition_kind>& kinds) {
   const int count = static_cast<int>(spec.image_paths.size());
   double fixed_sum = 0;
   double shortest_fixed = max_seconds;
@@ -113,8 +126,10 @@ expected<timeline> by_durations(const render_spec& spec, std::optional<double> a
       ++free_count;
     }
   }
+  const auto blended = static_cast<int>(std::count_if(kinds.begin(), kinds.end(),
+                                                      [](transition_kind kind) { return kind != transition_kind::none; }));
   // T is at most half of any slide.
-  double overlap = count == 1 ? 0.0 : std::min(std::max(0.0, spec.transition_duration), shortest_fixed / 2);
+  double overlap = std::min(std::max(0.0, spec.transition_duration), shortest_fixed / 2);
   double free_duration = spec.slide_duration;
   double end = 0;
   if (spec.sync_to_audio) {
@@ -123,29 +138,30 @@ expected<timeline> by_durations(const render_spec& spec, std::optional<double> a
       return audio.error();
     end = *audio;
     if (free_count > 0) {
-      // d_free = (A + (n−1)T − F)/m ≥ 2T  ⇔  T·(2m − n + 1) ≤ A − F.
-      const int slack = 2 * free_count - count + 1;
+      // With k boundaries that overlap: d_free = (A + k·T − F)/m ≥ 2T  ⇔  T·(2m − k) ≤ A − F.
+      const int slack = 2 * free_count - blended;
       if (slack > 0)
         overlap = std::min(overlap, std::max(0.0, (end - fixed_sum) / slack));
-      free_duration = (end + (count - 1) * overlap - fixed_sum) / free_count;
-      if ((free_duration - (count == 1 ? 0.0 : overlap)) * spec.fps < 1.0 - epsilon)
+      free_duration = (end + blended * overlap - fixed_sum) / free_count;
+      if ((free_duration - (blended > 0 ? overlap : 0.0)) * spec.fps < 1.0 - epsilon)
         return invalid("the slides' durations add up to " + seconds(fixed_sum) + " of the " + seconds(end) +
-                           " narration, leaving the " + std::to_string(free_count) +
-                           " slides without a duration less than " + one_frame(spec.fps) +
-                           " each: shorten the durations",
+                           " narration, leaving less than " + one_frame(spec.fps) + " to each of the " +
+                           std::to_string(free_count) + " slides without a duration: shorten the durations",
                        "slides");
     }
   } else if (free_count > 0) {
     overlap = std::min(overlap, free_duration / 2);
   }
+  const std::vector<double> overlaps = wanted_overlaps(kinds, overlap);
   std::vector<double> cuts;
   double start = 0;
   for (int slide = 0; slide < count; ++slide) {
     const slide_options* options = options_of(spec, slide);
     const double duration = options && options->duration ? *options->duration : free_duration;
     if (slide + 1 < count) {
-      start += duration - overlap;
-      cuts.push_back(start + overlap / 2);
+      const double next_overlap = overlaps[static_cast<size_t>(slide)];
+      start += duration - next_overlap;
+      cuts.push_back(start + next_overlap / 2);
     } else if (!spec.sync_to_audio) {
       end = start + duration;
     } else if (free_count == 0 && start + duration > end + 0.5 / spec.fps) {
@@ -156,7 +172,7 @@ expected<timeline> by_durations(const render_spec& spec, std::optional<double> a
     }
   }
   // With every slide fixed and a longer narration, the last slide holds until it ends.
-  return from_cuts(spec, std::move(cuts), end, overlap, "slides",
+  return from_cuts(spec, std::move(cuts), overlaps, end, "slides",
                    "lengthen the slide's duration or shorten transition_duration");
 }
 
@@ -267,11 +283,12 @@ expected<timeline> lay_out_slides(const render_spec& spec, std::optional<double>
   const int count = static_cast<int>(spec.image_paths.size());
   if (count < 1)
     return invalid("at least one slide is needed", "image_paths");
-  expected<timeline> laid = !spec.pictures.slide_starts.empty() ? by_starts(spec, audio_seconds)
-                            : has_durations(spec)               ? by_durations(spec, audio_seconds)
+  std::vector<transition_kind> kinds = boundary_transitions(spec, count);
+  expected<timeline> laid = !spec.pictures.slide_starts.empty() ? by_starts(spec, audio_seconds, kinds)
+                            : has_durations(spec)               ? by_durations(spec, audio_seconds, kinds)
                                                                 : uniform(spec, audio_seconds);
   if (laid)
-    laid->use_transitions(boundary_transitions(spec, count));
+    laid->use_transitions(std::move(kinds));
   return laid;
 }
 

@@ -8,9 +8,10 @@
 /// - no `duration` and no `slide_starts`: today's rule, every slide lasts
 ///   d = (A + (n−1)·T)/n (or `slide_duration` without audio sync);
 /// - `slides[i].duration` fixes that slide's time on screen (overlaps
-///   included); the others share what is left of the narration (or last
-///   `slide_duration`); with every slide fixed and sync on, the last one
-///   holds until the narration ends;
+///   included; a `none` boundary has no overlap, so such a slide shows for
+///   exactly its duration); the others share what is left of the narration
+///   (or last `slide_duration`); with every slide fixed and sync on, the
+///   last one holds until the narration ends;
 /// - `slide_starts` places each cut: slide i shows from slide_starts[i] to
 ///   slide_starts[i+1], a transition is centred on each cut;
 /// - cuts fall on the nearest frame; the video ends with the narration.

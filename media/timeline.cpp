@@ -105,17 +105,19 @@ expected<timeline> timeline::fixed_slides(int slide_count, double slide_duration
   return timeline(std::move(starts), std::move(ends), fps, overlap, total, frames, kind);
 }
 
-timeline timeline::with_cuts(const std::vector<double>& cuts, double end, int64_t frame_count, int fps,
-                             double transition, transition_kind kind) {
+timeline timeline::with_cuts(const std::vector<double>& cuts, const std::vector<double>& overlaps, double end,
+                             int64_t frame_count, int fps, transition_kind kind) {
   std::vector<double> starts{0.0};
   std::vector<double> ends;
-  const double half = transition / 2;
-  for (double cut : cuts) {
-    starts.push_back(cut - half);
-    ends.push_back(cut + half);
+  double longest = 0;
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    const double overlap = i < overlaps.size() ? overlaps[i] : 0.0;
+    starts.push_back(cuts[i] - overlap / 2);
+    ends.push_back(cuts[i] + overlap / 2);
+    longest = std::max(longest, overlap);
   }
   ends.push_back(end);
-  return timeline(std::move(starts), std::move(ends), fps, cuts.empty() ? 0.0 : transition, end, frame_count, kind);
+  return timeline(std::move(starts), std::move(ends), fps, longest, end, frame_count, kind);
 }
 
 void timeline::use_transitions(std::vector<transition_kind> kinds) {

@@ -39,11 +39,11 @@ public:
                                          transition_kind kind);
   /// Slides that give way to the next at `cuts` (one per boundary,
   /// increasing, seconds), the last ending at `end`; neighbours overlap by
-  /// `transition` centred on each cut (the caller keeps it within the
-  /// shortest slide). `frame_count` frames; every boundary uses `kind` until
-  /// use_transitions says otherwise.
-  static timeline with_cuts(const std::vector<double>& cuts, double end, int64_t frame_count, int fps,
-                            double transition, transition_kind kind);
+  /// `overlaps[i]` centred on cut i (the caller keeps each within the
+  /// slides around it). `frame_count` frames; every boundary uses `kind`
+  /// until use_transitions says otherwise.
+  static timeline with_cuts(const std::vector<double>& cuts, const std::vector<double>& overlaps, double end,
+                            int64_t frame_count, int fps, transition_kind kind);
 
   /// Sets each boundary's transition (slide_count − 1 of them, else ignored).
   void use_transitions(std::vector<transition_kind> kinds);
@@ -53,6 +53,7 @@ public:
   int64_t frame_count() const { return frame_count_; }
   /// The first slide's time on screen (every slide's, for the two uniform timelines).
   double slide_duration() const { return ends_.front() - starts_.front(); }
+  /// The overlap between neighbours (the longest one, where they differ).
   double transition() const { return transition_; }
   /// Nominal length (slides laid end to end with their overlaps).
   double duration() const { return duration_; }

@@ -49,7 +49,9 @@ TEST_CASE("wrong types name the field", "[job_request]") {
   check({{"image_paths", {1, 2}}}, "image_paths", "image_paths must be a list of file paths");
   check({{"enable_ken_burns", "yes"}}, "enable_ken_burns", "enable_ken_burns must be true or false");
   check({{"zoom_factor", "big"}}, "zoom_factor", "zoom_factor must be a number");
-  check({{"transition", "wipe"}}, "transition", "transition must be one of crossfade, fadeblack, none (got \"wipe\")");
+  check({{"transition", "wipe"}}, "transition",
+        "transition must be one of crossfade, fadeblack, fadewhite, none, slideleft, slideright, slideup, slidedown, "
+        "wipeleft, wiperight, wipeup, wipedown, zoom, circle or random (got \"wipe\")");
   check({{"seed", -1}}, "seed", "seed must be a non-negative integer");
 }
 

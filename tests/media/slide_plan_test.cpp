@@ -84,6 +84,23 @@ TEST_CASE("slide durations put the cuts on exactly the expected frames", "[pictu
   CHECK(first_frames(*t) == std::vector<int64_t>{0, 10, 35});
 }
 
+TEST_CASE("with transition none a slide shows for exactly its duration", "[pictures]") {
+  auto spec = job(3);
+  spec.sync_to_audio = false;
+  spec.transition = transition_kind::none;  // transition_duration stays 0.5: no overlap at a cut
+  spec.pictures.slides = {{1.0, {}, {}, {}}, {2.5, {}, {}, {}}, {0.3, {}, {}, {}}};
+  auto t = lay_out_slides(spec, std::nullopt);
+  REQUIRE(t);
+  CHECK(t->frame_count() == 38);
+  CHECK(first_frames(*t) == std::vector<int64_t>{0, 10, 35});
+  // A crossfade at the second boundary only: its slides overlap there.
+  spec.pictures.transitions = {{false, transition_kind::none}, {false, transition_kind::crossfade}};
+  t = lay_out_slides(spec, std::nullopt);
+  REQUIRE(t);
+  CHECK(t->slide_start(1) == Approx(1.0));
+  CHECK(t->slide_end(1) - t->slide_start(2) == Approx(0.15));  // half the 0.3 s slide
+}
+
 TEST_CASE("slides without a duration share what the narration leaves", "[pictures]") {
   auto spec = job(4);
   spec.transition_duration = 0;
@@ -124,9 +141,9 @@ TEST_CASE("with every slide fixed the last one holds until the narration ends", 
   auto squeezed = lay_out_slides(spec, 4.05);
   REQUIRE_FALSE(squeezed);
   CHECK(squeezed.error().field == "slides");
-  CHECK(squeezed.error().message == "the slides' durations add up to 4 s of the 4.05 s narration, leaving the 1 "
-                                    "slides without a duration less than one frame (0.1 s at 10 fps) each: shorten "
-                                    "the durations");
+  CHECK(squeezed.error().message == "the slides' durations add up to 4 s of the 4.05 s narration, leaving less "
+                                    "than one frame (0.1 s at 10 fps) to each of the 1 slides without a duration: "
+                                    "shorten the durations");
 }
 
 TEST_CASE("slide_starts place each cut on the nearest frame", "[pictures]") {
