@@ -3,6 +3,7 @@
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/mp4_probe.hpp"
+#include "tests/support/picture_checks.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -213,6 +214,48 @@ TEST_CASE("a spec file takes the HTTP body and options override it", "[cli][rend
   CHECK(info.video.fps == Approx(8));
 }
 
+TEST_CASE("--fit, --background, --transition random and --poster shape the video and write the poster",
+          "[cli][render][pictures]") {
+  sample_job job(2.0);
+  std::string output = job.dir.file("fit.mp4");
+  // --poster without a time before the images: they stay images.
+  auto run = capture_command(render_command("--audio " + q(job.audio) + " -o " + q(output) + fast +
+                                            "--crf 0 --fit contain --background '#FF0000' --transition random "
+                                            "--no-ken-burns --poster" +
+                                            job.image_args()));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto line = last_json_line(run.out);
+  CHECK(line["poster_path"] == job.dir.file("fit.jpg"));
+  auto poster = jpeg_luma(job.dir.file("fit.jpg"));
+  CHECK(poster.width == 320);
+  CHECK(poster.height == 180);
+  // The first slide is square in a 16:9 frame: red bars at both sides (BT.709 red: Y 63, Cb 102, Cr 240).
+  auto frames = decode_frames(output);
+  REQUIRE(frames.size() == 24);
+  CHECK(frames[2].y[90 * 320 + 2] == 63);
+  CHECK(frames[2].v[45 * 160 + 1] == 240);
+  CHECK(frames[2].y[90 * 320 + 317] == 63);
+
+  // --poster TIME, and the per-slide objects through --spec.
+  std::string spec = job.dir.file("slides.json");
+  nlohmann::json body = {{"audio_path", job.audio},
+                         {"slides",
+                          {{{"path", job.images[0]}, {"duration", 0.5}, {"motion", "in"}, {"focus", {0.2, 0.2}}},
+                           {{"path", job.images[1]}, {"fit", "blur"}},
+                           job.images[2]}},
+                         {"transitions", {"slideleft", "circle"}}};
+  std::ofstream(spec) << body.dump();
+  std::string timed = job.dir.file("timed.mp4");
+  auto spec_run = capture_command(render_command("--spec " + q(spec) + " -o " + q(timed) + fast + "--poster 1.5"));
+  INFO(spec_run.err);
+  REQUIRE(spec_run.exit_code == 0);
+  CHECK(last_json_line(spec_run.out)["poster_path"] == job.dir.file("timed.jpg"));
+  auto timed_frames = decode_frames(timed);
+  CHECK(timed_frames.size() == 24);
+  CHECK(luma_psnr(jpeg_luma(job.dir.file("timed.jpg")), timed_frames[18]) > 35);
+}
+
 TEST_CASE("without audio sync, slide_duration sets the length", "[cli][render]") {
   sample_job job(5.0);
   std::string output = job.dir.file("fixed.mp4");
@@ -284,7 +327,14 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
       {"--audio " + q(job.audio) + " -o " + q(output) + " --fps 0" + good_images,
        "fps must be between 1 and 120 (got 0)"},
       {"--audio " + q(job.audio) + " -o " + q(output) + " --transition wipe" + good_images,
-       "transition must be one of crossfade, fadeblack, none (got \"wipe\")"},
+       "--transition must be one of crossfade, fadeblack, fadewhite, none, slideleft, slideright, slideup, "
+       "slidedown, wipeleft, wiperight, wipeup, wipedown, zoom, circle or random (got \"wipe\")"},
+      {"--audio " + q(job.audio) + base + " --fit stretch" + good_images,
+       "--fit must be one of cover, contain or blur (got \"stretch\")"},
+      {"--audio " + q(job.audio) + base + " --background red" + good_images,
+       "--background must be a colour as \"#RRGGBB\" or \"#RGB\" (got \"red\")"},
+      {"--audio " + q(job.audio) + base + " --poster 99" + good_images,
+       "poster at 99 s is past the end of the video (2 s)"},
       {"--audio " + q(job.audio) + base, "image_paths must list at least one image"},
       {"--audio " + q(job.audio) + " -o " + q(job.dir.file("no/such/dir/out.mp4")) + fast + good_images,
        "output folder " + job.dir.file("no/such/dir") + " does not exist"},
