@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+
 namespace vs::api {
 
 namespace {
@@ -31,8 +33,12 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
       return audio.error();
     spec->audio_path = *audio;
   }
-  for (auto& image : spec->image_paths) {
-    auto resolved = context.roots.resolve(image, "image_paths");
+  for (size_t i = 0; i < spec->image_paths.size(); ++i) {
+    // Named as the body gave it: image_paths, or the slide's own path.
+    const std::string field =
+        spec->pictures.slides.empty() ? "image_paths" : "slides[" + std::to_string(i) + "].path";
+    std::string& image = spec->image_paths[i];
+    auto resolved = context.roots.resolve(image, field);
     if (!resolved)
       return resolved.error();
     image = *resolved;
