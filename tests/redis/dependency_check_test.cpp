@@ -102,6 +102,29 @@ TEST_CASE("without dependencies params name the inputs", "[redis][deps]") {
   CHECK(nothing.failure.message == "task v1 has no slide_ids and params has no image_paths: nothing to show");
 }
 
+TEST_CASE("without dependencies the paths of params.slides name the pictures", "[redis][deps][pictures]") {
+  temp_dir dir;
+  std::filesystem::create_directories(dir.path() / "images");
+  vs::test::write_bytes(dir.file("a.mp3"), "x");
+  vs::test::write_bytes(dir.file("images/1.png"), "x");
+  vs::test::write_bytes(dir.file("images/2.png"), "x");
+  input_roots roots(dir.path().string(), {});
+  auto task = task_with("", {});
+  // Slide objects and bare paths mixed, in order.
+  task.params = {{"audio_path", dir.file("a.mp3")},
+                 {"slides", {{{"path", "2.png"}, {"duration", 1.5}}, dir.file("images/1.png")}}};
+  auto verdict = check_dependencies(task, {}, roots);
+  REQUIRE(verdict.outcome == dependency_verdict::kind::ready);
+  CHECK(verdict.inputs.image_paths == std::vector<std::string>{dir.file("images/2.png"), dir.file("images/1.png")});
+
+  // Without slide tasks a slide object must say which picture it shows.
+  task.params["slides"] = {{{"duration", 1.5}}, "1.png"};
+  auto pathless = check_dependencies(task, {}, roots);
+  REQUIRE(pathless.outcome == dependency_verdict::kind::failed);
+  CHECK(pathless.failure.code == errc::invalid_argument);
+  CHECK(pathless.failure.message == "task v1: params.slides[0] has no path");
+}
+
 TEST_CASE("input paths from tasks are confined to the media roots and the pipeline's folders", "[redis][deps][roots]") {
   temp_dir dir;
   for (const char* folder : {"out/voice", "out/images", "media", "elsewhere"})
