@@ -214,7 +214,7 @@ TEST_CASE("a spec file takes the HTTP body and options override it", "[cli][rend
   CHECK(info.video.fps == Approx(8));
 }
 
-TEST_CASE("--fit, --background, --transition random and --poster shape the video and write the poster",
+TEST_CASE("the flags fit, background, transition random and poster shape the video and write the poster",
           "[cli][render][pictures]") {
   sample_job job(2.0);
   std::string output = job.dir.file("fit.mp4");
