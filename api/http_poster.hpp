@@ -1,5 +1,6 @@
 #pragma once
-/// GET /jobs/{id}/poster: a finished job's poster JPEG. Like the video, only
+/// GET /jobs/{id}/poster: a finished job's poster JPEG, with byte ranges
+/// (api/http_video's send_file). Like the video, only
 /// a regular file inside the video folder is ever served (api/video_file),
 /// whatever the job or its task hash says its poster is. Internal to api/.
 

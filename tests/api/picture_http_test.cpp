@@ -81,6 +81,11 @@ TEST_CASE("slides, fit blur, random transitions and a poster over HTTP", "[http]
   CHECK(poster->status == 200);
   CHECK(poster->get_header_value("Content-Type") == "image/jpeg");
   CHECK(poster->body == file_bytes(poster_path));
+  // With byte ranges, as the video.
+  auto head = client.Get(("/jobs/" + id + "/poster").c_str(), {{"Range", "bytes=0-9"}});
+  REQUIRE(head);
+  CHECK(head->status == 206);
+  CHECK(head->body == file_bytes(poster_path).substr(0, 10));
   auto picture = jpeg_luma(poster_path);
   CHECK(picture.width == 320);
   CHECK(picture.height == 180);
