@@ -4,6 +4,7 @@
 // under it.
 
 #include "media/fit_compose.hpp"
+#include "tests/support/picture_checks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -61,18 +62,8 @@ void check_bars(const yuv_image& image, const crop_rect& place, rgb_color color)
 
 /// The picture's red frame runs along every edge of `place`: nothing cut.
 void check_whole_picture(const yuv_image& image, const crop_rect& place) {
-  const yuv_color frame = to_yuv(red);
-  auto reddish = [&](int x, int y) { return std::abs(cr(image, x, y) - frame.v) <= 40; };
-  for (int x = place.x + 2; x < place.x + place.width - 2; x += 3) {
-    CHECK(reddish(x, place.y));
-    CHECK(reddish(x, place.y + place.height - 1));
-  }
-  for (int y = place.y + 2; y < place.y + place.height - 2; y += 3) {
-    CHECK(reddish(place.x, y));
-    CHECK(reddish(place.x + place.width - 1, y));
-  }
-  // And the inside is the green picture, not the frame.
-  CHECK(cr(image, place.x + place.width / 2, place.y + place.height / 2) < 100);
+  test::check_framed_picture_whole([&](int x, int y) { return cr(image, x, y); }, to_yuv(red).v, place.x, place.y,
+                                   place.width, place.height);
 }
 
 struct band_stats {

@@ -24,6 +24,17 @@ video_task task_with(std::string voice, std::vector<std::string> slides) {
   return task;
 }
 
+/// OUTPUT_DIR with a narration a.mp3 and pictures images/1.png, images/2.png.
+struct params_inputs {
+  temp_dir dir;
+  input_roots roots{dir.path().string(), {}};
+  params_inputs() {
+    std::filesystem::create_directories(dir.path() / "images");
+    for (const char* name : {"a.mp3", "images/1.png", "images/2.png"})
+      vs::test::write_bytes(dir.file(name), "x");
+  }
+};
+
 } // namespace
 
 TEST_CASE("all dependencies done gives the inputs in slide order", "[redis][deps]") {
@@ -82,12 +93,9 @@ TEST_CASE("a failed, missing or resultless dependency fails the task naming it",
 }
 
 TEST_CASE("without dependencies params name the inputs", "[redis][deps]") {
-  temp_dir dir;
-  std::filesystem::create_directories(dir.path() / "images");
-  vs::test::write_bytes(dir.file("a.mp3"), "x");
-  vs::test::write_bytes(dir.file("images/1.png"), "x");
-  vs::test::write_bytes(dir.file("images/2.png"), "x");
-  input_roots roots(dir.path().string(), {});
+  params_inputs inputs;
+  const temp_dir& dir = inputs.dir;
+  const input_roots& roots = inputs.roots;
   auto task = task_with("", {});
   // Absolute, or relative to OUTPUT_DIR and then its images folder.
   task.params = {{"audio_path", dir.file("a.mp3")}, {"image_paths", {dir.file("images/1.png"), "2.png"}}};
@@ -103,12 +111,9 @@ TEST_CASE("without dependencies params name the inputs", "[redis][deps]") {
 }
 
 TEST_CASE("without dependencies the paths of params.slides name the pictures", "[redis][deps][pictures]") {
-  temp_dir dir;
-  std::filesystem::create_directories(dir.path() / "images");
-  vs::test::write_bytes(dir.file("a.mp3"), "x");
-  vs::test::write_bytes(dir.file("images/1.png"), "x");
-  vs::test::write_bytes(dir.file("images/2.png"), "x");
-  input_roots roots(dir.path().string(), {});
+  params_inputs inputs;
+  const temp_dir& dir = inputs.dir;
+  const input_roots& roots = inputs.roots;
   auto task = task_with("", {});
   // Slide objects and bare paths mixed, in order.
   task.params = {{"audio_path", dir.file("a.mp3")},
