@@ -9,6 +9,8 @@
 
 #include <httplib.h>
 
+#include <cerrno>
+#include <cstring>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -32,6 +34,14 @@ public:
     limits_.write_timeout = config.write_timeout;
     limits_.max_head_bytes = config.max_head_bytes;
     limits_.max_body_bytes = config.max_body_bytes;
+    // httplib's default sets SO_REUSEPORT: a second server on a taken port
+    // then "listens" too and the kernel splits connections between the two
+    // at random. SO_REUSEADDR alone still allows a restart while old
+    // connections linger in TIME_WAIT, and a taken port fails to bind.
+    set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
   }
 
   /// httplib listens with a backlog of 5: a burst of connections (40 slow
@@ -102,6 +112,15 @@ private:
   stop_signal stop_;
 };
 
+/// The bind's errno says why; EADDRINUSE is the common case (another
+/// server, or a second copy of this one, on the port).
+error cannot_listen(const std::string& where, int bind_errno) {
+  std::string why = bind_errno == EADDRINUSE ? "address in use (another process listens on this port)"
+                    : bind_errno != 0        ? std::strerror(bind_errno)
+                                             : "the address cannot be bound";
+  return make_error(errc::unavailable, "cannot listen on " + where + ": " + why);
+}
+
 } // namespace
 
 status run_http_server(job_service& jobs, const http_config& config, std::atomic<bool>& stop,
@@ -120,12 +139,13 @@ status run_http_server(job_service& jobs, const http_config& config, std::atomic
   install_routes(server, route_context{jobs, config, roots, stop, sync_waits});
 
   int port = config.port;
+  errno = 0;
   if (port == 0) {
     port = server.bind_to_any_port(config.host);
     if (port < 0)
-      return make_error(errc::unavailable, "cannot listen on " + config.host + " (any port)");
+      return cannot_listen(config.host + " (any port)", errno);
   } else if (!server.bind_to_port(config.host, port)) {
-    return make_error(errc::unavailable, "cannot listen on " + config.host + ":" + std::to_string(port));
+    return cannot_listen(config.host + ":" + std::to_string(port), errno);
   }
   server.widen_backlog();
   if (on_listening)

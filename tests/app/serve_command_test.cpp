@@ -162,3 +162,25 @@ TEST_CASE("serve takes its HTTP limits from the environment", "[app][serve][http
   CHECK(health->status == 200);
 }
 
+
+TEST_CASE("a second serve on a taken port exits 1 with address in use", "[serve]") {
+  // httplib set SO_REUSEPORT: both processes "listened" and the kernel split
+  // requests between them, so half of them met a server without the job.
+  served first("1");
+  temp_dir other;
+  child_process second({video_service_binary(), "serve", "--host", "127.0.0.1", "--port", std::to_string(first.port),
+                        "--output-dir", other.file("out")},
+                       {}, other.file("serve.log"));
+  auto code = second.wait(std::chrono::seconds(20));
+  INFO(second.log());
+  REQUIRE(code.has_value());
+  CHECK(*code == 1);
+  CHECK(second.log().find("video-service serve: cannot listen on 127.0.0.1:" + std::to_string(first.port) +
+                          ": address in use (another process listens on this port)\n") != std::string::npos);
+  // The first one still answers every request.
+  for (int i = 0; i < 20; ++i) {
+    auto health = first.get("/health");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+  }
+}
