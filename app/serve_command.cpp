@@ -6,6 +6,7 @@
 #include "app/exit_codes.hpp"
 #include "app/service_config.hpp"
 #include "media/output_file.hpp"
+#include "media/root_folders.hpp"
 #include "redis/redis_endpoint.hpp"
 
 #include <spdlog/spdlog.h>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <malloc.h>
 #include <memory>
@@ -89,7 +91,23 @@ expected<service_config> build_config(const serve_options& options) {
         return applied.error();
   if (auto valid = validate(*config); !valid)
     return valid.error();
+  // Relative folders are taken against the working folder once, here, so
+  // logs, errors and job snapshots show where files really are.
+  config->output_dir = media::lexically_absolute(config->output_dir).string();
+  for (auto& root : config->media_roots)
+    root = media::lexically_absolute(root).string();
   return config;
+}
+
+/// OUTPUT_DIR is made if missing; a folder that cannot be made ends the
+/// start, since a server without it could only refuse every job.
+status create_output_folder(const std::string& output_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(output_dir) / "video", ec);
+  if (ec)
+    return make_error(errc::io_error, "cannot create the output folder " + output_dir + " (OUTPUT_DIR or --output-dir): " +
+                                          ec.message());
+  return {};
 }
 
 expected<redis::redis_endpoint> redis_endpoint_of(const service_config& config) {
@@ -120,6 +138,10 @@ int run_serve(const serve_options& options) {
   if (!config) {
     std::cerr << "video-service serve: " << config.error().message << "\n";
     return exit_bad_input;
+  }
+  if (auto created = create_output_folder(config->output_dir); !created) {
+    std::cerr << "video-service serve: " << created.error().message << "\n";
+    return exit_failure;
   }
   // Every running job brings detached threads (narration, encoder, x264's
   // own) that come and go; glibc gives each a malloc arena that keeps its

@@ -184,3 +184,31 @@ TEST_CASE("a second serve on a taken port exits 1 with address in use", "[serve]
     CHECK(health->status == 200);
   }
 }
+
+TEST_CASE("serve creates a missing OUTPUT_DIR and takes relative folders against its working folder", "[serve]") {
+  temp_dir dir;
+  // Relative and three levels missing: made, and named absolutely.
+  child_process process({"/bin/sh", "-c",
+                         "cd " + shell_quote(dir.path().string()) + " && exec " + shell_quote(video_service_binary()) +
+                             " serve --host 127.0.0.1 --port " + std::to_string(free_port()) +
+                             " --output-dir new/out/here"},
+                        {}, dir.file("serve.log"));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline && process.log().find("listening on") == std::string::npos)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  INFO(process.log());
+  CHECK(std::filesystem::is_directory(dir.file("new/out/here/video")));
+  CHECK(process.log().find("results in " + dir.file("new/out/here") + "/video") != std::string::npos);
+  process.signal(SIGTERM);
+  CHECK(process.wait(std::chrono::seconds(20)) == std::optional<int>(0));
+}
+
+TEST_CASE("serve exits 1 naming OUTPUT_DIR when the folder cannot be made", "[serve]") {
+  temp_dir dir;
+  write_bytes(dir.file("a-file"), "x");
+  auto blocked = capture_command(video_service_binary() + " serve --port " + std::to_string(free_port()) +
+                                 " --output-dir " + shell_quote(dir.file("a-file/out")));
+  CHECK(blocked.exit_code == 1);
+  CHECK(blocked.err == "video-service serve: cannot create the output folder " + dir.file("a-file/out") +
+                           " (OUTPUT_DIR or --output-dir): Not a directory\n");
+}
