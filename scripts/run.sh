@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 # Only the binary it runs: the tests and benchmarks take minutes more.
 ./scripts/build.sh video-service
-export OUTPUT_DIR=${OUTPUT_DIR:-$PWD/out}
+# Absolute, since the service refuses relative input paths.
+export OUTPUT_DIR=$(realpath -m "${OUTPUT_DIR:-$PWD/out}")
 export VIDEO_SERVICE_PORT=${VIDEO_SERVICE_PORT:-8004}
 mkdir -p "$OUTPUT_DIR"
 sample=$(./scripts/make-sample.sh "$OUTPUT_DIR/sample")
