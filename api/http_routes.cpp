@@ -52,6 +52,17 @@ void install_routes(httplib::Server& server, route_context context) {
                {"redis", stats.redis_state}});
   }));
 
+  // For load balancers and orchestrators: 200 only while this process can
+  // take jobs; /health stays 200 while it drains or Redis is down.
+  server.Get("/ready", guarded([context](const httplib::Request&, httplib::Response& res) {
+    service_stats stats = context.jobs.stats();
+    if (!stats.accepting_jobs || context.stopping.load())
+      return send_error(res, make_error(errc::unavailable, "the service is stopping and takes no new jobs"));
+    if (stats.redis_state == "down")
+      return send_error(res, make_error(errc::unavailable, "Redis is unreachable: the worker cannot take tasks"));
+    send_json(res, 200, {{"status", "ready"}});
+  }));
+
   server.Get("/metrics", guarded([context](const httplib::Request&, httplib::Response& res) {
     res.set_content(render_metrics(context.jobs.stats()), "text/plain; version=0.0.4");
   }));

@@ -31,7 +31,7 @@ struct http_config {
   uint64_t max_body_memory_bytes = 64 << 20;  ///< request bodies of all connections at once; more: 503
   uint64_t max_head_bytes = 64 << 10;       ///< request line and headers; more: 431
   std::chrono::seconds generate_timeout{3600};  ///< how long POST /generateVideo waits
-  std::string version = "1.0.0";
+  std::string version = VS_VERSION;         ///< the project's version (CMakeLists.txt)
   int max_connections = 256;                ///< served at once, one thread each; more are answered 503
   int max_sync_waits = 128;                 ///< POST /generateVideo calls waiting at once; more get 429
   /// To receive one whole request (line, headers, body) once its first byte

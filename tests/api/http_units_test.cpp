@@ -305,8 +305,14 @@ TEST_CASE("metrics are Prometheus text", "[http][metrics]") {
                            "vs_frames_rendered_total 1234", "vs_render_fps 48.5",
                            "# TYPE vs_job_duration_seconds histogram", "vs_job_duration_seconds_bucket{le=\"10\"} 5",
                            "vs_job_duration_seconds_bucket{le=\"+Inf\"} 8", "vs_job_duration_seconds_sum 123.5",
-                           "vs_job_duration_seconds_count 8", "vs_redis_up 0"})
+                           "vs_job_duration_seconds_count 8"})
     CHECK(text.find(std::string(line) + "\n") != std::string::npos);
+  // Standalone (redis_state "disabled"): no Redis gauge at all.
+  CHECK(text.find("vs_redis_up") == std::string::npos);
+  stats.redis_state = "down";
+  CHECK(render_metrics(stats).find("\nvs_redis_up 0\n") != std::string::npos);
+  stats.redis_state = "up";
+  CHECK(render_metrics(stats).find("\nvs_redis_up 1\n") != std::string::npos);
 }
 
 TEST_CASE("timestamps are ISO 8601 UTC", "[http][json]") {

@@ -212,3 +212,43 @@ TEST_CASE("serve exits 1 naming OUTPUT_DIR when the folder cannot be made", "[se
   CHECK(blocked.err == "video-service serve: cannot create the output folder " + dir.file("a-file/out") +
                            " (OUTPUT_DIR or --output-dir): Not a directory\n");
 }
+
+TEST_CASE("while draining after SIGTERM /ready is 503 and /health still 200", "[serve][ready]") {
+  served service("60");
+  auto ready = service.get("/ready");
+  REQUIRE(ready);
+  CHECK(ready->status == 200);
+  std::string id = service.submit_slow_job();
+  service.wait_until_processing(id);
+  service.process->signal(SIGTERM);
+  // The running job has its grace period: the process answers, but a load
+  // balancer must send new work elsewhere.
+  int status = 0;
+  std::string body;
+  for (int i = 0; i < 200 && status != 503; ++i) {
+    auto answer = service.get("/ready");
+    status = answer ? answer->status : 0;
+    body = answer ? answer->body : "";
+    if (status != 503)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  CHECK(status == 503);
+  CHECK(body == R"({"error":{"code":"unavailable","message":"the service is stopping and takes no new jobs"}})");
+  auto health = service.get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  auto code = service.process->wait(std::chrono::seconds(120));
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+}
+
+TEST_CASE("--version prints the version /health reports", "[serve][version]") {
+  auto version = capture_command(video_service_binary() + " --version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out == std::string("video-service ") + VS_VERSION + "\n");
+  CHECK(std::string(VS_VERSION).find_first_not_of("0123456789.") == std::string::npos);
+  served service("1");
+  auto health = service.get("/health");
+  REQUIRE(health);
+  CHECK(json::parse(health->body)["version"] == VS_VERSION);
+}
