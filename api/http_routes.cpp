@@ -1,5 +1,6 @@
 #include "api/http_routes.hpp"
 
+#include "api/http_cors.hpp"
 #include "api/http_generate.hpp"
 #include "api/http_reply.hpp"
 #include "api/http_submit.hpp"
@@ -61,6 +62,11 @@ void install_routes(httplib::Server& server, route_context context) {
     if (stats.redis_state == "down")
       return send_error(res, make_error(errc::unavailable, "Redis is unreachable: the worker cannot take tasks"));
     send_json(res, 200, {{"status", "ready"}});
+  }));
+
+  // CORS preflights (and plain OPTIONS) on every path.
+  server.Options(".*", guarded([context](const httplib::Request& req, httplib::Response& res) {
+    answer_options(req, res, context.config.cors_origins);
   }));
 
   server.Get("/metrics", guarded([context](const httplib::Request&, httplib::Response& res) {

@@ -40,6 +40,9 @@ struct http_config {
   std::chrono::milliseconds idle_timeout{5'000};   ///< keep-alive: an idle connection closes after this
   std::chrono::milliseconds write_timeout{5'000};  ///< a client that takes no bytes for this long is dropped
   std::chrono::seconds retry_after{5};      ///< the Retry-After of every 429 and 503 answer
+  /// Origins whose web pages may call the API (CORS): "https://host[:port]"
+  /// each, or "*" for any. Empty: no cross-origin access.
+  std::vector<std::string> cors_origins;
 };
 
 /// Serves until `stop` becomes true (checked every 100 ms). Returns an error

@@ -63,6 +63,9 @@ struct serve_options {
      {}},
     {"--http-max-body-memory-mb", "HTTP_MAX_BODY_MEMORY_MB",
      "Request bodies of all connections at once; more get 503 (env HTTP_MAX_BODY_MEMORY_MB, default 64)", {}},
+    {"--cors-origins", "CORS_ORIGINS",
+     "Origins whose web pages may call the API, comma-separated, or * (env CORS_ORIGINS, default none)", {}},
+    {"--log-format", "LOG_FORMAT", "text, or json for one JSON object per line (env LOG_FORMAT, default text)", {}},
     {"--redis-url", "REDIS_URL", "redis://host:port/db (env REDIS_URL)", {}},
     {"--redis-host", "REDIS_HOST", "Redis host (env REDIS_HOST)", {}},
     {"--redis-port", "REDIS_PORT", "Redis port (env REDIS_PORT, default 6379)", {}},
@@ -196,6 +199,7 @@ int run_serve(const serve_options& options) {
   http.max_sync_waits = config->http_max_sync_waits;
   http.request_timeout = config->http_request_timeout;
   http.max_body_memory_bytes = static_cast<uint64_t>(config->http_max_body_memory_mb) << 20;
+  http.cors_origins = config->cors_origins;
   // The HTTP server has its own stop flag: on SIGTERM it keeps answering
   // status polls (and synchronous /generateVideo calls) while running jobs
   // use their grace period; new submissions are refused meanwhile.
