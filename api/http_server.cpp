@@ -6,6 +6,7 @@
 #include "api/http_guards.hpp"
 #include "api/http_routes.hpp"
 #include "api/http_task_queue.hpp"
+#include "api/request_log.hpp"
 
 #include <httplib.h>
 
@@ -136,6 +137,12 @@ status run_http_server(job_service& jobs, const http_config& config, std::atomic
   server.set_payload_max_length(config.max_body_bytes);
   server.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(config.idle_timeout.count() / 1000)));
   install_guards(server, config, bodies);
+  // httplib calls this once per answer written, on the connection's thread.
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    auto* connection = current_connection();
+    auto now = std::chrono::steady_clock::now();
+    log_request(req, res, connection ? now - connection->request_started() : std::chrono::steady_clock::duration{});
+  });
   install_routes(server, route_context{jobs, config, roots, stop, sync_waits});
 
   int port = config.port;

@@ -3,6 +3,7 @@
 #include "actors/job_service_facade.hpp"
 #include "actors/redis_worker.hpp"
 #include "api/http_server.hpp"
+#include "api/json_log.hpp"
 #include "app/exit_codes.hpp"
 #include "app/service_config.hpp"
 #include "media/output_file.hpp"
@@ -142,6 +143,8 @@ int run_serve(const serve_options& options) {
     std::cerr << "video-service serve: " << config.error().message << "\n";
     return exit_bad_input;
   }
+  if (config->log_format == "json")
+    spdlog::set_formatter(api::json_log_formatter());
   if (auto created = create_output_folder(config->output_dir); !created) {
     std::cerr << "video-service serve: " << created.error().message << "\n";
     return exit_failure;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <sstream>
 #include <filesystem>
 #include <thread>
 
@@ -251,4 +252,32 @@ TEST_CASE("--version prints the version /health reports", "[serve][version]") {
   auto health = service.get("/health");
   REQUIRE(health);
   CHECK(json::parse(health->body)["version"] == VS_VERSION);
+}
+
+TEST_CASE("LOG_FORMAT=json makes every log line of serve a JSON object", "[serve][log]") {
+  std::string log;
+  {
+    served service("1", {{"LOG_FORMAT", "json"}});
+    REQUIRE(service.get("/health"));
+    REQUIRE(service.get("/jobs/unknown"));
+    service.process->signal(SIGTERM);
+    REQUIRE(service.process->wait(std::chrono::seconds(20)) == std::optional<int>(0));
+    log = service.process->log();
+  }
+  std::istringstream lines(log);
+  std::string line;
+  int requests = 0;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    INFO(line);
+    json entry = json::parse(line);  // throws, and fails the test, on anything else
+    ++count;
+    if (entry.value("path", "") == "/jobs/unknown") {
+      ++requests;
+      CHECK(entry["method"] == "GET");
+      CHECK(entry["status"] == 404);
+    }
+  }
+  CHECK(count >= 4);
+  CHECK(requests == 1);
 }
