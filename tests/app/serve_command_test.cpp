@@ -245,7 +245,7 @@ TEST_CASE("while draining after SIGTERM /ready is 503 and /health still 200", "[
   CHECK(*code == 0);
 }
 
-TEST_CASE("--version prints the version /health reports", "[serve][version]") {
+TEST_CASE("video-service --version prints the version /health reports", "[serve][version]") {
   auto version = capture_command(video_service_binary() + " --version");
   CHECK(version.exit_code == 0);
   CHECK(version.out == std::string("video-service ") + VS_VERSION + "\n");
