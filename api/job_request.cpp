@@ -127,10 +127,10 @@ struct job_field {
 using spec = media::render_spec;
 
 /// Every field a job body may carry: THE list. A body naming any other
-/// field is refused (check_known_fields), and the API's OpenAPI document
-/// must describe exactly these (tests/api/openapi_test.cpp). To add a
-/// field, add its row here; rows apply in this order, so the first bad
-/// field named is the first bad row.
+/// field is refused (check_known_fields); an OpenAPI document of the job
+/// body should be generated from job_field_names(), not listed again. To
+/// add a field, add its row here; rows apply in this order, so the first
+/// bad field named is the first bad row.
 const job_field job_fields[] = {
     {"audio_path", set_member<&spec::audio_path, read_string>},
     {"fps", set_member<&spec::fps, read_int>},
