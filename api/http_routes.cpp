@@ -1,5 +1,6 @@
 #include "api/http_routes.hpp"
 
+#include "api/http_cors.hpp"
 #include "api/http_generate.hpp"
 #include "api/http_poster.hpp"
 #include "api/http_reply.hpp"
@@ -51,6 +52,22 @@ void install_routes(httplib::Server& server, route_context context) {
                {"version", context.config.version},
                {"jobs", {{"running", stats.running}, {"queued", stats.queued}}},
                {"redis", stats.redis_state}});
+  }));
+
+  // For load balancers and orchestrators: 200 only while this process can
+  // take jobs; /health stays 200 while it drains or Redis is down.
+  server.Get("/ready", guarded([context](const httplib::Request&, httplib::Response& res) {
+    service_stats stats = context.jobs.stats();
+    if (!stats.accepting_jobs || context.stopping.load())
+      return send_error(res, make_error(errc::unavailable, "the service is stopping and takes no new jobs"));
+    if (stats.redis_state == "down")
+      return send_error(res, make_error(errc::unavailable, "Redis is unreachable: the worker cannot take tasks"));
+    send_json(res, 200, {{"status", "ready"}});
+  }));
+
+  // CORS preflights (and plain OPTIONS) on every path.
+  server.Options(".*", guarded([context](const httplib::Request& req, httplib::Response& res) {
+    answer_options(req, res, context.config.cors_origins);
   }));
 
   server.Get("/metrics", guarded([context](const httplib::Request&, httplib::Response& res) {

@@ -11,7 +11,7 @@ namespace vs::api {
 
 namespace {
 
-/// Parses and checks a job body: JSON object, known fields well typed, input
+/// Parses and checks a job body: JSON object, only known fields, well typed, input
 /// files inside the media roots and present, parameters within bounds.
 expected<media::render_spec> read_job(const httplib::Request& req, const route_context& context) {
   // A chunked body is bounded on the wire (http_connection) with some room
@@ -24,6 +24,8 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
   if (body->contains("output_path"))
     return make_error(errc::invalid_argument, "output_path is chosen by the service and cannot be set",
                       "output_path");
+  if (auto known = check_known_fields(*body); !known)
+    return known.error();
   auto spec = apply_job_fields(*body, media::render_spec{});
   if (!spec)
     return spec.error();

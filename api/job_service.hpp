@@ -63,6 +63,7 @@ struct service_stats {
   int64_t duration_count = 0;
   double duration_sum = 0;
   std::string redis_state = "disabled";               ///< "disabled", "up", "down"
+  bool accepting_jobs = true;                         ///< false once shutting down (draining)
 };
 
 class job_service {

@@ -172,6 +172,12 @@ status read_poster(const json& body, media::render_spec& spec) {
 
 } // namespace
 
+const std::vector<const char*>& picture_field_names() {
+  static const std::vector<const char*> names = {"fit",         "background", "motion",       "transition",
+                                                 "transitions", "slides",     "slide_starts", "poster"};
+  return names;
+}
+
 const char* slide_field_names() { return "path, duration, fit, motion and focus"; }
 
 status apply_picture_fields(const json& body, media::render_spec& spec) {

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <vector>
+
 namespace vs::api {
 
 /// Applies the picture fields of `body` (a JSON object) onto `spec`.
@@ -18,6 +20,10 @@ namespace vs::api {
 /// an error. A slide object may omit `path` only where the paths come from
 /// elsewhere (a Redis task's slide_ids); media::validate refuses it otherwise.
 status apply_picture_fields(const nlohmann::json& body, media::render_spec& spec);
+
+/// The top-level job fields apply_picture_fields reads (for the known-field
+/// check in job_request).
+const std::vector<const char*>& picture_field_names();
 
 /// The names a slide object may hold.
 const char* slide_field_names();

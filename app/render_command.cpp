@@ -119,6 +119,14 @@ expected<media::render_spec> build_spec(const render_options& options) {
     auto body = api::parse_json_object(text.str());
     if (!body)
       return make_error(errc::malformed_request, "spec file " + options.spec_file + ": " + body.error().message);
+    // The same body as over HTTP, refused the same way; output_path is -o.
+    if (body->contains("output_path"))
+      return make_error(errc::invalid_argument,
+                        "spec file " + options.spec_file + ": output_path is given with -o, not in the spec",
+                        "output_path");
+    if (auto known = api::check_known_fields(*body); !known)
+      return make_error(known.error().code, "spec file " + options.spec_file + ": " + known.error().message,
+                        known.error().field);
     auto applied = api::apply_job_fields(*body, spec);
     if (!applied)
       return make_error(applied.error().code, "spec file " + options.spec_file + ": " + applied.error().message,

@@ -172,16 +172,19 @@ TEST_CASE("bad requests get the right status and a JSON error naming the cause",
               "image_paths");
   check_error(with("output_path", "/tmp/x.mp4"), 422, "invalid_argument",
               "output_path is chosen by the service and cannot be set", "output_path");
+  const std::string allowed =
+      " (inputs must lie in MEDIA_ROOTS: " + std::filesystem::canonical(server.dir.file("media")).string() + ")";
   check_error(with("audio_path", "/etc/passwd"), 403, "forbidden_path",
-              "audio_path /etc/passwd is outside the allowed media folders", "audio_path");
+              "audio_path /etc/passwd is outside the allowed media folders" + allowed, "audio_path");
   std::string escape = server.media("../out/../../x.png");
   check_error(with("image_paths", json::array({escape})), 403, "forbidden_path",
-              "image_paths " + escape + " is outside the allowed media folders", "image_paths");
+              "image_paths " + escape + " is outside the allowed media folders" + allowed, "image_paths");
   std::filesystem::create_symlink("/etc/hostname", server.media("sneaky.png"));
   check_error(with("image_paths", json::array({server.media("sneaky.png")})), 403, "forbidden_path",
-              "image_paths " + server.media("sneaky.png") + " is outside the allowed media folders", "image_paths");
+              "image_paths " + server.media("sneaky.png") + " is outside the allowed media folders" + allowed,
+              "image_paths");
   check_error(with("audio_path", server.media("nope.mp3")), 404, "input_missing",
-              "audio_path " + server.media("nope.mp3") + " does not exist", "audio_path");
+              "audio_path " + server.media("nope.mp3") + " does not exist" + allowed, "audio_path");
 
   std::string huge(5000, ' ');
   auto too_big = client.Post("/jobs", "{\"pad\":\"" + huge + "\"}", "application/json");

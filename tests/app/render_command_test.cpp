@@ -256,6 +256,22 @@ TEST_CASE("the flags fit, background, transition random and poster shape the vid
   CHECK(luma_psnr(jpeg_luma(job.dir.file("timed.jpg")), timed_frames[18]) > 35);
 }
 
+TEST_CASE("a spec file with a misspelt field is refused naming the closest field", "[cli][render]") {
+  sample_job job(1.0);
+  std::string spec = job.dir.file("job.json");
+  std::string output = job.dir.file("typo.mp4");
+  std::ofstream(spec) << nlohmann::json{{"audio_path", job.audio}, {"image_paths", job.images}, {"resoluton", "256x144"}}.dump();
+  auto typo = capture_command(render_command("--spec " + q(spec) + " -o " + q(output)));
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err == "video-service render: spec file " + spec +
+                        ": unknown field \"resoluton\"; did you mean \"resolution\"?\n");
+  std::ofstream(spec) << nlohmann::json{{"audio_path", job.audio}, {"output_path", "/tmp/x.mp4"}}.dump();
+  auto output_path = capture_command(render_command("--spec " + q(spec) + " -o " + q(output)));
+  CHECK(output_path.exit_code == 2);
+  CHECK(output_path.err == "video-service render: spec file " + spec + ": output_path is given with -o, not in the spec\n");
+  CHECK_FALSE(std::filesystem::exists(output));
+}
+
 TEST_CASE("without audio sync, slide_duration sets the length", "[cli][render]") {
   sample_job job(5.0);
   std::string output = job.dir.file("fixed.mp4");
