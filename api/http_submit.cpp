@@ -31,6 +31,12 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
       return audio.error();
     spec->audio_path = *audio;
   }
+  if (!spec->music_path.empty()) {
+    auto music = context.roots.resolve(spec->music_path, "music_path");
+    if (!music)
+      return music.error();
+    spec->music_path = *music;
+  }
   for (auto& image : spec->image_paths) {
     auto resolved = context.roots.resolve(image, "image_paths");
     if (!resolved)

@@ -143,7 +143,21 @@ expected<media::render_spec> apply_job_fields(const json& body, media::render_sp
   VS_READ("crf", read_int, spec.crf)
   VS_READ("lookahead", read_int, spec.lookahead)
   VS_READ("audio_bitrate", read_int, spec.audio_bitrate)
+  VS_READ("music_path", read_string, spec.music_path)
+  VS_READ("music_volume", read_number, spec.music_volume)
+  VS_READ("music_fade", read_number, spec.music_fade)
+  VS_READ("ducking", read_number, spec.ducking)
 #undef VS_READ
+  // Unlike the other fields, null means something here: levels left alone.
+  if (body.contains("loudness")) {
+    const json& loudness = body.at("loudness");
+    if (loudness.is_null())
+      spec.loudness.reset();
+    else if (loudness.is_number())
+      spec.loudness = loudness.get<double>();
+    else
+      return wrong_type("loudness", "a number (LUFS) or null");
+  }
 
   if (body.contains("image_paths") && !body.at("image_paths").is_null()) {
     const json& list = body.at("image_paths");
