@@ -205,6 +205,51 @@ TEST_CASE("music_volume sets the bed's level relative to the voice in dB", "[aud
   CHECK(pause_level[1] - pause_level[0] == Approx(12.0).margin(0.3));
 }
 
+TEST_CASE("without audio sync, narration and music are cut or padded to the slides and still normalised", "[audio][music]") {
+  render_fixture f;
+  auto voice = f.dir.file("voice.mp3");
+  write_bursts(voice, 6.0, 1.0, 1.0);
+  auto bed = f.dir.file("bed.mp3");
+  write_bed(bed, 2.0);
+  for (double seconds : {3.0, 9.0}) {
+    auto spec = f.spec(voice, "fixed" + std::to_string(static_cast<int>(seconds)) + ".mp4");
+    spec.sync_to_audio = false;
+    spec.slide_duration = seconds;
+    spec.music_path = bed;
+    auto result = f.render(spec);
+    INFO(seconds << " s of slides: " << result.audio_seconds << " s of audio");
+    CHECK(result.audio_seconds == Approx(seconds).margin(1e-9));
+    CHECK(container_duration(spec.output_path) == Approx(seconds).margin(0.001));
+    auto loudness = measure_ebur128(spec.output_path);
+    INFO(loudness.integrated << " LUFS");
+    CHECK(std::abs(loudness.integrated - -14) <= 0.5);
+    // The bed plays to the end (looped), ducked under the voice or not.
+    auto levels = window_levels(spec.output_path, bed_only, 0.5);
+    REQUIRE(levels.size() >= static_cast<size_t>(seconds * 2));
+    CHECK(levels[static_cast<size_t>(seconds * 2) - 3] > -60);
+  }
+}
+
+TEST_CASE("a silent narration renders: nothing to normalise alone, the music normalised over it", "[audio][music]") {
+  render_fixture f;
+  auto silence = f.dir.file("silence.wav");
+  ffmpeg_make("-f lavfi -i 'anullsrc=r=24000:cl=mono' -t 3 '" + silence + "'");
+  auto alone = f.spec(silence, "silent.mp4");
+  auto result = f.render(alone);
+  CHECK(result.audio_seconds == Approx(3.0).margin(1e-9));
+  CHECK(measure_ebur128(alone.output_path).true_peak < -100);
+
+  auto bed = f.dir.file("bed.mp3");
+  write_bed(bed, 4.0);
+  auto with_music = f.spec(silence, "silent_music.mp4");
+  with_music.music_path = bed;
+  f.render(with_music);
+  auto loudness = measure_ebur128(with_music.output_path);
+  INFO(loudness.integrated << " LUFS, true peak " << loudness.true_peak << " dBTP");
+  CHECK(std::abs(loudness.integrated - -14) <= 0.5);
+  CHECK(loudness.true_peak <= -1.0);
+}
+
 TEST_CASE("the output audio starts at t=0 with the narration's samples and lasts as long", "[audio][timing]") {
   render_fixture f;
   // Noise phrases: no period, so the cross-correlation has one clear peak.
