@@ -3,6 +3,7 @@
 #include "media/audio_aac.hpp"
 #include "media/audio_mix.hpp"
 #include "media/audio_pcm.hpp"
+#include "media/loudness.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -25,6 +26,11 @@ constexpr double duck_key_range_db = 30;
 constexpr double first_peak_limit_db = -2.0;
 /// alimiter's lowest ceiling (0.0625).
 constexpr double lowest_peak_limit_db = -24.0;
+/// The output's true peak may not exceed this (EBU R128's -1 dBTP for lossy delivery).
+constexpr double true_peak_ceiling_dbtp = -1.0;
+/// A render this close to the target is kept; the promise (and the tests)
+/// allow 0.5 LU, the rest is left for meters that differ.
+constexpr double loudness_tolerance_lu = 0.2;
 /// Renders of the mix at most: the first, then up to two with corrected gain.
 constexpr int max_renders = 3;
 /// Internal acceptance for the true peak: libebur128 and ffmpeg's ebur128
@@ -325,7 +331,6 @@ expected<encoded_audio> render_to_target(const soundtrack& track, mix_settings m
     auto figures = measure(*encoded);
     if (!figures)
       return figures.error();
-    encoded->loudness = *figures;
     best = std::move(*encoded);
     const double miss = target - figures->integrated;
     const double over = figures->true_peak - (true_peak_ceiling_dbtp - true_peak_margin_db);

@@ -15,7 +15,6 @@
 /// again with the gain corrected, at most twice.
 
 #include "media/error.hpp"
-#include "media/loudness.hpp"
 #include "media/render_spec.hpp"
 #include "media/root_folders.hpp"
 
@@ -43,8 +42,6 @@ struct encoded_audio {
   std::vector<uint8_t> extradata;   ///< AudioSpecificConfig
   std::vector<audio_packet> packets;
   int64_t sample_count = 0;         ///< samples per channel of real (decoded, possibly padded/trimmed) audio
-  /// The encoded result decoded and measured, when a loudness target was set.
-  std::optional<loudness_figures> loudness;
 
   double duration_seconds() const { return static_cast<double>(sample_count) / sample_rate; }
 };
@@ -59,9 +56,6 @@ struct music_options {
 
 /// Where the bed sits when the narration is silent (no voice to be relative to).
 constexpr double silent_voice_reference_lufs = -14;
-/// The loudness promise: within this of the target, true peak at most this.
-constexpr double loudness_tolerance_lu = 0.2;
-constexpr double true_peak_ceiling_dbtp = -1.0;
 
 struct audio_options {
   int bit_rate = 128000;
