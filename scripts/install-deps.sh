@@ -12,6 +12,10 @@ packages=(
   libspdlog-dev libcli11-dev
   catch2
   ffmpeg redis-server curl
+  strace
+  # scripts/test.sh --sanitize and scripts/fuzz.sh: clang with its ASan, UBSan
+  # and libFuzzer runtimes (libclang-rt-14-dev).
+  clang libclang-rt-14-dev
 )
 
 missing=()
