@@ -321,26 +321,26 @@ expected<loudness_figures> measure(const encoded_audio& audio) {
 }
 
 /// Renders `mix` until the decoded output meets the loudness target and the
-/// true-peak ceiling, correcting the gain (and the limiter) from what was measured.
+/// true-peak ceiling, correcting the gain (and the limiter) from what was
+/// measured. The last render is kept whatever it measured, so a render that
+/// misses is dropped before the next begins: one encoded stream in memory
+/// at a time, as the job's memory estimate counts.
 expected<encoded_audio> render_to_target(const soundtrack& track, mix_settings mix, double target) {
-  std::optional<encoded_audio> best;
-  for (int attempt = 1; attempt <= max_renders; ++attempt) {
+  for (int attempt = 1;; ++attempt) {
     auto encoded = track.render(mix, mix.total_samples);
     if (!encoded)
       return encoded.error();
     auto figures = measure(*encoded);
     if (!figures)
       return figures.error();
-    best = std::move(*encoded);
     const double miss = target - figures->integrated;
     const double over = figures->true_peak - (true_peak_ceiling_dbtp - true_peak_margin_db);
-    if (!std::isfinite(miss) || (std::abs(miss) <= loudness_tolerance_lu && over <= 0))
-      break;
+    if (attempt == max_renders || !std::isfinite(miss) || (std::abs(miss) <= loudness_tolerance_lu && over <= 0))
+      return encoded;
     *mix.output_gain_db += miss;
     if (over > 0)
       mix.peak_limit_db = std::max(lowest_peak_limit_db, *mix.peak_limit_db - over - true_peak_margin_db);
   }
-  return std::move(*best);
 }
 
 } // namespace

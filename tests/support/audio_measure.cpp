@@ -3,6 +3,8 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -37,6 +39,16 @@ ebur128_summary measure_ebur128(const std::string& path) {
   result.true_peak = number_after(text, std::regex(R"(True peak:\s+Peak:\s+(-?[0-9.]+|-inf) dBFS)"), "true peak");
   return result;
 }
+
+void check_loudness(const std::string& path, double target) {
+  auto measured = measure_ebur128(path);
+  INFO(path << ": " << measured.integrated << " LUFS (target " << target << "), true peak " << measured.true_peak
+            << " dBTP");
+  CHECK(std::abs(measured.integrated - target) <= 0.5);
+  CHECK(measured.true_peak <= -1.0);
+}
+
+const std::string above_2khz = "highpass=f=2000,highpass=f=2000,highpass=f=2000,highpass=f=2000";
 
 std::vector<double> window_levels(const std::string& path, const std::string& filters, double window_seconds) {
   int samples = static_cast<int>(std::lround(window_seconds * 48000));

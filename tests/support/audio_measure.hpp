@@ -15,6 +15,14 @@ struct ebur128_summary {
 };
 ebur128_summary measure_ebur128(const std::string& path);
 
+/// Checks (Catch2 CHECKs) the soundtrack promise on `path`: integrated
+/// loudness within 0.5 LU of `target` LUFS, true peak at most -1 dBTP.
+void check_loudness(const std::string& path, double target);
+
+/// ffmpeg filters keeping what lies above 2 kHz (4 x 12 dB/octave): the
+/// tests' music beds (3-4 kHz tones) without their low voices (200-440 Hz).
+extern const std::string above_2khz;
+
 /// RMS level in dBFS of each `window_seconds` of `path`'s audio after the
 /// ffmpeg filter chain `filters` (e.g. a steep high-pass that keeps one tone).
 std::vector<double> window_levels(const std::string& path, const std::string& filters, double window_seconds);

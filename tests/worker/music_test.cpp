@@ -26,11 +26,8 @@ TEST_CASE("params.music_path and params.loudness shape a Redis task's soundtrack
 
   REQUIRE(pipeline.status_becomes("mixed", "success"));
   std::string video = pipeline.field("mixed", "result_ref");
-  auto loudness = measure_ebur128(video);
-  INFO(loudness.integrated << " LUFS, true peak " << loudness.true_peak << " dBTP");
-  CHECK(std::abs(loudness.integrated - -18) <= 0.5);
-  CHECK(loudness.true_peak <= -1.0);
-  auto bed = window_levels(video, "highpass=f=2000,highpass=f=2000,highpass=f=2000,highpass=f=2000", 1.0);
+  check_loudness(video, -18);
+  auto bed = window_levels(video, above_2khz, 1.0);
   REQUIRE(bed.size() >= 3);
   CHECK(bed[2] > -60);  // looped past the bed's 2 s
 
