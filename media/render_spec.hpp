@@ -22,7 +22,7 @@ expected<transition_kind> parse_transition(const std::string& text);
 struct render_limits {
   int64_t max_image_pixels = 64'000'000;         ///< per source image (width × height)
   int64_t max_image_file_bytes = 256LL << 20;    ///< per source image file
-  int64_t max_audio_file_bytes = 1LL << 30;      ///< the narration file
+  int64_t max_audio_file_bytes = 1LL << 30;      ///< each audio file: the narration, the music bed
   double max_audio_seconds = 3 * 3600.0;         ///< decoded narration length
   int max_images = 1000;                         ///< slides per job
   int64_t max_output_frames = 24 * 3 * 3600;     ///< output length in frames

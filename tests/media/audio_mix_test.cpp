@@ -387,6 +387,29 @@ TEST_CASE("bad music and loudness settings are refused naming the field", "[audi
     CHECK(err.field == "music_path");
     CHECK(err.message == "music file " + spec.music_path + " lasts 0.25 s, too short to loop under the narration (at least 1 s)");
   }
+  SECTION("a music file over the audio file size limit, and one longer than the length limit") {
+    // The bed is bounded like the narration: its bytes by max_audio_file_bytes
+    // on the opened descriptor, its decoding by the narration's length (it is
+    // never read further than the video), so a long bed is no reason to refuse.
+    auto spec = f.spec(voice, "out.mp4");
+    spec.music_path = f.dir.file("long_bed.mp3");
+    write_bed(spec.music_path, 8.0);
+    const auto size = static_cast<int64_t>(std::filesystem::file_size(spec.music_path));
+    REQUIRE(static_cast<int64_t>(std::filesystem::file_size(voice)) < size);
+    render_limits limits;
+    limits.max_audio_file_bytes = size - 1;
+    auto refused = render_video(spec, limits);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == errc::input_too_large);
+    CHECK(refused.error().field == "music_path");
+    CHECK(refused.error().message == "music file " + spec.music_path + " is " + std::to_string(size) +
+                                         " bytes, over the limit of " + std::to_string(size - 1) + " bytes");
+    limits.max_audio_file_bytes = size;
+    limits.max_audio_seconds = 5;
+    auto rendered = render_video(spec, limits);
+    REQUIRE(rendered);
+    CHECK(rendered->audio_seconds == Approx(3.0).margin(0.001));
+  }
   SECTION("out-of-range numbers") {
     struct bad {
       std::function<void(render_spec&)> set;
