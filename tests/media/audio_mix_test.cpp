@@ -82,6 +82,14 @@ struct render_fixture {
     REQUIRE_FALSE(result);
     return result.error();
   }
+
+  /// The render fails with `code` and `message`, blaming music_path.
+  void refuses_music(const render_spec& spec, errc code, const std::string& message) const {
+    auto err = failure(spec);
+    CHECK(err.code == code);
+    CHECK(err.field == "music_path");
+    CHECK(err.message == message);
+  }
 };
 
 } // namespace
@@ -335,10 +343,7 @@ TEST_CASE("bad music and loudness settings are refused naming the field", "[audi
   SECTION("a missing music file") {
     auto spec = f.spec(voice, "out.mp4");
     spec.music_path = f.dir.file("absent.mp3");
-    auto err = f.failure(spec);
-    CHECK(err.code == errc::input_missing);
-    CHECK(err.field == "music_path");
-    CHECK(err.message == "music file " + spec.music_path + " does not exist");
+    f.refuses_music(spec, errc::input_missing, "music file " + spec.music_path + " does not exist");
   }
   SECTION("a music file that is not audio") {
     auto spec = f.spec(voice, "out.mp4");
@@ -347,19 +352,13 @@ TEST_CASE("bad music and loudness settings are refused naming the field", "[audi
     for (int i = 0; i < 200; ++i)
       text += "this is not music, just text pretending to be an mp3\n";
     write_bytes(spec.music_path, text);
-    auto err = f.failure(spec);
-    CHECK(err.code == errc::input_invalid);
-    CHECK(err.field == "music_path");
-    CHECK(err.message == "cannot read music file " + spec.music_path + ": Invalid argument");
+    f.refuses_music(spec, errc::input_invalid, "cannot read music file " + spec.music_path + ": Invalid argument");
   }
   SECTION("a music file with only a video stream") {
     auto spec = f.spec(voice, "out.mp4");
     spec.music_path = f.dir.file("video.mp4");
     ffmpeg_make("-f lavfi -i testsrc=d=1 -c:v mpeg4 '" + spec.music_path + "'");
-    auto err = f.failure(spec);
-    CHECK(err.code == errc::input_invalid);
-    CHECK(err.field == "music_path");
-    CHECK(err.message == "music file " + spec.music_path + " has no audio stream");
+    f.refuses_music(spec, errc::input_invalid, "music file " + spec.music_path + " has no audio stream");
   }
   SECTION("a music file outside the input roots") {
     std::filesystem::create_directories(f.dir.path() / "media");
@@ -372,20 +371,17 @@ TEST_CASE("bad music and loudness settings are refused naming the field", "[audi
     spec.input_roots = {f.dir.file("media")};
     spec.music_path = f.dir.file("elsewhere/bed.mp3");
     write_bed(spec.music_path, 2.0);
-    auto err = f.failure(spec);
-    CHECK(err.code == errc::forbidden_path);
-    CHECK(err.field == "music_path");
-    CHECK(err.message == "music file " + spec.music_path + " is outside the allowed folders " +
-                             root_folders(spec.input_roots).describe());
+    f.refuses_music(spec, errc::forbidden_path,
+                    "music file " + spec.music_path + " is outside the allowed folders " +
+                        root_folders(spec.input_roots).describe());
   }
   SECTION("a music file too short to loop") {
     auto spec = f.spec(voice, "out.mp4");
     spec.music_path = f.dir.file("blip.wav");
     ffmpeg_make("-f lavfi -i 'sine=f=4000:d=0.25' '" + spec.music_path + "'");
-    auto err = f.failure(spec);
-    CHECK(err.code == errc::input_invalid);
-    CHECK(err.field == "music_path");
-    CHECK(err.message == "music file " + spec.music_path + " lasts 0.25 s, too short to loop under the narration (at least 1 s)");
+    f.refuses_music(spec, errc::input_invalid,
+                    "music file " + spec.music_path +
+                        " lasts 0.25 s, too short to loop under the narration (at least 1 s)");
   }
   SECTION("a music file over the audio file size limit, and one longer than the length limit") {
     // The bed is bounded like the narration: its bytes by max_audio_file_bytes
