@@ -49,6 +49,13 @@ expected<media::render_spec> spec_for(const redis::video_task& task, const redis
     return make_error(spec.error().code, "task " + task.id + " params: " + spec.error().message, spec.error().field);
   spec->audio_path = inputs.audio_path;
   spec->image_paths = inputs.image_paths;
+  // params.music_path resolves like the other inputs (a bare name under OUTPUT_DIR, then OUTPUT_DIR/music).
+  if (!spec->music_path.empty()) {
+    auto music = roots.locate(spec->music_path, "music", "task " + task.id + ": params.music_path");
+    if (!music)
+      return make_error(music.error().code, music.error().message, "music_path");
+    spec->music_path = *music;
+  }
   // Checked again on the files the render opens (a folder swapped for a
   // symlink after this check must not lead outside).
   spec->input_roots = roots.folders();

@@ -23,10 +23,7 @@ caf::result<audio_ptr> prepare(const prepare_request& request) {
   }
   if (spec.audio_path.empty())
     return audio_ptr();
-  media::audio_options options;
-  options.bit_rate = spec.audio_bitrate;
-  options.max_file_bytes = request.limits.max_audio_file_bytes;
-  options.max_seconds = request.limits.max_audio_seconds;
+  media::audio_options options = media::audio_options_for(spec, request.limits);
   options.fixed_seconds = request.fixed_audio_seconds;
   options.cancel = request.cancelled.get();
   auto audio = media::encode_audio_file(spec.audio_path, options, roots);

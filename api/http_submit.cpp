@@ -35,6 +35,12 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
       return audio.error();
     spec->audio_path = *audio;
   }
+  if (!spec->music_path.empty()) {
+    auto music = context.roots.resolve(spec->music_path, "music_path");
+    if (!music)
+      return music.error();
+    spec->music_path = *music;
+  }
   for (size_t i = 0; i < spec->image_paths.size(); ++i) {
     // Named as the body gave it: image_paths, or the slide's own path.
     const std::string field =

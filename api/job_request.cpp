@@ -108,10 +108,23 @@ status set_seed(const json& seed, const std::string& field, media::render_spec& 
   return {};
 }
 
+status set_loudness(const json& loudness, const std::string& field, media::render_spec& spec) {
+  if (loudness.is_null())
+    spec.loudness.reset();
+  else if (loudness.is_number())
+    spec.loudness = loudness.get<double>();
+  else
+    return wrong_type(field, "a number (LUFS) or null");
+  return {};
+}
+
 /// One field of a job body and how it lands on the spec.
 struct job_field {
   const char* name;
   status (*apply)(const json& value, const std::string& field, media::render_spec& spec);
+  /// Null means "the default" for every field but these: `loudness: null`
+  /// leaves the audio levels alone.
+  bool null_is_a_value = false;
 };
 
 using spec = media::render_spec;
@@ -133,6 +146,11 @@ const job_field job_fields[] = {
     {"crf", set_member<&spec::crf, read_int>},
     {"lookahead", set_member<&spec::lookahead, read_int>},
     {"audio_bitrate", set_member<&spec::audio_bitrate, read_int>},
+    {"music_path", set_member<&spec::music_path, read_string>},
+    {"music_volume", set_member<&spec::music_volume, read_number>},
+    {"music_fade", set_member<&spec::music_fade, read_number>},
+    {"ducking", set_member<&spec::ducking, read_number>},
+    {"loudness", set_loudness, true},
     {"image_paths", set_image_paths},
     {"resolution", set_resolution},
     {"seed", set_seed},
@@ -192,7 +210,7 @@ expected<media::render_spec> apply_job_fields(const json& body, media::render_sp
     return make_error(errc::malformed_request, "the job must be a JSON object");
   for (const auto& field : job_fields) {
     auto found = body.find(field.name);
-    if (found == body.end() || found->is_null())
+    if (found == body.end() || (found->is_null() && !field.null_is_a_value))
       continue;
     if (auto applied = field.apply(*found, field.name, spec); !applied)
       return applied.error();

@@ -1,7 +1,8 @@
 #pragma once
 /// The job body of PROTOCOL.md (HTTP body, `render --spec` file, a Redis
 /// task's `params`) mapped onto a render_spec. Fields absent from the body
-/// keep the defaults passed in; a present field of the wrong type or range
+/// (or null) keep the defaults passed in, except `loudness: null`, which
+/// leaves the audio levels alone; a present field of the wrong type or range
 /// is an error naming that field. The fields are one table in
 /// job_request.cpp (`job_fields`): add a field there.
 ///

@@ -45,6 +45,12 @@ struct render_options {
   std::optional<uint64_t> seed;
   std::optional<int> threads;
   double max_image_megapixels = 64.0;
+  std::string music;
+  std::optional<double> music_volume;
+  std::optional<double> music_fade;
+  std::optional<double> ducking;
+  std::optional<double> loudness;
+  bool no_loudness = false;
   std::optional<std::string> max_job_memory_mb;  ///< strict text, as `serve` reads it
   std::optional<std::string> fit;
   std::optional<std::string> background;
@@ -169,6 +175,18 @@ expected<media::render_spec> build_spec(const render_options& options) {
     spec.seed = *options.seed;
   if (options.threads)
     spec.render_threads = *options.threads;
+  if (!options.music.empty())
+    spec.music_path = options.music;
+  if (options.music_volume)
+    spec.music_volume = *options.music_volume;
+  if (options.music_fade)
+    spec.music_fade = *options.music_fade;
+  if (options.ducking)
+    spec.ducking = *options.ducking;
+  if (options.loudness)
+    spec.loudness = *options.loudness;
+  if (options.no_loudness)
+    spec.loudness.reset();
   return spec;
 }
 
@@ -322,6 +340,17 @@ std::function<int()> add_render_command(CLI::App& app) {
   render->add_option("--threads", options->threads, "Render threads (default: one per core)");
   render->add_option("--max-image-megapixels", options->max_image_megapixels,
                      "Refuse source images above this size (default 64)");
+  render->add_option("--music", options->music,
+                     "Music bed under the narration (any audio format), looped or cut to the video");
+  render->add_option("--music-volume", options->music_volume,
+                     "Music loudness relative to the voice in dB, -60..6 (default -18)");
+  render->add_option("--music-fade", options->music_fade, "Music fade-in and fade-out in seconds, 0..30 (default 1)");
+  render->add_option("--ducking", options->ducking,
+                     "dB the music drops while the voice speaks, 0..40 (default 10; 0: no ducking)");
+  auto* loudness = render->add_option("--loudness", options->loudness,
+                                      "Integrated loudness of the result in LUFS, -40..-5, true peak <= -1 dBTP "
+                                      "(default -14)");
+  render->add_flag("--no-loudness", options->no_loudness, "Leave the audio levels as they are")->excludes(loudness);
   render->add_option("--max-job-memory-mb", options->max_job_memory_mb,
                      "Refuse a job whose memory estimate is larger (env MAX_JOB_MEMORY_MB, default 70% of memory)");
   return [render, options] {

@@ -7,6 +7,7 @@
 #include "media/picture_options.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace vs::media {
 struct render_limits {
   int64_t max_image_pixels = 64'000'000;         ///< per source image (width × height)
   int64_t max_image_file_bytes = 256LL << 20;    ///< per source image file
-  int64_t max_audio_file_bytes = 1LL << 30;      ///< the narration file
+  int64_t max_audio_file_bytes = 1LL << 30;      ///< each audio file: the narration, the music bed
   double max_audio_seconds = 3 * 3600.0;         ///< decoded narration length
   int max_images = 1000;                         ///< slides per job
   int64_t max_output_frames = 24 * 3 * 3600;     ///< output length in frames
@@ -48,6 +49,15 @@ struct render_spec {
   /// file within a few percent of the same size (docs/benchmarks.md).
   int lookahead = 20;
   int audio_bitrate = 128000;             ///< AAC bits per second
+
+  /// Music bed under the narration (any format libavformat reads); empty: none.
+  std::string music_path;
+  double music_volume = -18.0;            ///< dB: the bed's loudness relative to the voice's
+  double music_fade = 1.0;                ///< seconds of fade-in and fade-out of the bed
+  double ducking = 10.0;                  ///< dB the bed drops while the voice speaks; 0: no ducking
+  /// Integrated loudness of the final mix, LUFS (true peak at most -1 dBTP);
+  /// unset: levels are left as they are.
+  std::optional<double> loudness = -14.0;
   int encoder_threads = 0;                ///< 0: x264 picks (cores × 1.5)
   int render_threads = 0;                 ///< 0: one per core
 

@@ -1,6 +1,7 @@
 // End-to-end tests of `video-service render`: real inputs generated here, the
 // real binary, and the output decoded back with libavformat.
 
+#include "tests/support/audio_measure.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/mp4_probe.hpp"
 #include "tests/support/picture_checks.hpp"
@@ -408,6 +409,52 @@ TEST_CASE("help documents the options", "[cli]") {
   CHECK(run.exit_code == 0);
   for (const char* option : {"--audio", "--output", "--spec", "--fps", "--resolution", "--slide-duration",
                              "--transition-duration", "--transition", "--no-ken-burns", "--zoom-factor", "--preset",
-                             "--crf", "--seed"})
+                             "--crf", "--seed", "--music", "--music-volume", "--music-fade", "--ducking",
+                             "--loudness", "--no-loudness"})
     CHECK(run.out.find(option) != std::string::npos);
+}
+
+TEST_CASE("music and loudness options: a mixed, normalised render and bad values with exit code 2", "[cli][render][audio]") {
+  sample_job job(3.0);
+  std::string bed = job.dir.file("bed.ogg");
+  REQUIRE(run_command("ffmpeg -nostdin -loglevel error -y -f lavfi -i 'sine=f=3000:d=2' -ac 2 -c:a libopus " + q(bed)) == 0);
+  std::string output = job.dir.file("mixed.mp4");
+  auto run = capture_command(render_command("--audio " + q(job.audio) + " --music " + q(bed) +
+                                            " --music-volume -12 --music-fade 0.5 --ducking 12 --loudness -20 -o " +
+                                            q(output) + fast + job.image_args()));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  check_loudness(output, -20);
+  auto line = last_json_line(run.out);
+  CHECK(container_duration(output) == Approx(line["duration"].get<double>()).margin(0.001));
+
+  // --no-loudness: the narration keeps its own level.
+  std::string as_is = job.dir.file("as_is.mp4");
+  REQUIRE(capture_command(render_command("--audio " + q(job.audio) + " --no-loudness -o " + q(as_is) + fast +
+                                         job.image_args())).exit_code == 0);
+  CHECK(std::abs(measure_ebur128(as_is).integrated - measure_ebur128(job.audio).integrated) <= 0.3);
+
+  std::string text = job.dir.file("notes.mp3");
+  write_bytes(text, "this is not music at all, just some words in a file");
+  std::string base = " --audio " + q(job.audio) + " -o " + q(job.dir.file("bad.mp4")) + fast + job.image_args();
+  struct bad_case {
+    std::string args;
+    std::string message;
+  };
+  const bad_case cases[] = {
+      {"--music " + q(job.dir.file("missing.mp3")) + base, "music file " + job.dir.file("missing.mp3") + " does not exist"},
+      {"--music " + q(text) + base, "music file " + text},
+      {"--music " + q(bed) + " --music-volume 20" + base, "music_volume must be between -60 and 6 dB (got 20)"},
+      {"--music " + q(bed) + " --music-fade 31" + base, "music_fade must be between 0 and 30 seconds (got 31)"},
+      {"--ducking 41" + base, "ducking must be between 0 and 40 dB (got 41)"},
+      {"--loudness -50" + base, "loudness must be between -40 and -5 LUFS (got -50)"},
+      {"--loudness -14 --no-loudness" + base, "--loudness excludes --no-loudness"},
+  };
+  for (const auto& bad : cases) {
+    auto failed = capture_command(render_command(bad.args));
+    INFO(bad.args << "\nstderr: " << failed.err);
+    CHECK(failed.exit_code == 2);
+    CHECK(failed.err.find(bad.message) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(job.dir.file("bad.mp4")));
+  }
 }
