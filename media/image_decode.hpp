@@ -2,14 +2,16 @@
 /// Decodes a still image (JPEG, PNG 8/16-bit incl. grey, palette and alpha,
 /// BMP, GIF first frame) into 8-bit RGB, compositing any alpha onto black.
 /// Dimensions are read from the header and checked against the pixel limit
-/// before a single pixel is decoded.
+/// before a single pixel is decoded. The file is streamed to the decoder, never copied whole into
+/// memory, and the decoder's own buffer becomes the RGB picture.
 
 #include "media/error.hpp"
+#include "media/image_bytes.hpp"
+#include "media/pixel_buffer.hpp"
 #include "media/root_folders.hpp"
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace vs::media {
 
@@ -17,7 +19,7 @@ namespace vs::media {
 struct rgb_image {
   int width = 0;
   int height = 0;
-  std::vector<uint8_t> pixels;  ///< width × height × 3 bytes
+  pixel_buffer pixels;  ///< width × height × 3 bytes
 };
 
 struct image_decode_limits {
@@ -29,8 +31,9 @@ struct image_decode_limits {
 /// the roots are checked on the file actually read). Errors name the file:
 /// input_missing if it does not exist, forbidden_path outside the roots,
 /// input_too_large over a limit (file bytes from the opened descriptor,
-/// pixels from the header), input_invalid if it is empty, truncated,
-/// corrupt, not a regular file or not an image.
+/// pixels from the header), input_invalid if it is empty,
+/// truncated, corrupt (a PNG whose pixel data inflates past its size
+/// included), not a regular file or not an image.
 expected<rgb_image> decode_image_file(const std::string& path, const image_decode_limits& limits,
                                       const root_folders& roots);
 
