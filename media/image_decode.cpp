@@ -1,6 +1,7 @@
 #include "media/image_decode.hpp"
 
 #include "media/confined_file.hpp"
+#include "media/decode_cost.hpp"
 #include "media/image_probe.hpp"
 #include "media/image_reader.hpp"
 #include "media/stb_input_check.hpp"
@@ -43,7 +44,7 @@ bool to_rgb_in_place(pixel_buffer& pixels, int channels, size_t pixel_count) {
   return true;
 }
 
-/// Decodes `bytes` after every check: the header (size),
+/// Decodes `bytes` after every check: the header (size, decode memory),
 /// then the whole input for what stb 2.27 mishandles. stb reads the bytes
 /// through image_reader: a file is streamed, not copied into memory.
 expected<rgb_image> decode(const image_bytes& bytes, const std::string& name, const image_decode_limits& limits) {
@@ -80,6 +81,14 @@ expected<rgb_image> decode(const image_bytes& bytes, const std::string& name, co
 }
 
 } // namespace
+
+int64_t image_decode_limits::decode_bytes() const {
+  return max_decode_bytes > 0 ? max_decode_bytes : default_max_decode_bytes(max_pixels);
+}
+
+image_decode_limits image_limits_of(const render_limits& limits) {
+  return {limits.max_image_pixels, limits.max_image_file_bytes, limits.max_image_decode_bytes};
+}
 
 expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const std::string& name,
                                         const image_decode_limits& limits) {

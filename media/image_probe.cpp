@@ -1,6 +1,7 @@
 #include "media/image_probe.hpp"
 
 #include "media/confined_file.hpp"
+#include "media/decode_cost.hpp"
 #include "media/image_layout.hpp"
 #include "media/image_reader.hpp"
 #include "media/stb_input_check.hpp"
@@ -54,6 +55,8 @@ expected<image_header> probe_image(const image_bytes& bytes, const std::string& 
   }
   if (auto size_ok = check_image_size(name, header.width, header.height, limits); !size_ok)
     return size_ok.error();
+  if (auto cost_ok = check_decode_cost(bytes, header.width, header.height, name, limits.decode_bytes()); !cost_ok)
+    return cost_ok.error();
   return header;
 }
 

@@ -18,10 +18,6 @@ namespace vs::media {
 
 namespace {
 
-image_decode_limits image_limits_of(const render_limits& limits) {
-  return {limits.max_image_pixels, limits.max_image_file_bytes};
-}
-
 /// Refuses a bad slide before minutes of rendering, not when its turn comes.
 status check_images(const render_spec& spec, const render_limits& limits, const root_folders& roots) {
   for (const auto& path : spec.image_paths)
