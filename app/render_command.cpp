@@ -6,6 +6,7 @@
 #include "app/service_config.hpp"
 #include "media/memory_estimate.hpp"
 #include "media/render_job.hpp"
+#include "media/slide_cache.hpp"
 #include "media/timeline.hpp"
 
 #include <nlohmann/json.hpp>
@@ -110,23 +111,16 @@ expected<media::render_spec> build_spec(const render_options& options) {
 
 /// The pipeline of media::render_video as the estimate sees it: `threads`
 /// render threads over a ring of 2 × threads + 2 frames, a slide cache
-/// holding every slide from the oldest frame in the ring to one second past
-/// the newest, and as many image decodes at once as render threads, each
-/// within `limits`. When slides are as short as a frame that is ring + fps +
-/// 2 slides; when the slides set the length, their own length says how many.
+/// holding at most its window of slides (frames start only when their
+/// slides are in it), and as many image decodes at once as render threads,
+/// at most one per slide of the window, each within `limits`.
 media::memory_context render_memory_context(const media::render_spec& spec, const media::render_limits& limits) {
   media::memory_context context;
   context.hardware_threads = media::machine_threads();
   context.render_threads = spec.render_threads > 0 ? spec.render_threads : media::machine_threads();
   context.frames_in_flight = 2 * context.render_threads + 2;
-  const int frames_spanned = context.frames_in_flight + spec.fps;
-  int frames_per_slide = 1;
-  if (!spec.sync_to_audio) {
-    double step = spec.slide_duration - std::min(spec.transition_duration, spec.slide_duration / 2);
-    frames_per_slide = std::max(1, static_cast<int>(step * spec.fps));
-  }
-  context.resident_slides = (frames_spanned + frames_per_slide - 1) / frames_per_slide + 2;
-  context.image_decodes = context.render_threads;
+  context.resident_slides = media::slide_cache::default_window;
+  context.image_decodes = std::min(context.render_threads, media::slide_cache::default_window);
   context.image_decode_bytes = media::image_decode_bytes(limits);
   return context;
 }
