@@ -13,6 +13,7 @@
 #include "api/job_request.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "redis/dependency_check.hpp"
+#include "redis/input_roots.hpp"
 #include "redis/task_snapshot.hpp"
 #include "redis/video_task.hpp"
 
@@ -123,7 +124,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < ids.size(); ++i)
     if (!dependencies.count(ids[i]))
       dependencies[ids[i]] = i + 1 < hashes.size() ? std::optional<field_map>(hashes[i + 1]) : std::nullopt;
-  auto verdict = vs::redis::check_dependencies(*task, dependencies, output_dir);
+  // The default confinement: MEDIA_ROOTS unset, so OUTPUT_DIR and its voice/images folders.
+  const vs::redis::input_roots roots(output_dir, {});
+  auto verdict = vs::redis::check_dependencies(*task, dependencies, roots);
   switch (verdict.outcome) {
     case vs::redis::dependency_verdict::kind::ready: check_ready(*task, verdict); break;
     case vs::redis::dependency_verdict::kind::failed: fail_task(id, verdict.failure); break;

@@ -19,8 +19,9 @@ std::string dimensions(int64_t width, int64_t height) { return std::to_string(wi
 } // namespace
 
 status check_image_size(const std::string& name, int64_t width, int64_t height, const image_decode_limits& limits) {
-  // Both are below 2^32, so the product cannot overflow.
-  if (width * height > limits.max_pixels)
+  // Headers declare up to 2^32-1 per side, whose product overflows int64_t
+  // (found by fuzz/image_fuzz): compare by division instead.
+  if (width < 0 || height < 0 || (height > 0 && width > limits.max_pixels / height))
     return make_error(errc::input_too_large, "image " + name + " is " + dimensions(width, height) +
                                                  ", over the limit of " + std::to_string(limits.max_pixels) +
                                                  " pixels");

@@ -138,7 +138,9 @@ TEST_CASE("a bad configuration exits 2 naming the setting", "[serve]") {
 }
 
 TEST_CASE("serve takes its HTTP limits from the environment", "[app][serve][http]") {
-  served server("1", {{"HTTP_MAX_CONNECTIONS", "2"}, {"HTTP_REQUEST_TIMEOUT_SECONDS", "1"}});
+  // 3 s: long enough that the slow clients still hold their slots when the
+  // third arrives on a loaded machine, short enough to watch them dropped.
+  served server("1", {{"HTTP_MAX_CONNECTIONS", "2"}, {"HTTP_REQUEST_TIMEOUT_SECONDS", "3"}});
   // Two clients that send half a request hold both connection slots...
   raw_connection slow_a(server.port);
   raw_connection slow_b(server.port);
@@ -152,11 +154,11 @@ TEST_CASE("serve takes its HTTP limits from the environment", "[app][serve][http
   REQUIRE(refused);
   CHECK(refused->status == 503);
   CHECK(refused->header("Retry-After") == "5");
-  // HTTP_REQUEST_TIMEOUT_SECONDS=1: the slow ones get 408 and go, freeing the slots.
-  auto timed_out = slow_a.read_response(std::chrono::seconds(5));
+  // HTTP_REQUEST_TIMEOUT_SECONDS: the slow ones get 408 and go, freeing the slots.
+  auto timed_out = slow_a.read_response(std::chrono::seconds(10));
   REQUIRE(timed_out);
   CHECK(timed_out->status == 408);
-  CHECK(slow_b.closed_by_server(std::chrono::seconds(5)));
+  CHECK(slow_b.closed_by_server(std::chrono::seconds(10)));
   auto health = server.get("/health");
   REQUIRE(health);
   CHECK(health->status == 200);

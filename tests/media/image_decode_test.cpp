@@ -363,6 +363,23 @@ TEST_CASE("a header over the pixel limit is reported as too large in every forma
   }
 }
 
+TEST_CASE("a header whose pixel count overflows 64 bits is over the limit, not accepted", "[image][errors]") {
+  // Found by fuzz/image_fuzz: width × height computed in int64_t overflowed
+  // (undefined behaviour; in practice a product that wrapped could pass).
+  temp_dir dir;
+  for (const auto& [name, bytes] : headers_declaring(0xE3E3E3E3u, 0xE3E3E3E3u)) {
+    if (name != "header.png")
+      continue;  // PNG holds unsigned 32-bit sides (BMP's are signed: refused as invalid)
+    INFO(name);
+    const std::string path = dir.file("huge-" + name);
+    vs::test::write_bytes(path, bytes);
+    auto header = probe_image_file(path, defaults, anywhere);
+    REQUIRE_FALSE(header);
+    CHECK(header.error().code == errc::input_too_large);
+    CHECK(header.error().message.find("3823363043x") != std::string::npos);
+  }
+}
+
 TEST_CASE("a JPEG whose frame header follows large metadata segments is still measured", "[image][errors]") {
   temp_dir dir;
   auto headers = headers_declaring(30000, 30000);
