@@ -12,7 +12,7 @@ namespace {
 
 caf::result<audio_ptr> prepare(const prepare_request& request) {
   const media::render_spec& spec = request.spec;
-  media::image_decode_limits image_limits{request.limits.max_image_pixels, request.limits.max_image_file_bytes};
+  const media::image_decode_limits image_limits = media::image_limits_of(request.limits);
   // Checked on the files opened, not only on the paths when the job arrived.
   const media::root_folders roots(spec.input_roots);
   for (const auto& path : spec.image_paths) {

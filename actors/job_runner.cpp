@@ -92,8 +92,7 @@ bool slide_done(const job_runner_state& st, int slide) {
 void request_slide(runner_ptr self, int slide) {
   auto& st = self->state;
   decode_request request{st.setup.spec.image_paths[static_cast<size_t>(slide)], st.plan->work,
-                         {st.setup.limits.max_image_pixels, st.setup.limits.max_image_file_bytes},
-                         media::root_folders(st.setup.spec.input_roots)};
+                         media::image_limits_of(st.setup.limits), media::root_folders(st.setup.spec.input_roots)};
   request.look = media::look_of(st.setup.spec, slide);
   self->request(st.setup.decoders, caf::infinite, atom::decode_v, std::move(request))
     .then(

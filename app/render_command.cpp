@@ -6,7 +6,7 @@
 #include "app/service_config.hpp"
 #include "media/memory_estimate.hpp"
 #include "media/render_job.hpp"
-#include "media/slide_plan.hpp"
+#include "media/slide_cache.hpp"
 #include "media/timeline.hpp"
 
 #include <nlohmann/json.hpp>
@@ -191,21 +191,25 @@ expected<media::render_spec> build_spec(const render_options& options) {
 }
 
 /// The pipeline of media::render_video as the estimate sees it: `threads`
-/// render threads over a ring of 2 × threads + 2 frames, and a slide cache
-/// holding every slide from the oldest frame in the ring to one second past
-/// the newest. When slides are as short as a frame that is ring + fps + 2
-/// slides; when the slides set the length, their own length says how many.
-media::memory_context render_memory_context(const media::render_spec& spec) {
+/// render threads over a ring of 2 × threads + 2 frames, a slide cache
+/// holding at most its window of slides (frames start only when their
+/// slides are in it), and as many image decodes at once as render threads,
+/// at most one per slide of the window, each within `limits`.
+media::memory_context render_memory_context(const media::render_spec& spec, const media::render_limits& limits) {
   media::memory_context context;
   context.hardware_threads = media::machine_threads();
   context.render_threads = spec.render_threads > 0 ? spec.render_threads : media::machine_threads();
   context.frames_in_flight = 2 * context.render_threads + 2;
-  const int frames_spanned = context.frames_in_flight + spec.fps;
-  int frames_per_slide = 1;
-  if (auto shortest = media::shortest_slide_seconds(spec))
-    frames_per_slide = std::max(1, static_cast<int>(*shortest * spec.fps));
-  context.resident_slides = (frames_spanned + frames_per_slide - 1) / frames_per_slide + 2;
+  context.resident_slides = media::slide_cache::default_window;
+  context.image_decodes = std::min(context.render_threads, media::slide_cache::default_window);
+  context.image_decode_bytes = media::image_decode_bytes(limits);
   return context;
+}
+
+/// The render's limits with the decodes' share of `memory_limit` set.
+media::render_limits with_decode_share(const media::render_spec& spec, media::render_limits limits,
+                                       int64_t memory_limit) {
+  return media::with_decode_share(limits, render_memory_context(spec, limits).image_decodes, memory_limit);
 }
 
 /// MAX_JOB_MEMORY_MB (or the option overriding it) in bytes; unset or 0:
@@ -224,17 +228,14 @@ expected<int64_t> max_job_memory(const render_options& options) {
   return settings.max_job_memory_mb > 0 ? settings.max_job_memory_mb << 20 : media::default_memory_budget();
 }
 
-/// Refuses a job that cannot fit before any input is read, as `serve` does
-/// at submit; the narration's length is not known yet, so only a fixed one counts.
-status check_memory(const media::render_spec& spec, const media::render_limits& limits,
-                    const render_options& options) {
+/// Refuses a job that cannot fit `memory_limit` before any input is read,
+/// as `serve` does at submit; the narration's length is not known yet, so
+/// only a fixed one counts.
+status check_memory(const media::render_spec& spec, const media::render_limits& limits, int64_t memory_limit) {
   if (auto valid = media::validate(spec, limits); !valid)
     return valid.error();
-  auto limit = max_job_memory(options);
-  if (!limit)
-    return limit.error();
-  return media::check_job_memory(spec, render_memory_context(spec), media::fixed_audio_seconds(spec).value_or(0.0),
-                                 *limit, "MAX_JOB_MEMORY_MB");
+  return media::check_job_memory(spec, render_memory_context(spec, limits),
+                                 media::fixed_audio_seconds(spec).value_or(0.0), memory_limit, "MAX_JOB_MEMORY_MB");
 }
 
 /// Redraws a one-line bar on stderr at most ten times a second.
@@ -266,9 +267,15 @@ int run_render(const render_options& options) {
     std::cerr << "video-service render: " << spec.error().message << "\n";
     return exit_code_for(spec.error());
   }
+  auto memory_limit = max_job_memory(options);
+  if (!memory_limit) {
+    std::cerr << "video-service render: " << memory_limit.error().message << "\n";
+    return exit_code_for(memory_limit.error());
+  }
   media::render_limits limits;
   limits.max_image_pixels = static_cast<int64_t>(options.max_image_megapixels * 1e6);
-  if (auto fits = check_memory(*spec, limits, options); !fits) {
+  limits = with_decode_share(*spec, limits, *memory_limit);
+  if (auto fits = check_memory(*spec, limits, *memory_limit); !fits) {
     std::cerr << "video-service render: " << fits.error().message << "\n";
     return exit_code_for(fits.error());
   }

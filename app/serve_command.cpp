@@ -178,9 +178,11 @@ int run_serve(const serve_options& options) {
     spdlog::info("removed {} stale partial file{} from {}", *swept, *swept == 1 ? "" : "s", video_folder);
   install_stop_handlers();
   const auto& resolved = (*system)->config();
-  spdlog::info("video-service: {} jobs at once within {} MB (at most {} MB each), {} may wait; results in {}/video, {}",
-               resolved.max_concurrent_jobs, media::to_mib(resolved.memory_budget_bytes),
-               media::to_mib(resolved.max_job_memory_bytes), resolved.max_queued_jobs, config->output_dir,
+  spdlog::info("video-service: {} jobs at once within {} MB (at most {} MB each; {} MB more for {} image decoders), "
+               "{} may wait; results in {}/video, {}",
+               resolved.max_concurrent_jobs, media::to_mib(actors::jobs_budget(resolved)),
+               media::to_mib(resolved.max_job_memory_bytes), media::to_mib(actors::decoder_reserve_bytes(resolved)),
+               resolved.decoders, resolved.max_queued_jobs, config->output_dir,
                config->redis_enabled() ? "Redis worker" : "standalone (no Redis)");
   std::unique_ptr<actors::redis_worker> worker;
   if (config->redis_enabled()) {

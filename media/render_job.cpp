@@ -21,10 +21,6 @@ namespace vs::media {
 
 namespace {
 
-image_decode_limits image_limits_of(const render_limits& limits) {
-  return {limits.max_image_pixels, limits.max_image_file_bytes};
-}
-
 /// Refuses a bad slide before minutes of rendering, not when its turn comes.
 status check_images(const render_spec& spec, const render_limits& limits, const root_folders& roots) {
   for (const auto& path : spec.image_paths)
@@ -104,7 +100,8 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   int threads = spec.render_threads > 0 ? spec.render_threads : default_threads();
   std::vector<compose_scratch> scratch(static_cast<size_t>(threads));
   const int64_t total = slides->frame_count();
-  // Start preparing a slide a second before it appears, off the critical path.
+  // Start preparing a slide a second before it appears, off the critical
+  // path, when the window has room for it.
   const int64_t lookahead = spec.fps;
 
   auto produce = [&](int64_t index, picture_view target, int worker) -> status {
@@ -122,8 +119,7 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     compose_frame(plan, frame, **first, second.get(), target, scratch[static_cast<size_t>(worker)]);
     int upcoming = slides->slide_at(std::min(index + lookahead, total - 1));
     if (upcoming != frame.first && upcoming != frame.second)
-      if (auto prefetched = cache.get(upcoming); !prefetched)
-        return prefetched.error();
+      cache.prefetch(upcoming);
     return {};
   };
 
@@ -147,7 +143,17 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     return {};
   };
 
-  frame_pipeline_settings pipeline{total, spec.width, spec.height, threads, 2 * threads + 2};
+  frame_pipeline_settings pipeline{total, spec.width, spec.height, threads, 2 * threads + 2, {}};
+  // A frame starts only once its slides lie within the cache's window: with
+  // frame k consumed the window starts at frame k + 1's first slide, so a
+  // frame whose last slide is s waits for the frames before slide
+  // s − window + 1 is first. Frames as short as one slide each then keep
+  // the window's few slides alive, not a second of them.
+  pipeline.consumed_before = [&](int64_t index) -> int64_t {
+    const frame_plan frame = slides->plan(index);
+    const int oldest_needed = std::max(frame.first, frame.second) - slide_cache::default_window + 1;
+    return oldest_needed <= 0 ? 0 : slides->last_frame_of(oldest_needed - 1) + 1;
+  };
   if (auto rendered = run_frame_pipeline(pipeline, produce, consume, callbacks.cancel); !rendered)
     return rendered.error();
   if (auto flushed = (*encoder)->flush(to_file); !flushed)

@@ -17,6 +17,9 @@ namespace vs::media {
 struct render_limits {
   int64_t max_image_pixels = 64'000'000;         ///< per source image (width × height)
   int64_t max_image_file_bytes = 256LL << 20;    ///< per source image file
+  /// Memory one image decode may take (media/decode_cost); 0: 12 bytes a
+  /// pixel at max_image_pixels plus a fixed overhead.
+  int64_t max_image_decode_bytes = 0;
   int64_t max_audio_file_bytes = 1LL << 30;      ///< each audio file: the narration, the music bed
   double max_audio_seconds = 3 * 3600.0;         ///< decoded narration length
   int max_images = 1000;                         ///< slides per job

@@ -158,24 +158,28 @@ TEST_CASE("cover still crops to fill the frame", "[fit]") {
 }
 
 TEST_CASE("transparent pixels show the background colour or the blurred fill", "[fit]") {
-  // Left half fully transparent, right half opaque green.
-  rgb_image picture = framed(200, 200);
-  picture.alpha.assign(200 * 200, 255);
-  for (int y = 0; y < 200; ++y)
-    for (int x = 0; x < 100; ++x) {
-      picture.alpha[static_cast<size_t>(y) * 200 + x] = 0;
-      uint8_t* p = &picture.pixels[(static_cast<size_t>(y) * 200 + x) * 3];
-      p[0] = p[1] = p[2] = 0;  // premultiplied: nothing left of it
-    }
+  // Left half fully transparent, right half opaque green. (A fresh one per
+  // composition: compose_slide takes its picture, as the decoder hands it over.)
+  auto picture = [] {
+    rgb_image image = framed(200, 200);
+    image.alpha.assign(200 * 200, 255);
+    for (int y = 0; y < 200; ++y)
+      for (int x = 0; x < 100; ++x) {
+        image.alpha[static_cast<size_t>(y) * 200 + x] = 0;
+        uint8_t* p = &image.pixels[(static_cast<size_t>(y) * 200 + x) * 3];
+        p[0] = p[1] = p[2] = 0;  // premultiplied: nothing left of it
+      }
+    return image;
+  };
   const working_size frame{320, 180};
   const yuv_color white = to_yuv(rgb_color{255, 255, 255});
 
-  auto covered = compose_slide(picture, frame, {fit_mode::cover, rgb_color{255, 255, 255}});
+  auto covered = compose_slide(picture(), frame, {fit_mode::cover, rgb_color{255, 255, 255}});
   REQUIRE(covered);
   CHECK(luma(*covered, 20, 90) == white.y);
   CHECK(cb(*covered, 300, 90) < 100);  // the green picture
 
-  auto contained = compose_slide(picture, frame, {fit_mode::contain, blue});
+  auto contained = compose_slide(picture(), frame, {fit_mode::contain, blue});
   REQUIRE(contained);
   const crop_rect place = contain_rect(200, 200, frame);
   for (int y = 10; y < 170; y += 10) {
@@ -183,7 +187,7 @@ TEST_CASE("transparent pixels show the background colour or the blurred fill", "
     CHECK(cb(*contained, place.x + 20, y) == to_yuv(blue).u);
   }
 
-  auto blurred = compose_slide(picture, frame, {fit_mode::blur, {}});
+  auto blurred = compose_slide(picture(), frame, {fit_mode::blur, {}});
   REQUIRE(blurred);
   // Through the transparent half the fill continues smoothly across the
   // picture's left edge: no black hole, no seam.
