@@ -11,7 +11,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF 
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libcaf-core0.17 libavformat59 libavcodec59 libavutil57 libswscale6 libswresample4 \
+      libcaf-core0.17 libavformat59 libavcodec59 libavutil57 libswscale6 libswresample4 libavfilter8 libebur128-1 \
       libhiredis0.14 libcpp-httplib0.11 libspdlog1.10 libfmt9 libstb0 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app video \

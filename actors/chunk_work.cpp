@@ -1,6 +1,9 @@
 #include "actors/chunk_work.hpp"
 
+#include "media/narration.hpp"
+#include "media/poster.hpp"
 #include "media/render_chunk.hpp"
+#include "media/render_job.hpp"
 #include "redis/chunk_spec.hpp"
 #include "redis/task_keys.hpp"
 
@@ -146,6 +149,24 @@ expected<bool> render_next_chunk(redis::chunk_queue& queue, const chunk_settings
   return true;
 }
 
+namespace {
+
+/// The owner draws the poster frame itself, with the code and inputs the
+/// chunk holding it drew it with, so the JPEG shows the encoded picture.
+status write_poster(const chunk_settings& settings, const chunked_job& job, int64_t frame, const std::string& path,
+                    const std::atomic<bool>* cancel) {
+  auto slides = media::checked_timeline(job.spec, settings.limits, media::audio_seconds_of(job.audio));
+  if (!slides)
+    return slides.error();
+  auto jpeg = media::render_poster_jpeg(job.spec, settings.limits, media::root_folders(job.spec.input_roots), *slides,
+                                        frame, cancel);
+  if (!jpeg)
+    return jpeg.error();
+  return media::write_file_atomically(path, *jpeg);
+}
+
+} // namespace
+
 expected<media::stitch_result> run_chunked_job(
     const chunk_settings& settings, const chunked_job& job,
     const std::function<void(int64_t frames, int64_t total, int chunks_done, int chunks)>& progress,
@@ -216,8 +237,17 @@ expected<media::stitch_result> run_chunked_job(
     if (!rendered || !*rendered)
       std::this_thread::sleep_for(poll_interval);
   }
+  // The poster first: a video in place always has its poster beside it.
+  const std::string poster_path = job.poster_frame ? media::poster_path_for(job.spec.output_path) : std::string();
+  if (job.poster_frame)
+    if (auto poster = write_poster(settings, job, *job.poster_frame, poster_path, cancel); !poster)
+      return end_with(poster.error());
   auto stitched = media::stitch_segments(segments, job.spec.fps, job.audio, job.spec.output_path, cancel);
   clean_up(queue, settings, job);
+  if (!stitched && !poster_path.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(poster_path, ignored);
+  }
   if (stitched)
     spdlog::info("job {}: stitched {} chunks in {:.2f} s", job.id, count, stitched->elapsed_seconds);
   return stitched;

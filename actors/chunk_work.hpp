@@ -21,6 +21,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace vs::actors {
@@ -57,10 +58,14 @@ struct chunked_job {
   media::render_spec spec;          ///< output_path: the final MP4
   std::shared_ptr<const media::encoded_audio> audio;
   std::vector<media::frame_range> chunks;
+  /// The frame the poster JPEG shows (beside the video, written before it
+  /// lands); none: the job asked for no poster.
+  std::optional<int64_t> poster_frame;
 };
 
 /// Plans the chunks, renders chunks (its own or others') until every one of
-/// its own is done, and stitches them into spec.output_path. `progress`
+/// its own is done, writes the poster if the job has one, and stitches
+/// them into spec.output_path. `progress`
 /// gets frames done across the chunks, chunks done and the totals.
 /// Whatever the outcome, the plan and the segments are removed, unless a
 /// newer owner holds the job. errc::cancelled when `cancel` rose.

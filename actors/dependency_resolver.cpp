@@ -40,11 +40,22 @@ void recheck_later(resolver_ptr self, claimed_task task, const std::string& why)
 
 expected<media::render_spec> spec_for(const redis::video_task& task, const redis::task_inputs& inputs,
                                       const redis::input_roots& roots) {
+  // params is shared with the other services: their fields are ignored,
+  // but a near miss of ours is most likely a typo worth a warning.
+  for (const auto& hint : api::likely_misspellings(task.params))
+    spdlog::warn("task {} params: {} is not a video field and is ignored", task.id, hint);
   auto spec = api::apply_job_fields(task.params, media::render_spec{});
   if (!spec)
     return make_error(spec.error().code, "task " + task.id + " params: " + spec.error().message, spec.error().field);
   spec->audio_path = inputs.audio_path;
   spec->image_paths = inputs.image_paths;
+  // params.music_path resolves like the other inputs (a bare name under OUTPUT_DIR, then OUTPUT_DIR/music).
+  if (!spec->music_path.empty()) {
+    auto music = roots.locate(spec->music_path, "music", "task " + task.id + ": params.music_path");
+    if (!music)
+      return make_error(music.error().code, music.error().message, "music_path");
+    spec->music_path = *music;
+  }
   // Checked again on the files the render opens (a folder swapped for a
   // symlink after this check must not lead outside).
   spec->input_roots = roots.folders();

@@ -1,5 +1,7 @@
 #include "actors/image_decoder.hpp"
 
+#include "media/fit_compose.hpp"
+
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
 #include <caf/stateful_actor.hpp>
@@ -15,7 +17,7 @@ image_decoder_actor::behavior_type image_decoder(image_decoder_actor::stateful_p
         auto decoded = media::decode_image_file(request.path, request.limits, request.roots);
         if (!decoded)
           return to_caf(decoded.error());
-        auto working = media::make_working_image(*decoded, request.size);
+        auto working = media::compose_slide(std::move(*decoded), request.size, request.look);
         if (!working)
           return to_caf(working.error());
         return media::slide_image(std::make_shared<const media::yuv_image>(std::move(*working)));

@@ -360,6 +360,7 @@ api::service_stats stats(coordinator_ptr self) {
   result.duration_bucket_counts = st.duration_counts;
   result.duration_count = st.duration_count;
   result.duration_sum = st.duration_sum;
+  result.accepting_jobs = !st.shutting_down;
   return result;
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 caf::result<audio_ptr> prepare(const prepare_request& request) {
   const media::render_spec& spec = request.spec;
-  media::image_decode_limits image_limits{request.limits.max_image_pixels, request.limits.max_image_file_bytes};
+  const media::image_decode_limits image_limits = media::image_limits_of(request.limits);
   // Checked on the files opened, not only on the paths when the job arrived.
   const media::root_folders roots(spec.input_roots);
   for (const auto& path : spec.image_paths) {
@@ -23,10 +23,7 @@ caf::result<audio_ptr> prepare(const prepare_request& request) {
   }
   if (spec.audio_path.empty())
     return audio_ptr();
-  media::audio_options options;
-  options.bit_rate = spec.audio_bitrate;
-  options.max_file_bytes = request.limits.max_audio_file_bytes;
-  options.max_seconds = request.limits.max_audio_seconds;
+  media::audio_options options = media::audio_options_for(spec, request.limits);
   options.fixed_seconds = request.fixed_audio_seconds;
   options.cancel = request.cancelled.get();
   auto audio = media::encode_audio_file(spec.audio_path, options, roots);

@@ -4,6 +4,8 @@
 #include "actors/chunk_owner.hpp"
 #include "actors/job_preparer.hpp"
 #include "actors/video_sink.hpp"
+#include "media/poster.hpp"
+#include "media/slide_plan.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
@@ -91,8 +93,8 @@ bool slide_done(const job_runner_state& st, int slide) {
 void request_slide(runner_ptr self, int slide) {
   auto& st = self->state;
   decode_request request{st.setup.spec.image_paths[static_cast<size_t>(slide)], st.plan->work,
-                         {st.setup.limits.max_image_pixels, st.setup.limits.max_image_file_bytes},
-                         media::root_folders(st.setup.spec.input_roots)};
+                         media::image_limits_of(st.setup.limits), media::root_folders(st.setup.spec.input_roots)};
+  request.look = media::look_of(st.setup.spec, slide);
   self->request(st.setup.decoders, caf::infinite, atom::decode_v, std::move(request))
     .then(
       [=](media::slide_image& image) {
@@ -234,7 +236,8 @@ void pump(runner_ptr self) {
 
 /// A long job on a worker with chunking: a chunk owner renders it across
 /// the workers and answers with the stitched result (or the failure).
-bool run_in_chunks(runner_ptr self, const media::timeline& timeline, audio_ptr& audio) {
+bool run_in_chunks(runner_ptr self, const media::timeline& timeline, std::optional<int64_t> poster,
+                   audio_ptr& audio) {
   auto& st = self->state;
   if (!st.setup.chunking)
     return false;
@@ -246,7 +249,8 @@ bool run_in_chunks(runner_ptr self, const media::timeline& timeline, audio_ptr& 
   report_progress(self, true);
   chunk_owner_setup setup;
   setup.settings = *st.setup.chunking;
-  setup.job = chunked_job{st.setup.job_id, st.setup.owner_token, st.setup.spec, std::move(audio), std::move(chunks)};
+  setup.job = chunked_job{st.setup.job_id, st.setup.owner_token, st.setup.spec, std::move(audio), std::move(chunks),
+                          poster};
   setup.coordinator = st.setup.coordinator;
   setup.runner = self;
   setup.cancelled = st.cancelled;
@@ -271,7 +275,10 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   if (auto fits = media::check_job_memory(spec, st.setup.memory, seconds, st.setup.max_job_memory, "MAX_JOB_MEMORY_MB");
       !fits)
     return fail(self, to_caf(fits.error()));
-  if (run_in_chunks(self, *timeline, audio))
+  auto poster = media::poster_frame(spec, *timeline);
+  if (!poster)
+    return fail(self, to_caf(poster.error()));
+  if (run_in_chunks(self, *timeline, *poster, audio))
     return;
   st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline));
   st.total = timeline->frame_count();
@@ -291,6 +298,10 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   setup.output_path = spec.output_path;
   setup.audio = std::move(audio);
   setup.cancelled = st.cancelled;
+  if (*poster) {
+    setup.poster_frame = **poster;
+    setup.poster_path = media::poster_path_for(spec.output_path);
+  }
   self->request(st.sink, caf::infinite, atom::start_v, std::move(setup))
     .then(
       [=](const std::string& temporary) {

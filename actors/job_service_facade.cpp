@@ -35,8 +35,9 @@ job_system_config resolve(job_system_config config) {
     config.credits_per_job = 2 * config.renderers + 2;
   if (config.memory_budget_bytes <= 0)
     config.memory_budget_bytes = media::default_memory_budget();
+  config.limits = media::with_decode_share(config.limits, config.decoders, config.memory_budget_bytes);
   if (config.max_job_memory_bytes <= 0)
-    config.max_job_memory_bytes = config.memory_budget_bytes;
+    config.max_job_memory_bytes = jobs_budget(config);
   if (config.max_queued_jobs <= 0)
     config.max_queued_jobs = 256;
   return config;
@@ -59,7 +60,7 @@ public:
     setup.max_queued_jobs = config_.max_queued_jobs;
     setup.max_queued_bytes = config_.max_queued_bytes;
     setup.max_job_memory = config_.max_job_memory_bytes;
-    setup.memory_budget = config_.memory_budget_bytes;
+    setup.memory_budget = jobs_budget(config_);
     setup.memory = memory_context_of(config_);
     setup.limits = config_.limits;
     setup.decoders = decoders_;
@@ -165,6 +166,14 @@ private:
 };
 
 } // namespace
+
+int64_t decoder_reserve_bytes(const job_system_config& config) {
+  return config.decoders * media::image_decode_bytes(config.limits);
+}
+
+int64_t jobs_budget(const job_system_config& config) {
+  return std::max<int64_t>(0, config.memory_budget_bytes - decoder_reserve_bytes(config));
+}
 
 media::memory_context memory_context_of(const job_system_config& config) {
   media::memory_context context;

@@ -28,11 +28,14 @@ struct job_system_config {
   int max_queued_jobs = 256;
   /// …or beyond this many bytes of specs (paths) waiting.
   int64_t max_queued_bytes = 32 << 20;
-  /// Memory the running jobs' estimates may add up to; 0: 70% of the
-  /// machine's memory (the smaller of MemTotal and the cgroup limit).
+  /// Memory the image decoders and the running jobs' estimates may add up
+  /// to; 0: 70% of the machine's memory (the smaller of MemTotal and the
+  /// cgroup limit). The decoders' share is reserved first (decoder_reserve_bytes).
   int64_t memory_budget_bytes = 0;
-  /// A job whose estimate is over this is refused; 0: the budget.
+  /// A job whose estimate is over this is refused; 0: what the decoders leave of the budget.
   int64_t max_job_memory_bytes = 0;
+  /// limits.max_image_decode_bytes 0: what max_image_pixels needs, at most
+  /// half the budget for all decoders (media::with_decode_share).
   media::render_limits limits;
   /// How long a facade call waits for the coordinator before errc::unavailable.
   std::chrono::milliseconds request_timeout{10'000};
@@ -57,6 +60,15 @@ public:
 
   virtual const pipeline_counters& counters() const = 0;
 };
+
+/// What the image decoder pool may hold at once, reserved from the memory
+/// budget: it serves every job, so no job's estimate has it. `decoders`
+/// times the most one decode may take (`config` with defaults resolved).
+int64_t decoder_reserve_bytes(const job_system_config& config);
+
+/// What the running jobs' estimates may add up to: the budget less the
+/// decoders' reserve.
+int64_t jobs_budget(const job_system_config& config);
 
 /// The pipeline a job of a system with `config` (defaults resolved) runs in,
 /// as the memory estimate sees it.

@@ -11,6 +11,7 @@
 
 #include "api/job_service.hpp"
 #include "media/audio_encode.hpp"
+#include "media/fit_compose.hpp"
 #include "media/frame_composer.hpp"
 #include "media/image_decode.hpp"
 #include "media/render_spec.hpp"
@@ -58,6 +59,7 @@ struct decode_request {
   media::working_size size;
   media::image_decode_limits limits;
   media::root_folders roots;    ///< the job's input roots, checked on the opened file
+  media::slide_look look{};     ///< the slide's fit and background (media/fit_compose)
 };
 
 /// Render frame `index` of a job into `target`.
@@ -91,6 +93,8 @@ struct encoder_setup {
   std::string output_path;      ///< the final path; the encoder writes beside it and renames
   audio_ptr audio;              ///< null: a silent video
   cancel_flag cancelled;
+  int64_t poster_frame = -1;    ///< the frame written as the poster JPEG; -1: none
+  std::string poster_path;      ///< where it goes (beside the video)
 };
 
 /// A Redis task this worker claimed, travelling intake → resolver → writer.

@@ -1,6 +1,7 @@
 #include "actors/video_sink.hpp"
 
 #include "actors/caf_error.hpp"
+#include "media/poster.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -16,6 +17,8 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
       st.settings = setup.settings;
       st.output_path = setup.output_path;
       st.cancelled = setup.cancelled;
+      st.poster_frame = setup.poster_frame;
+      st.poster_path = setup.poster_path;
       auto output = media::output_file::beside(setup.output_path);
       if (!output)
         return to_caf(output.error());
@@ -40,6 +43,13 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
       if (frame.index != st.frames)
         return caf_error(errc::internal, "frame " + std::to_string(frame.index) + " arrived out of order, expected " +
                                              std::to_string(st.frames));
+      // The poster is the very frame the encoder gets.
+      if (frame.index == st.poster_frame) {
+        auto jpeg = media::encode_poster(frame.frame->view());
+        if (!jpeg)
+          return to_caf(jpeg.error());
+        st.poster_jpeg = std::move(*jpeg);
+      }
       media::mp4_writer& mp4 = *st.writer;
       auto encoded = st.encoder->encode(*frame.frame, frame.index,
                                         [&mp4](AVPacket& packet) { return mp4.write_video(packet); });
@@ -59,8 +69,17 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
         return to_caf(finished.error());
       st.writer.reset();
       st.encoder.reset();
-      if (auto committed = st.output->commit(); !committed)
+      // The poster first: a video in place always has its poster beside it.
+      const bool poster = st.poster_frame >= 0;
+      if (poster)
+        if (auto written = media::write_file_atomically(st.poster_path, st.poster_jpeg); !written)
+          return to_caf(written.error());
+      if (auto committed = st.output->commit(); !committed) {
+        std::error_code ignored;
+        if (poster)
+          std::filesystem::remove(st.poster_path, ignored);
         return to_caf(committed.error());
+      }
       api::job_result result;
       result.video_path = st.output_path;
       result.width = st.settings.width;
@@ -70,6 +89,8 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
       result.duration_seconds = static_cast<double>(st.frames) / st.settings.fps;
       std::error_code ec;
       result.file_size = static_cast<int64_t>(std::filesystem::file_size(st.output_path, ec));
+      if (poster)
+        result.poster_path = st.poster_path;
       self->quit();
       return result;
     },

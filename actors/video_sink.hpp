@@ -33,6 +33,9 @@ struct video_sink_state {
   std::string output_path;
   cancel_flag cancelled;
   int64_t frames = 0;
+  int64_t poster_frame = -1;     ///< encoded as JPEG on its way to x264
+  std::string poster_path;
+  std::string poster_jpeg;
 };
 
 video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<video_sink_state> self);

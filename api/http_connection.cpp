@@ -104,7 +104,8 @@ bool connection_stream::wait_for_request(std::chrono::milliseconds idle) {
 
 void connection_stream::begin_request() {
   release_body_memory();
-  deadline_ = clock_type::now() + limits_.request_timeout;
+  started_ = clock_type::now();
+  deadline_ = started_ + limits_.request_timeout;
   head_out_.clear();
   head_out_pos_ = 0;
   in_head_ = true;

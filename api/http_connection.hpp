@@ -63,6 +63,8 @@ public:
   bool wait_for_request(std::chrono::milliseconds idle);
   /// Starts a request: the head budget, the deadline, no fault.
   void begin_request();
+  /// When the current request's first byte was seen (for its log line).
+  std::chrono::steady_clock::time_point request_started() const { return started_; }
   /// The head has been parsed: gives the Range lines back to `request` and
   /// sets the body budget from `framing`.
   void begin_body(httplib::Request& request, const request_framing& framing);
@@ -106,6 +108,7 @@ private:
   connection_limits limits_;
   const stop_signal& stop_;
   std::chrono::steady_clock::time_point deadline_;
+  std::chrono::steady_clock::time_point started_;
   std::string raw_;             ///< received and not yet handed to httplib
   size_t raw_pos_ = 0;
   std::string head_out_;        ///< the head line httplib is reading

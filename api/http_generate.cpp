@@ -18,7 +18,7 @@ namespace {
 
 json generate_answer(const job_snapshot& job) {
   const job_result& result = *job.result;
-  return {
+  json answer = {
       {"success", true},
       {"message", "Video generated successfully"},
       {"video_url", video_url(job.id)},
@@ -28,6 +28,8 @@ json generate_answer(const job_snapshot& job) {
       {"resolution", {result.width, result.height}},
       {"job_id", job.id},
   };
+  add_poster(answer, job.id, result);
+  return answer;
 }
 
 /// Counts one waiting POST /generateVideo while it lives; `held()` is false

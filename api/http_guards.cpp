@@ -1,5 +1,6 @@
 #include "api/http_guards.hpp"
 
+#include "api/http_cors.hpp"
 #include "api/http_reply.hpp"
 
 #include <string>
@@ -146,8 +147,9 @@ void install_guards(httplib::Server& server, const http_config& config, body_mem
     }
   });
 
-  server.set_post_routing_handler([&config](const httplib::Request&, httplib::Response& res) {
+  server.set_post_routing_handler([&config](const httplib::Request& req, httplib::Response& res) {
     try {
+      add_cors_headers(req, res, config.cors_origins);
       if ((res.status == 429 || res.status == 503) && !res.has_header("Retry-After"))
         res.set_header("Retry-After", std::to_string(config.retry_after.count()));
       auto* connection = current_connection();

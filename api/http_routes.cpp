@@ -1,6 +1,8 @@
 #include "api/http_routes.hpp"
 
+#include "api/http_cors.hpp"
 #include "api/http_generate.hpp"
+#include "api/http_poster.hpp"
 #include "api/http_reply.hpp"
 #include "api/http_submit.hpp"
 #include "api/http_video.hpp"
@@ -52,6 +54,22 @@ void install_routes(httplib::Server& server, route_context context) {
                {"redis", stats.redis_state}});
   }));
 
+  // For load balancers and orchestrators: 200 only while this process can
+  // take jobs; /health stays 200 while it drains or Redis is down.
+  server.Get("/ready", guarded([context](const httplib::Request&, httplib::Response& res) {
+    service_stats stats = context.jobs.stats();
+    if (!stats.accepting_jobs || context.stopping.load())
+      return send_error(res, make_error(errc::unavailable, "the service is stopping and takes no new jobs"));
+    if (stats.redis_state == "down")
+      return send_error(res, make_error(errc::unavailable, "Redis is unreachable: the worker cannot take tasks"));
+    send_json(res, 200, {{"status", "ready"}});
+  }));
+
+  // CORS preflights (and plain OPTIONS) on every path.
+  server.Options(".*", guarded([context](const httplib::Request& req, httplib::Response& res) {
+    answer_options(req, res, context.config.cors_origins);
+  }));
+
   server.Get("/metrics", guarded([context](const httplib::Request&, httplib::Response& res) {
     res.set_content(render_metrics(context.jobs.stats()), "text/plain; version=0.0.4");
   }));
@@ -100,6 +118,10 @@ void install_routes(httplib::Server& server, route_context context) {
   server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/video)",
              guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
                serve_video(req, res, context.jobs, video_folder);
+             }));
+  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/poster)",
+             guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
+               serve_poster(req, res, context.jobs, video_folder);
              }));
 
   // Any task hash of the pipeline, as stored (all values are strings).

@@ -6,9 +6,12 @@
 #include "api/http_guards.hpp"
 #include "api/http_routes.hpp"
 #include "api/http_task_queue.hpp"
+#include "api/request_log.hpp"
 
 #include <httplib.h>
 
+#include <cerrno>
+#include <cstring>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -32,6 +35,14 @@ public:
     limits_.write_timeout = config.write_timeout;
     limits_.max_head_bytes = config.max_head_bytes;
     limits_.max_body_bytes = config.max_body_bytes;
+    // httplib's default sets SO_REUSEPORT: a second server on a taken port
+    // then "listens" too and the kernel splits connections between the two
+    // at random. SO_REUSEADDR alone still allows a restart while old
+    // connections linger in TIME_WAIT, and a taken port fails to bind.
+    set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
   }
 
   /// httplib listens with a backlog of 5: a burst of connections (40 slow
@@ -102,6 +113,15 @@ private:
   stop_signal stop_;
 };
 
+/// The bind's errno says why; EADDRINUSE is the common case (another
+/// server, or a second copy of this one, on the port).
+error cannot_listen(const std::string& where, int bind_errno) {
+  std::string why = bind_errno == EADDRINUSE ? "address in use (another process listens on this port)"
+                    : bind_errno != 0        ? std::strerror(bind_errno)
+                                             : "the address cannot be bound";
+  return make_error(errc::unavailable, "cannot listen on " + where + ": " + why);
+}
+
 } // namespace
 
 status run_http_server(job_service& jobs, const http_config& config, std::atomic<bool>& stop,
@@ -117,15 +137,22 @@ status run_http_server(job_service& jobs, const http_config& config, std::atomic
   server.set_payload_max_length(config.max_body_bytes);
   server.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(config.idle_timeout.count() / 1000)));
   install_guards(server, config, bodies);
+  // httplib calls this once per answer written, on the connection's thread.
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    auto* connection = current_connection();
+    auto now = std::chrono::steady_clock::now();
+    log_request(req, res, connection ? now - connection->request_started() : std::chrono::steady_clock::duration{});
+  });
   install_routes(server, route_context{jobs, config, roots, stop, sync_waits});
 
   int port = config.port;
+  errno = 0;
   if (port == 0) {
     port = server.bind_to_any_port(config.host);
     if (port < 0)
-      return make_error(errc::unavailable, "cannot listen on " + config.host + " (any port)");
+      return cannot_listen(config.host + " (any port)", errno);
   } else if (!server.bind_to_port(config.host, port)) {
-    return make_error(errc::unavailable, "cannot listen on " + config.host + ":" + std::to_string(port));
+    return cannot_listen(config.host + ":" + std::to_string(port), errno);
   }
   server.widen_backlog();
   if (on_listening)

@@ -31,7 +31,7 @@ struct http_config {
   uint64_t max_body_memory_bytes = 64 << 20;  ///< request bodies of all connections at once; more: 503
   uint64_t max_head_bytes = 64 << 10;       ///< request line and headers; more: 431
   std::chrono::seconds generate_timeout{3600};  ///< how long POST /generateVideo waits
-  std::string version = "1.0.0";
+  std::string version = VS_VERSION;         ///< the project's version (CMakeLists.txt)
   int max_connections = 256;                ///< served at once, one thread each; more are answered 503
   int max_sync_waits = 128;                 ///< POST /generateVideo calls waiting at once; more get 429
   /// To receive one whole request (line, headers, body) once its first byte
@@ -40,6 +40,9 @@ struct http_config {
   std::chrono::milliseconds idle_timeout{5'000};   ///< keep-alive: an idle connection closes after this
   std::chrono::milliseconds write_timeout{5'000};  ///< a client that takes no bytes for this long is dropped
   std::chrono::seconds retry_after{5};      ///< the Retry-After of every 429 and 503 answer
+  /// Origins whose web pages may call the API (CORS): "https://host[:port]"
+  /// each, or "*" for any. Empty: no cross-origin access.
+  std::vector<std::string> cors_origins;
 };
 
 /// Serves until `stop` becomes true (checked every 100 ms). Returns an error

@@ -5,11 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+
 namespace vs::api {
 
 namespace {
 
-/// Parses and checks a job body: JSON object, known fields well typed, input
+/// Parses and checks a job body: JSON object, only known fields, well typed, input
 /// files inside the media roots and present, parameters within bounds.
 expected<media::render_spec> read_job(const httplib::Request& req, const route_context& context) {
   // A chunked body is bounded on the wire (http_connection) with some room
@@ -22,6 +24,8 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
   if (body->contains("output_path"))
     return make_error(errc::invalid_argument, "output_path is chosen by the service and cannot be set",
                       "output_path");
+  if (auto known = check_known_fields(*body); !known)
+    return known.error();
   auto spec = apply_job_fields(*body, media::render_spec{});
   if (!spec)
     return spec.error();
@@ -31,8 +35,18 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
       return audio.error();
     spec->audio_path = *audio;
   }
-  for (auto& image : spec->image_paths) {
-    auto resolved = context.roots.resolve(image, "image_paths");
+  if (!spec->music_path.empty()) {
+    auto music = context.roots.resolve(spec->music_path, "music_path");
+    if (!music)
+      return music.error();
+    spec->music_path = *music;
+  }
+  for (size_t i = 0; i < spec->image_paths.size(); ++i) {
+    // Named as the body gave it: image_paths, or the slide's own path.
+    const std::string field =
+        spec->pictures.slides.empty() ? "image_paths" : "slides[" + std::to_string(i) + "].path";
+    std::string& image = spec->image_paths[i];
+    auto resolved = context.roots.resolve(image, field);
     if (!resolved)
       return resolved.error();
     image = *resolved;

@@ -62,39 +62,41 @@ void stream_body(httplib::Response& res, std::shared_ptr<const media::confined_f
 
 } // namespace
 
-void serve_video(const httplib::Request& req, httplib::Response& res, job_service& jobs,
-                 const std::string& video_folder) {
-  const std::string id = req.matches[1];
-  auto job = jobs.find(id);
-  if (!job)
-    return send_error(res, job.error());
-  if (job->state != job_state::success || !job->result)
-    return send_error(res, make_error(errc::conflict, "job " + job->id + " has no video (it is " +
-                                                          std::string(to_string(job->state)) + ")"));
-  auto file = open_video_file(video_folder, job->result->video_path, "the video of job " + job->id);
-  if (!file)
-    return send_error(res, file.error());
-  const auto size = static_cast<uint64_t>((*file)->size());
+void send_file(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const media::confined_file> file,
+               const std::string& content_type, const std::string& what) {
+  const auto size = static_cast<uint64_t>(file->size());
   res.set_header("Accept-Ranges", "bytes");
   range_plan plan = plan_for(req, size);
   switch (plan.outcome) {
     case range_outcome::unsatisfiable:
       res.set_header("Content-Range", "bytes */" + std::to_string(size));
       return send_error(res,
-                        make_error(errc::invalid_argument, "the requested range is not satisfiable: the video of job " +
-                                                               job->id + " has " + std::to_string(size) + " bytes"),
+                        make_error(errc::invalid_argument, "the requested range is not satisfiable: " + what +
+                                                               " has " + std::to_string(size) + " bytes"),
                         416);
     case range_outcome::full:
       res.status = 200;
       if (size == 0)
-        return stream_body(res, *file, range_body{video_type, {}, 0});
-      return stream_body(res, *file, make_range_body({{0, size - 1}}, size, video_type, ""));
+        return stream_body(res, std::move(file), range_body{content_type, {}, 0});
+      return stream_body(res, std::move(file), make_range_body({{0, size - 1}}, size, content_type, ""));
     case range_outcome::partial:
       res.status = 206;
       if (plan.ranges.size() == 1)
         res.set_header("Content-Range", content_range(plan.ranges.front(), size));
-      return stream_body(res, *file, make_range_body(plan.ranges, size, video_type, random_boundary()));
+      return stream_body(res, std::move(file), make_range_body(plan.ranges, size, content_type, random_boundary()));
   }
+}
+
+void serve_video(const httplib::Request& req, httplib::Response& res, job_service& jobs,
+                 const std::string& video_folder) {
+  auto job = finished_job(jobs, req.matches[1], "video");
+  if (!job)
+    return send_error(res, job.error());
+  const std::string what = "the video of job " + job->id;
+  auto file = open_video_file(video_folder, job->result->video_path, what);
+  if (!file)
+    return send_error(res, file.error());
+  send_file(req, res, std::move(*file), video_type, what);
 }
 
 } // namespace vs::api

@@ -23,6 +23,15 @@ std::string iso8601_utc(int64_t epoch_ms) {
 
 std::string video_url(const std::string& job_id) { return "/jobs/" + job_id + "/video"; }
 
+std::string poster_url(const std::string& job_id) { return "/jobs/" + job_id + "/poster"; }
+
+void add_poster(nlohmann::json& answer, const std::string& job_id, const job_result& result) {
+  if (result.poster_path.empty())
+    return;
+  answer["poster_url"] = poster_url(job_id);
+  answer["poster_path"] = result.poster_path;
+}
+
 nlohmann::json snapshot_json(const job_snapshot& job) {
   nlohmann::json out = {
       {"job_id", job.id},
@@ -54,6 +63,7 @@ nlohmann::json snapshot_json(const job_snapshot& job) {
         {"fps", job.result->fps},
         {"frames", job.result->frames},
     };
+    add_poster(out["result"], job.id, *job.result);
   }
   if (job.failure)
     out["error"] = error_object(*job.failure);

@@ -15,6 +15,12 @@ std::string iso8601_utc(int64_t epoch_ms);
 /// The URL path the API serves a job's video at.
 std::string video_url(const std::string& job_id);
 
+/// The URL path the API serves a job's poster at.
+std::string poster_url(const std::string& job_id);
+
+/// Adds `poster_url` and `poster_path` to `answer` if the job has a poster.
+void add_poster(nlohmann::json& answer, const std::string& job_id, const job_result& result);
+
 nlohmann::json snapshot_json(const job_snapshot& job);
 
 } // namespace vs::api

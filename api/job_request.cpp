@@ -1,6 +1,8 @@
 #include "api/job_request.hpp"
 
+#include "api/closest_name.hpp"
 #include "api/json_text.hpp"
+#include "api/picture_fields.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,10 +27,9 @@ error out_of_int_range(const std::string& field, const json& value, bool negativ
                     field);
 }
 
-expected<int> read_int(const json& body, const std::string& field) {
+expected<int> read_int(const json& value, const std::string& field) {
   constexpr int64_t lowest = std::numeric_limits<int>::min();
   constexpr int64_t highest = std::numeric_limits<int>::max();
-  const json& value = body.at(field);
   if (value.is_number_unsigned()) {
     if (value.get<uint64_t>() > static_cast<uint64_t>(highest))
       return out_of_int_range(field, value, false);
@@ -51,26 +52,109 @@ expected<int> read_int(const json& body, const std::string& field) {
   return wrong_type(field, "an integer");
 }
 
-expected<double> read_number(const json& body, const std::string& field) {
-  const json& value = body.at(field);
+expected<double> read_number(const json& value, const std::string& field) {
   if (!value.is_number())
     return wrong_type(field, "a number");
   return value.get<double>();
 }
 
-expected<bool> read_bool(const json& body, const std::string& field) {
-  const json& value = body.at(field);
+expected<bool> read_bool(const json& value, const std::string& field) {
   if (!value.is_boolean())
     return wrong_type(field, "true or false");
   return value.get<bool>();
 }
 
-expected<std::string> read_string(const json& body, const std::string& field) {
-  const json& value = body.at(field);
+expected<std::string> read_string(const json& value, const std::string& field) {
   if (!value.is_string())
     return wrong_type(field, "a string");
   return value.get<std::string>();
 }
+
+/// Sets one spec member from a field, with the reader of its type.
+template <auto member, auto reader>
+status set_member(const json& value, const std::string& field, media::render_spec& spec) {
+  auto parsed = reader(value, field);
+  if (!parsed)
+    return parsed.error();
+  spec.*member = *parsed;
+  return {};
+}
+
+status set_image_paths(const json& list, const std::string& field, media::render_spec& spec) {
+  if (!list.is_array())
+    return wrong_type(field, "a list of file paths");
+  spec.image_paths.clear();
+  for (const json& item : list) {
+    if (!item.is_string())
+      return wrong_type(field, "a list of file paths");
+    spec.image_paths.push_back(item.get<std::string>());
+  }
+  return {};
+}
+
+status set_resolution(const json& value, const std::string&, media::render_spec& spec) {
+  auto size = parse_resolution(value);
+  if (!size)
+    return size.error();
+  spec.width = size->first;
+  spec.height = size->second;
+  return {};
+}
+
+status set_seed(const json& seed, const std::string& field, media::render_spec& spec) {
+  if (!seed.is_number_integer() || (!seed.is_number_unsigned() && seed.get<int64_t>() < 0))
+    return wrong_type(field, "a non-negative integer");
+  spec.seed = seed.get<uint64_t>();
+  return {};
+}
+
+status set_loudness(const json& loudness, const std::string& field, media::render_spec& spec) {
+  if (loudness.is_null())
+    spec.loudness.reset();
+  else if (loudness.is_number())
+    spec.loudness = loudness.get<double>();
+  else
+    return wrong_type(field, "a number (LUFS) or null");
+  return {};
+}
+
+/// One field of a job body and how it lands on the spec.
+struct job_field {
+  const char* name;
+  status (*apply)(const json& value, const std::string& field, media::render_spec& spec);
+  /// Null means "the default" for every field but these: `loudness: null`
+  /// leaves the audio levels alone.
+  bool null_is_a_value = false;
+};
+
+using spec = media::render_spec;
+
+/// Every field a job body may carry: THE list. A body naming any other
+/// field is refused (check_known_fields); an OpenAPI document of the job
+/// body should be generated from job_field_names(), not listed again. To
+/// add a field, add its row here; rows apply in this order, so the first
+/// bad field named is the first bad row.
+const job_field job_fields[] = {
+    {"audio_path", set_member<&spec::audio_path, read_string>},
+    {"fps", set_member<&spec::fps, read_int>},
+    {"slide_duration", set_member<&spec::slide_duration, read_number>},
+    {"transition_duration", set_member<&spec::transition_duration, read_number>},
+    {"enable_ken_burns", set_member<&spec::ken_burns, read_bool>},
+    {"zoom_factor", set_member<&spec::zoom_factor, read_number>},
+    {"sync_to_audio", set_member<&spec::sync_to_audio, read_bool>},
+    {"preset", set_member<&spec::preset, read_string>},
+    {"crf", set_member<&spec::crf, read_int>},
+    {"lookahead", set_member<&spec::lookahead, read_int>},
+    {"audio_bitrate", set_member<&spec::audio_bitrate, read_int>},
+    {"music_path", set_member<&spec::music_path, read_string>},
+    {"music_volume", set_member<&spec::music_volume, read_number>},
+    {"music_fade", set_member<&spec::music_fade, read_number>},
+    {"ducking", set_member<&spec::ducking, read_number>},
+    {"loudness", set_loudness, true},
+    {"image_paths", set_image_paths},
+    {"resolution", set_resolution},
+    {"seed", set_seed},
+};
 
 } // namespace
 
@@ -124,62 +208,61 @@ expected<std::pair<int, int>> parse_resolution(const json& value) {
 expected<media::render_spec> apply_job_fields(const json& body, media::render_spec spec) {
   if (!body.is_object())
     return make_error(errc::malformed_request, "the job must be a JSON object");
-
-#define VS_READ(field, reader, target)                                                                         \
-  if (body.contains(field) && !body.at(field).is_null()) {                                                     \
-    auto parsed = reader(body, field);                                                                         \
-    if (!parsed)                                                                                               \
-      return parsed.error();                                                                                   \
-    target = *parsed;                                                                                          \
+  for (const auto& field : job_fields) {
+    auto found = body.find(field.name);
+    if (found == body.end() || (found->is_null() && !field.null_is_a_value))
+      continue;
+    if (auto applied = field.apply(*found, field.name, spec); !applied)
+      return applied.error();
   }
-  VS_READ("audio_path", read_string, spec.audio_path)
-  VS_READ("fps", read_int, spec.fps)
-  VS_READ("slide_duration", read_number, spec.slide_duration)
-  VS_READ("transition_duration", read_number, spec.transition_duration)
-  VS_READ("enable_ken_burns", read_bool, spec.ken_burns)
-  VS_READ("zoom_factor", read_number, spec.zoom_factor)
-  VS_READ("sync_to_audio", read_bool, spec.sync_to_audio)
-  VS_READ("preset", read_string, spec.preset)
-  VS_READ("crf", read_int, spec.crf)
-  VS_READ("lookahead", read_int, spec.lookahead)
-  VS_READ("audio_bitrate", read_int, spec.audio_bitrate)
-#undef VS_READ
-
-  if (body.contains("image_paths") && !body.at("image_paths").is_null()) {
-    const json& list = body.at("image_paths");
-    if (!list.is_array())
-      return wrong_type("image_paths", "a list of file paths");
-    spec.image_paths.clear();
-    for (const json& item : list) {
-      if (!item.is_string())
-        return wrong_type("image_paths", "a list of file paths");
-      spec.image_paths.push_back(item.get<std::string>());
-    }
-  }
-  if (body.contains("resolution") && !body.at("resolution").is_null()) {
-    auto size = parse_resolution(body.at("resolution"));
-    if (!size)
-      return size.error();
-    spec.width = size->first;
-    spec.height = size->second;
-  }
-  if (body.contains("transition") && !body.at("transition").is_null()) {
-    auto name = read_string(body, "transition");
-    if (!name)
-      return name.error();
-    auto kind = media::parse_transition(*name);
-    if (!kind)
-      return kind.error();
-    spec.transition = *kind;
-  }
-  if (body.contains("seed") && !body.at("seed").is_null()) {
-    const json& seed = body.at("seed");
-    if (!seed.is_number_integer() || (seed.is_number_integer() && !seed.is_number_unsigned() &&
-                                      seed.get<int64_t>() < 0))
-      return wrong_type("seed", "a non-negative integer");
-    spec.seed = seed.get<uint64_t>();
-  }
+  // fit, background, motion, transition(s), slides, slide_starts, poster:
+  // after image_paths, since slides and image_paths exclude each other.
+  if (auto pictures = apply_picture_fields(body, spec); !pictures)
+    return pictures.error();
   return spec;
+}
+
+std::vector<std::string> job_field_names() {
+  std::vector<std::string> names;
+  for (const auto& field : job_fields)
+    names.emplace_back(field.name);
+  for (const char* name : picture_field_names())
+    names.emplace_back(name);
+  return names;
+}
+
+status check_known_fields(const json& body) {
+  if (!body.is_object())
+    return make_error(errc::malformed_request, "the job must be a JSON object");
+  const std::vector<std::string> known = job_field_names();
+  for (const auto& [name, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), name) != known.end())
+      continue;
+    // A name of any length may come; the message quotes a bounded part.
+    std::string shown = name.size() > 64 ? name.substr(0, 64) + "..." : name;
+    return make_error(errc::invalid_argument,
+                      "unknown field " + json_text(json(shown)) + "; did you mean " +
+                          json_text(json(closest_name(name, known))) + "?",
+                      shown);
+  }
+  return {};
+}
+
+std::vector<std::string> likely_misspellings(const json& body) {
+  std::vector<std::string> hints;
+  if (!body.is_object())
+    return hints;
+  const std::vector<std::string> known = job_field_names();
+  for (const auto& [name, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), name) != known.end())
+      continue;
+    std::string closest = closest_name(name, known);
+    // Short names of other services' fields lie close to ours by chance.
+    size_t near = name.size() <= 5 ? 1 : 2;
+    if (edit_distance(name, closest) <= near)
+      hints.push_back(json_text(json(name)) + " (did you mean " + json_text(json(closest)) + "?)");
+  }
+  return hints;
 }
 
 } // namespace vs::api

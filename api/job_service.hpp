@@ -30,6 +30,7 @@ struct job_result {
   int height = 0;
   int fps = 0;
   int64_t frames = 0;
+  std::string poster_path;  ///< the poster JPEG beside the video; empty: none asked for
 };
 
 /// A point-in-time copy of one job.
@@ -65,6 +66,7 @@ struct service_stats {
   int64_t duration_count = 0;
   double duration_sum = 0;
   std::string redis_state = "disabled";               ///< "disabled", "up", "down"
+  bool accepting_jobs = true;                         ///< false once shutting down (draining)
 };
 
 class job_service {

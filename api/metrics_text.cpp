@@ -41,8 +41,12 @@ std::string render_metrics(const service_stats& stats) {
   out << "vs_job_duration_seconds_bucket{le=\"+Inf\"} " << stats.duration_count << '\n';
   out << "vs_job_duration_seconds_sum " << stats.duration_sum << '\n';
   out << "vs_job_duration_seconds_count " << stats.duration_count << '\n';
-  family(out, "vs_redis_up", "gauge", "1 if Redis is configured and reachable, 0 if configured and down.");
-  out << "vs_redis_up " << (stats.redis_state == "up" ? 1 : 0) << '\n';
+  // Standalone there is no Redis to be up or down: the gauge is left out,
+  // so an alert on vs_redis_up == 0 only fires where Redis is configured.
+  if (stats.redis_state != "disabled") {
+    family(out, "vs_redis_up", "gauge", "1 if Redis is reachable, 0 if it is down (absent without Redis).");
+    out << "vs_redis_up " << (stats.redis_state == "up" ? 1 : 0) << '\n';
+  }
   return out.str();
 }
 

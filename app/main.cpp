@@ -13,6 +13,7 @@
 int main(int argc, char** argv) {
   vs::media::quiet_ffmpeg_logs();
   CLI::App app{"video-service: narration + slide images -> H.264/AAC MP4 with Ken Burns motion"};
+  app.set_version_flag("--version", "video-service " VS_VERSION);
   app.require_subcommand(1);
   auto render = vs::app::add_render_command(app);
   auto serve = vs::app::add_serve_command(app);
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

@@ -6,6 +6,7 @@
 #include "app/service_config.hpp"
 #include "media/memory_estimate.hpp"
 #include "media/render_job.hpp"
+#include "media/slide_cache.hpp"
 #include "media/timeline.hpp"
 
 #include <nlohmann/json.hpp>
@@ -44,8 +45,73 @@ struct render_options {
   std::optional<uint64_t> seed;
   std::optional<int> threads;
   double max_image_megapixels = 64.0;
+  std::string music;
+  std::optional<double> music_volume;
+  std::optional<double> music_fade;
+  std::optional<double> ducking;
+  std::optional<double> loudness;
+  bool no_loudness = false;
   std::optional<std::string> max_job_memory_mb;  ///< strict text, as `serve` reads it
+  std::optional<std::string> fit;
+  std::optional<std::string> background;
+  std::optional<std::string> poster;             ///< "" (the flag alone): the default time
 };
+
+bool is_number(const std::string& text) {
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  return !text.empty() && end != text.c_str() && *end == '\0';
+}
+
+/// `--poster` takes an optional TIME, so in `--poster a.png b.png` the
+/// parser hands it the first image: put that back among the images, where
+/// it stood on the command line.
+void return_poster_image(const CLI::App& render, render_options& options) {
+  if (!options.poster || options.poster->empty() || is_number(*options.poster))
+    return;
+  const CLI::Option* images = render.get_option("images");
+  const CLI::Option* poster = render.get_option("--poster");
+  size_t before = 0;
+  for (const CLI::Option* parsed : render.parse_order()) {
+    if (parsed == poster)
+      break;
+    before += parsed == images ? 1 : 0;
+  }
+  options.images.insert(options.images.begin() + static_cast<std::ptrdiff_t>(std::min(before, options.images.size())),
+                        *options.poster);
+  options.poster = std::string();
+}
+
+/// --fit, --background, --transition and --poster onto `spec`.
+status apply_picture_options(const render_options& options, media::render_spec& spec) {
+  if (options.fit) {
+    auto fit = media::parse_fit(*options.fit, "--fit");
+    if (!fit)
+      return fit.error();
+    spec.pictures.fit = *fit;
+  }
+  if (options.background) {
+    auto color = media::parse_color(*options.background, "--background");
+    if (!color)
+      return color.error();
+    spec.pictures.background = *color;
+  }
+  if (options.transition) {
+    auto choice = media::parse_transition_choice(*options.transition, "--transition");
+    if (!choice)
+      return choice.error();
+    spec.pictures.random_transition = choice->random;
+    if (!choice->random)
+      spec.transition = choice->kind;
+  }
+  if (options.poster) {
+    spec.pictures.poster = true;
+    spec.pictures.poster_time.reset();
+    if (!options.poster->empty())
+      spec.pictures.poster_time = std::strtod(options.poster->c_str(), nullptr);
+  }
+  return {};
+}
 
 /// Builds the spec: defaults, then the --spec file, then explicit options.
 expected<media::render_spec> build_spec(const render_options& options) {
@@ -59,6 +125,14 @@ expected<media::render_spec> build_spec(const render_options& options) {
     auto body = api::parse_json_object(text.str());
     if (!body)
       return make_error(errc::malformed_request, "spec file " + options.spec_file + ": " + body.error().message);
+    // The same body as over HTTP, refused the same way; output_path is -o.
+    if (body->contains("output_path"))
+      return make_error(errc::invalid_argument,
+                        "spec file " + options.spec_file + ": output_path is given with -o, not in the spec",
+                        "output_path");
+    if (auto known = api::check_known_fields(*body); !known)
+      return make_error(known.error().code, "spec file " + options.spec_file + ": " + known.error().message,
+                        known.error().field);
     auto applied = api::apply_job_fields(*body, spec);
     if (!applied)
       return make_error(applied.error().code, "spec file " + options.spec_file + ": " + applied.error().message,
@@ -83,12 +157,8 @@ expected<media::render_spec> build_spec(const render_options& options) {
     spec.slide_duration = *options.slide_duration;
   if (options.transition_duration)
     spec.transition_duration = *options.transition_duration;
-  if (options.transition) {
-    auto kind = media::parse_transition(*options.transition);
-    if (!kind)
-      return kind.error();
-    spec.transition = *kind;
-  }
+  if (auto pictures = apply_picture_options(options, spec); !pictures)
+    return pictures.error();
   if (options.no_ken_burns)
     spec.ken_burns = false;
   if (options.no_audio_sync)
@@ -105,27 +175,41 @@ expected<media::render_spec> build_spec(const render_options& options) {
     spec.seed = *options.seed;
   if (options.threads)
     spec.render_threads = *options.threads;
+  if (!options.music.empty())
+    spec.music_path = options.music;
+  if (options.music_volume)
+    spec.music_volume = *options.music_volume;
+  if (options.music_fade)
+    spec.music_fade = *options.music_fade;
+  if (options.ducking)
+    spec.ducking = *options.ducking;
+  if (options.loudness)
+    spec.loudness = *options.loudness;
+  if (options.no_loudness)
+    spec.loudness.reset();
   return spec;
 }
 
 /// The pipeline of media::render_video as the estimate sees it: `threads`
-/// render threads over a ring of 2 × threads + 2 frames, and a slide cache
-/// holding every slide from the oldest frame in the ring to one second past
-/// the newest. When slides are as short as a frame that is ring + fps + 2
-/// slides; when the slides set the length, their own length says how many.
-media::memory_context render_memory_context(const media::render_spec& spec) {
+/// render threads over a ring of 2 × threads + 2 frames, a slide cache
+/// holding at most its window of slides (frames start only when their
+/// slides are in it), and as many image decodes at once as render threads,
+/// at most one per slide of the window, each within `limits`.
+media::memory_context render_memory_context(const media::render_spec& spec, const media::render_limits& limits) {
   media::memory_context context;
   context.hardware_threads = media::machine_threads();
   context.render_threads = spec.render_threads > 0 ? spec.render_threads : media::machine_threads();
   context.frames_in_flight = 2 * context.render_threads + 2;
-  const int frames_spanned = context.frames_in_flight + spec.fps;
-  int frames_per_slide = 1;
-  if (!spec.sync_to_audio) {
-    double step = spec.slide_duration - std::min(spec.transition_duration, spec.slide_duration / 2);
-    frames_per_slide = std::max(1, static_cast<int>(step * spec.fps));
-  }
-  context.resident_slides = (frames_spanned + frames_per_slide - 1) / frames_per_slide + 2;
+  context.resident_slides = media::slide_cache::default_window;
+  context.image_decodes = std::min(context.render_threads, media::slide_cache::default_window);
+  context.image_decode_bytes = media::image_decode_bytes(limits);
   return context;
+}
+
+/// The render's limits with the decodes' share of `memory_limit` set.
+media::render_limits with_decode_share(const media::render_spec& spec, media::render_limits limits,
+                                       int64_t memory_limit) {
+  return media::with_decode_share(limits, render_memory_context(spec, limits).image_decodes, memory_limit);
 }
 
 /// MAX_JOB_MEMORY_MB (or the option overriding it) in bytes; unset or 0:
@@ -144,17 +228,14 @@ expected<int64_t> max_job_memory(const render_options& options) {
   return settings.max_job_memory_mb > 0 ? settings.max_job_memory_mb << 20 : media::default_memory_budget();
 }
 
-/// Refuses a job that cannot fit before any input is read, as `serve` does
-/// at submit; the narration's length is not known yet, so only a fixed one counts.
-status check_memory(const media::render_spec& spec, const media::render_limits& limits,
-                    const render_options& options) {
+/// Refuses a job that cannot fit `memory_limit` before any input is read,
+/// as `serve` does at submit; the narration's length is not known yet, so
+/// only a fixed one counts.
+status check_memory(const media::render_spec& spec, const media::render_limits& limits, int64_t memory_limit) {
   if (auto valid = media::validate(spec, limits); !valid)
     return valid.error();
-  auto limit = max_job_memory(options);
-  if (!limit)
-    return limit.error();
-  return media::check_job_memory(spec, render_memory_context(spec), media::fixed_audio_seconds(spec).value_or(0.0),
-                                 *limit, "MAX_JOB_MEMORY_MB");
+  return media::check_job_memory(spec, render_memory_context(spec, limits),
+                                 media::fixed_audio_seconds(spec).value_or(0.0), memory_limit, "MAX_JOB_MEMORY_MB");
 }
 
 /// Redraws a one-line bar on stderr at most ten times a second.
@@ -186,9 +267,15 @@ int run_render(const render_options& options) {
     std::cerr << "video-service render: " << spec.error().message << "\n";
     return exit_code_for(spec.error());
   }
+  auto memory_limit = max_job_memory(options);
+  if (!memory_limit) {
+    std::cerr << "video-service render: " << memory_limit.error().message << "\n";
+    return exit_code_for(memory_limit.error());
+  }
   media::render_limits limits;
   limits.max_image_pixels = static_cast<int64_t>(options.max_image_megapixels * 1e6);
-  if (auto fits = check_memory(*spec, limits, options); !fits) {
+  limits = with_decode_share(*spec, limits, *memory_limit);
+  if (auto fits = check_memory(*spec, limits, *memory_limit); !fits) {
     std::cerr << "video-service render: " << fits.error().message << "\n";
     return exit_code_for(fits.error());
   }
@@ -213,6 +300,8 @@ int run_render(const render_options& options) {
       {"file_size", result->file_size},
       {"elapsed_seconds", result->elapsed_seconds},
   };
+  if (!result->poster_path.empty())
+    line["poster_path"] = result->poster_path;
   std::cout << api::json_text(line) << std::endl;
   return exit_ok;
 }
@@ -233,7 +322,19 @@ std::function<int()> add_render_command(CLI::App& app) {
                      "Seconds per slide when not synced to the audio (default 3.0)");
   render->add_option("--transition-duration", options->transition_duration,
                      "Seconds of overlap between slides, at most half a slide (default 0.5)");
-  render->add_option("--transition", options->transition, "crossfade (default), fadeblack or none");
+  render->add_option("--transition", options->transition,
+                     "crossfade (default), fadeblack, fadewhite, none, slideleft, slideright, slideup, slidedown, "
+                     "wipeleft, wiperight, wipeup, wipedown, zoom, circle, or random (drawn per boundary from --seed)");
+  render->add_option("--fit", options->fit,
+                     "cover (default: crop to fill), contain (whole picture on bars of --background) or blur (whole "
+                     "picture over a blurred, darkened fill of itself)");
+  render->add_option("--background", options->background,
+                     "#RRGGBB: bars of contain, and what shows through transparent pictures (default #000000)");
+  render->add_option("--poster", options->poster,
+                     "Write a JPEG of one frame beside the video (NAME.jpg): at TIME seconds, or by default the "
+                     "middle of the first slide")
+      ->expected(0, 1)
+      ->type_name("[TIME]");
   render->add_flag("--no-ken-burns", options->no_ken_burns, "Still slides, no zoom or pan");
   render->add_flag("--no-audio-sync", options->no_audio_sync,
                    "Slides last --slide-duration; the audio is trimmed or padded to fit");
@@ -246,11 +347,23 @@ std::function<int()> add_render_command(CLI::App& app) {
   render->add_option("--threads", options->threads, "Render threads (default: one per core)");
   render->add_option("--max-image-megapixels", options->max_image_megapixels,
                      "Refuse source images above this size (default 64)");
+  render->add_option("--music", options->music,
+                     "Music bed under the narration (any audio format), looped or cut to the video");
+  render->add_option("--music-volume", options->music_volume,
+                     "Music loudness relative to the voice in dB, -60..6 (default -18)");
+  render->add_option("--music-fade", options->music_fade, "Music fade-in and fade-out in seconds, 0..30 (default 1)");
+  render->add_option("--ducking", options->ducking,
+                     "dB the music drops while the voice speaks, 0..40 (default 10; 0: no ducking)");
+  auto* loudness = render->add_option("--loudness", options->loudness,
+                                      "Integrated loudness of the result in LUFS, -40..-5, true peak <= -1 dBTP "
+                                      "(default -14)");
+  render->add_flag("--no-loudness", options->no_loudness, "Leave the audio levels as they are")->excludes(loudness);
   render->add_option("--max-job-memory-mb", options->max_job_memory_mb,
                      "Refuse a job whose memory estimate is larger (env MAX_JOB_MEMORY_MB, default 70% of memory)");
   return [render, options] {
     if (!render->parsed())
       return -1;
+    return_poster_image(*render, *options);
     return run_render(*options);
   };
 }

@@ -3,9 +3,11 @@
 #include "actors/job_service_facade.hpp"
 #include "actors/redis_worker.hpp"
 #include "api/http_server.hpp"
+#include "api/json_log.hpp"
 #include "app/exit_codes.hpp"
 #include "app/service_config.hpp"
 #include "media/output_file.hpp"
+#include "media/root_folders.hpp"
 #include "redis/redis_endpoint.hpp"
 
 #include <spdlog/spdlog.h>
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <malloc.h>
 #include <memory>
@@ -61,6 +64,9 @@ struct serve_options {
      {}},
     {"--http-max-body-memory-mb", "HTTP_MAX_BODY_MEMORY_MB",
      "Request bodies of all connections at once; more get 503 (env HTTP_MAX_BODY_MEMORY_MB, default 64)", {}},
+    {"--cors-origins", "CORS_ORIGINS",
+     "Origins whose web pages may call the API, comma-separated, or * (env CORS_ORIGINS, default none)", {}},
+    {"--log-format", "LOG_FORMAT", "text, or json for one JSON object per line (env LOG_FORMAT, default text)", {}},
     {"--redis-url", "REDIS_URL", "redis://host:port/db (env REDIS_URL)", {}},
     {"--redis-host", "REDIS_HOST", "Redis host (env REDIS_HOST)", {}},
     {"--redis-port", "REDIS_PORT", "Redis port (env REDIS_PORT, default 6379)", {}},
@@ -89,7 +95,23 @@ expected<service_config> build_config(const serve_options& options) {
         return applied.error();
   if (auto valid = validate(*config); !valid)
     return valid.error();
+  // Relative folders are taken against the working folder once, here, so
+  // logs, errors and job snapshots show where files really are.
+  config->output_dir = media::lexically_absolute(config->output_dir).string();
+  for (auto& root : config->media_roots)
+    root = media::lexically_absolute(root).string();
   return config;
+}
+
+/// OUTPUT_DIR is made if missing; a folder that cannot be made ends the
+/// start, since a server without it could only refuse every job.
+status create_output_folder(const std::string& output_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(output_dir) / "video", ec);
+  if (ec)
+    return make_error(errc::io_error, "cannot create the output folder " + output_dir + " (OUTPUT_DIR or --output-dir): " +
+                                          ec.message());
+  return {};
 }
 
 expected<redis::redis_endpoint> redis_endpoint_of(const service_config& config) {
@@ -135,6 +157,12 @@ int run_serve(const serve_options& options) {
     std::cerr << "video-service serve: " << config.error().message << "\n";
     return exit_bad_input;
   }
+  if (config->log_format == "json")
+    spdlog::set_formatter(api::json_log_formatter());
+  if (auto created = create_output_folder(config->output_dir); !created) {
+    std::cerr << "video-service serve: " << created.error().message << "\n";
+    return exit_failure;
+  }
   // Every running job brings detached threads (narration, encoder, x264's
   // own) that come and go; glibc gives each a malloc arena that keeps its
   // freed memory, so RSS would drift up with the number of jobs ever run.
@@ -178,9 +206,11 @@ int run_serve(const serve_options& options) {
     spdlog::info("removed {} stale partial file{} from {}", *swept, *swept == 1 ? "" : "s", video_folder);
   install_stop_handlers();
   const auto& resolved = (*system)->config();
-  spdlog::info("video-service: {} jobs at once within {} MB (at most {} MB each), {} may wait; results in {}/video, {}",
-               resolved.max_concurrent_jobs, media::to_mib(resolved.memory_budget_bytes),
-               media::to_mib(resolved.max_job_memory_bytes), resolved.max_queued_jobs, config->output_dir,
+  spdlog::info("video-service: {} jobs at once within {} MB (at most {} MB each; {} MB more for {} image decoders), "
+               "{} may wait; results in {}/video, {}",
+               resolved.max_concurrent_jobs, media::to_mib(actors::jobs_budget(resolved)),
+               media::to_mib(resolved.max_job_memory_bytes), media::to_mib(actors::decoder_reserve_bytes(resolved)),
+               resolved.decoders, resolved.max_queued_jobs, config->output_dir,
                config->redis_enabled() ? "Redis worker" : "standalone (no Redis)");
   std::unique_ptr<actors::redis_worker> worker;
   if (endpoint)
@@ -196,6 +226,7 @@ int run_serve(const serve_options& options) {
   http.max_sync_waits = config->http_max_sync_waits;
   http.request_timeout = config->http_request_timeout;
   http.max_body_memory_bytes = static_cast<uint64_t>(config->http_max_body_memory_mb) << 20;
+  http.cors_origins = config->cors_origins;
   // The HTTP server has its own stop flag: on SIGTERM it keeps answering
   // status polls (and synchronous /generateVideo calls) while running jobs
   // use their grace period; new submissions are refused meanwhile.

@@ -1,5 +1,6 @@
 #include "app/service_config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -29,7 +30,24 @@ struct setting {
   double max;
   void (*store)(service_config&, const value&);
   int64_t (*load)(const service_config&);  ///< for validate(); null for text
+  /// For text settings with a syntax: parses and stores, or says what is wrong.
+  status (*parse_text)(service_config&, const std::string& text, const std::string& source) = nullptr;
 };
+
+status store_origins(service_config& config, const std::string& text, const std::string& source) {
+  auto origins = parse_origins(text, source);
+  if (!origins)
+    return origins.error();
+  config.cors_origins = std::move(*origins);
+  return {};
+}
+
+status store_log_format(service_config& config, const std::string& text, const std::string& source) {
+  if (text != "text" && text != "json")
+    return make_error(errc::invalid_argument, source + " must be text or json, not '" + text + "'", "LOG_FORMAT");
+  config.log_format = text;
+  return {};
+}
 
 std::chrono::milliseconds to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
@@ -46,6 +64,8 @@ const setting settings[] = {
   {"REDIS_URL", kind::text, 0, 0, [](service_config& c, const value& v) { c.redis_url = v.text; }, nullptr},
   {"REDIS_HOST", kind::text, 0, 0, [](service_config& c, const value& v) { c.redis_host = v.text; }, nullptr},
   {"WORKER_ID", kind::text, 0, 0, [](service_config& c, const value& v) { c.worker_id = v.text; }, nullptr},
+  {"CORS_ORIGINS", kind::text, 0, 0, nullptr, nullptr, store_origins},
+  {"LOG_FORMAT", kind::text, 0, 0, nullptr, nullptr, store_log_format},
   {"VIDEO_SERVICE_PORT", kind::integer, 1, 65535,
    [](service_config& c, const value& v) { c.port = static_cast<int>(v.integer); },
    [](const service_config& c) -> int64_t { return c.port; }},
@@ -159,6 +179,32 @@ std::vector<std::string> service_config::effective_media_roots() const {
   return {output_dir};
 }
 
+expected<std::vector<std::string>> parse_origins(const std::string& text, const std::string& source) {
+  std::vector<std::string> origins;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = std::min(text.find(',', start), text.size());
+    std::string origin = text.substr(start, end - start);
+    origin.erase(0, origin.find_first_not_of(" \t"));
+    origin.erase(origin.find_last_not_of(" \t") + 1);
+    start = end + 1;
+    if (origin.empty())
+      continue;
+    // An origin is scheme://host[:port], exactly as a browser sends it in
+    // Origin: a path or a trailing slash would never match.
+    size_t host = origin.find("://");
+    bool web = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
+    bool well_formed = origin == "*" || (web && host + 3 < origin.size() &&
+                                         origin.find_first_of("/?#@ ", host + 3) == std::string::npos);
+    if (!well_formed)
+      return make_error(errc::invalid_argument,
+                        source + ": '" + origin + "' is not an origin (http[s]://host[:port], no path) or *",
+                        "CORS_ORIGINS");
+    origins.push_back(origin);
+  }
+  return origins;
+}
+
 std::vector<std::string> split_roots(const std::string& text) {
   std::vector<std::string> roots;
   size_t start = 0;
@@ -178,6 +224,8 @@ status apply_setting(service_config& config, const std::string& variable, const 
   const setting* s = find_setting(variable);
   if (s == nullptr)
     return make_error(errc::internal, "no setting " + variable);
+  if (s->parse_text != nullptr)
+    return s->parse_text(config, text, source);
   expected<value> parsed = value{text};
   if (s->type == kind::integer)
     parsed = parse_integer(*s, source, text);

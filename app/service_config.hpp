@@ -29,6 +29,8 @@ struct service_config {
   int http_max_sync_waits = 128;            ///< HTTP_MAX_SYNC_WAITS: /generateVideo calls waiting; more get 429
   std::chrono::milliseconds http_request_timeout{30'000};  ///< HTTP_REQUEST_TIMEOUT_SECONDS: to send one request
   int64_t http_max_body_memory_mb = 64;     ///< HTTP_MAX_BODY_MEMORY_MB: bodies of all connections at once
+  std::vector<std::string> cors_origins;    ///< CORS_ORIGINS: comma list of origins, or *; empty: none
+  std::string log_format = "text";          ///< LOG_FORMAT: text or json (one JSON object per line)
   // Redis: parsed and kept for the Redis intake; without REDIS_URL or
   // REDIS_HOST the service runs standalone.
   std::string redis_url;                    ///< REDIS_URL
@@ -59,6 +61,10 @@ expected<service_config> service_config_from_environment(const environment_looku
 /// that overrides it), which the error names.
 status apply_setting(service_config& config, const std::string& variable, const std::string& text,
                      const std::string& source);
+
+/// Splits "https://a.example, http://b.example:3000" (or "*") into origins;
+/// errc::invalid_argument naming `source` for anything else.
+expected<std::vector<std::string>> parse_origins(const std::string& text, const std::string& source);
 
 /// Splits "a:b:c" into its non-empty parts.
 std::vector<std::string> split_roots(const std::string& text);

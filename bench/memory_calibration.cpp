@@ -10,6 +10,9 @@
 /// `--case N` for one row.
 
 #include "actors/job_service_facade.hpp"
+#include "media/confined_file.hpp"
+#include "media/decode_cost.hpp"
+#include "media/image_probe.hpp"
 #include "media/memory_estimate.hpp"
 #include "tests/support/process_memory.hpp"
 
@@ -91,14 +94,19 @@ std::vector<std::string> slides(const fs::path& dir, int count) {
   return paths;
 }
 
-/// The most the decoder pool (two decodes at once) holds for these slides.
+/// The most the decoder pool (two decodes at once) holds for these slides:
+/// the dearest one's decode cost (media/decode_cost), twice.
 int64_t decode_bytes(const std::vector<std::string>& paths) {
-  int64_t largest = 0;
-  for (const auto& path : paths)
-    largest = std::max(largest, static_cast<int64_t>(fs::file_size(path)));
-  auto x = source_size.find('x');
-  int64_t pixels = std::stoll(source_size.substr(0, x)) * std::stoll(source_size.substr(x + 1));
-  return std::min<int64_t>(2, static_cast<int64_t>(paths.size())) * vs::media::image_decode_bytes(pixels, largest);
+  int64_t dearest = 0;
+  for (const auto& path : paths) {
+    auto file = vs::media::confined_file::open(path, {}, "image", vs::media::image_decode_limits{}.max_file_bytes);
+    auto header = vs::media::probe_image_file(path, {}, {});
+    if (!file || !header)
+      continue;
+    const auto bytes = vs::media::image_bytes::in_file(file->descriptor(), static_cast<uint64_t>(file->size()));
+    dearest = std::max(dearest, vs::media::estimate_decode_cost(bytes, header->width, header->height).bytes);
+  }
+  return std::min<int64_t>(2, static_cast<int64_t>(paths.size())) * dearest;
 }
 
 vs::media::render_spec spec_of(const render_case& c, const fs::path& dir) {

@@ -1,5 +1,7 @@
 #include "media/frame_composer.hpp"
 
+#include "media/slide_plan.hpp"
+
 #include <cmath>
 
 namespace vs::media {
@@ -28,12 +30,16 @@ camera_rect render_plan::camera(int slide, double progress) const {
   return camera_at(camera_paths[static_cast<size_t>(slide)], progress, work);
 }
 
+camera_rect render_plan::camera(int slide, double progress, const yuv_image& image) const {
+  return camera_at(in_working_image(camera_paths[static_cast<size_t>(slide)], image.picture, work), progress, work);
+}
+
 render_plan make_render_plan(const render_spec& spec, const timeline& timeline) {
-  double zoom = spec.ken_burns ? spec.zoom_factor : 1.0;
+  double zoom = working_zoom(spec);
   std::vector<camera_path> paths;
   paths.reserve(static_cast<size_t>(timeline.slide_count()));
   for (int slide = 0; slide < timeline.slide_count(); ++slide)
-    paths.push_back(plan_camera_path(slide, spec.seed, zoom, spec.ken_burns));
+    paths.push_back(camera_path_of(spec, slide));
   return render_plan{spec.width, spec.height, zoom, working_size_for(spec.width, spec.height, zoom), timeline,
                      std::move(paths)};
 }
@@ -44,22 +50,18 @@ picture_view view_of(yuv_image& image) {
 
 void compose_frame(const render_plan& job, const frame_plan& plan, const yuv_image& first, const yuv_image* second,
                    picture_view target, compose_scratch& scratch) {
-  sample_picture(first, job.camera(plan.first, plan.first_progress), target, scratch.sampler);
-
-  int mix = to_weight(plan.mix);
-  if (second != nullptr && plan.second >= 0 && mix > 0) {
-    yuv_image& layer = scratch.second_layer;
-    if (layer.width() != job.width || layer.height() != job.height)
-      layer = make_yuv_image(job.width, job.height);
-    picture_view layer_view = view_of(layer);
-    sample_picture(*second, job.camera(plan.second, plan.second_progress), layer_view, scratch.sampler);
-    for (size_t p = 0; p < 3; ++p)
-      blend_plane(target.planes[p], layer_view.planes[p], mix);
-  }
+  const camera_rect first_window = job.camera(plan.first, plan.first_progress, first);
+  if (second != nullptr && plan.second >= 0)
+    draw_transition(plan.kind, plan.mix, first, first_window, *second,
+                    job.camera(plan.second, plan.second_progress, *second), target, scratch.transition);
+  else
+    sample_picture(first, first_window, target, scratch.sampler);
 
   int level = to_weight(plan.brightness);
   if (level < 256) {
-    fade_plane(target.planes[0], black_luma, level);
+    // Fades go through black, or through white for fadewhite.
+    const uint8_t luma = plan.kind == transition_kind::fadewhite ? white_luma : black_luma;
+    fade_plane(target.planes[0], luma, level);
     fade_plane(target.planes[1], black_chroma, level);
     fade_plane(target.planes[2], black_chroma, level);
   }

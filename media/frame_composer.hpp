@@ -4,9 +4,11 @@
 /// (blend or fade). Frames can be composed in any order and on any thread.
 
 #include "media/ken_burns.hpp"
+#include "media/picture_view.hpp"
 #include "media/plane_sampler.hpp"
 #include "media/render_spec.hpp"
 #include "media/timeline.hpp"
+#include "media/transitions.hpp"
 #include "media/working_image.hpp"
 #include "media/yuv.hpp"
 
@@ -14,11 +16,6 @@
 #include <vector>
 
 namespace vs::media {
-
-/// A writable 4:2:0 picture owned elsewhere (typically an AVFrame).
-struct picture_view {
-  std::array<plane_view, 3> planes;
-};
 
 /// Everything about a job's frames that does not depend on pixels.
 struct render_plan {
@@ -31,6 +28,9 @@ struct render_plan {
 
   /// The camera window of `slide` at `progress`, in working-image luma pixels.
   camera_rect camera(int slide, double progress) const;
+  /// The same for the slide's working image `image`, whose picture area
+  /// places a focus given as a point of the picture.
+  camera_rect camera(int slide, double progress, const yuv_image& image) const;
 };
 
 /// Builds the plan for `spec` on `timeline`.
@@ -39,7 +39,7 @@ render_plan make_render_plan(const render_spec& spec, const timeline& timeline);
 /// Per-thread buffers reused from frame to frame.
 struct compose_scratch {
   sampler_scratch sampler;
-  yuv_image second_layer;
+  transition_scratch transition;
 };
 
 /// Composes `plan` of one frame into `target`. `first` and `second` are the

@@ -21,7 +21,9 @@ public:
   std::optional<int64_t> claim() {
     std::unique_lock<std::mutex> lock(mutex_);
     slot_free_.wait(lock, [&] {
-      return failed_ || next_claim_ >= settings_.frame_count || next_claim_ < consumed_ + ring_size();
+      return failed_ || next_claim_ >= settings_.frame_count ||
+             (next_claim_ < consumed_ + ring_size() &&
+              (!settings_.consumed_before || consumed_ >= settings_.consumed_before(next_claim_)));
     });
     if (failed_ || next_claim_ >= settings_.frame_count)
       return std::nullopt;

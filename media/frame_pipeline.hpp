@@ -19,6 +19,10 @@ struct frame_pipeline_settings {
   int height = 0;
   int threads = 1;      ///< render threads
   int ring_size = 4;    ///< frames in flight, at least threads + 1
+  /// How many frames must have been consumed before frame `index` may
+  /// start (at most `index`); empty: only the ring bounds it. Lets the
+  /// caller bound what the frames in flight hold (render_job: their slides).
+  std::function<int64_t(int64_t index)> consumed_before;
 };
 
 /// Draws frame `index` into `target`; called concurrently from the render

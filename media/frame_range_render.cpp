@@ -1,11 +1,13 @@
 #include "media/frame_range_render.hpp"
 
+#include "media/fit_compose.hpp"
 #include "media/frame_composer.hpp"
 #include "media/frame_pipeline.hpp"
 #include "media/image_probe.hpp"
 #include "media/mp4_writer.hpp"
+#include "media/poster.hpp"
 #include "media/slide_cache.hpp"
-#include "media/working_image.hpp"
+#include "media/slide_plan.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -17,26 +19,14 @@ namespace {
 
 int default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-} // namespace
+/// Takes frame `frame_number` of the video, in order.
+using range_consumer = std::function<status(int64_t frame_number, video_frame& frame)>;
 
-image_decode_limits image_limits_of(const render_limits& limits) {
-  return {limits.max_image_pixels, limits.max_image_file_bytes};
-}
-
-status check_images(const render_spec& spec, const render_limits& limits, const root_folders& roots) {
-  for (const auto& path : spec.image_paths)
-    if (auto header = probe_image_file(path, image_limits_of(limits), roots); !header)
-      return header.error();
-  return {};
-}
-
-video_encoder_settings encoder_settings_of(const render_spec& spec) {
-  return {spec.width, spec.height, spec.fps, spec.preset, spec.crf, spec.encoder_threads, spec.lookahead};
-}
-
-status encode_frame_range(const render_spec& spec, const render_limits& limits, const root_folders& roots,
-                          const timeline& slides, frame_range range, video_encoder& encoder,
-                          const packet_sink& sink, const render_callbacks& callbacks) {
+/// Draws frames [range.first, range.end) on the render threads and hands
+/// them to `consume` in order, holding no more slides than the cache's window.
+status draw_frame_range(const render_spec& spec, const render_limits& limits, const root_folders& roots,
+                        const timeline& slides, frame_range range, const range_consumer& consume_frame,
+                        const render_callbacks& callbacks) {
   if (range.first < 0 || range.end > slides.frame_count() || range.size() <= 0)
     return make_error(errc::input_invalid, "frames [" + std::to_string(range.first) + ", " +
                                                std::to_string(range.end) + ") are not within the video's " +
@@ -47,7 +37,7 @@ status encode_frame_range(const render_spec& spec, const render_limits& limits, 
     auto decoded = decode_image_file(spec.image_paths[static_cast<size_t>(slide)], decode_limits, roots);
     if (!decoded)
       return decoded.error();
-    auto working = make_working_image(*decoded, plan.work);
+    auto working = compose_slide(std::move(*decoded), plan.work, look_of(spec, slide));
     if (!working)
       return working.error();
     return std::make_shared<const yuv_image>(std::move(*working));
@@ -56,7 +46,8 @@ status encode_frame_range(const render_spec& spec, const render_limits& limits, 
   int threads = spec.render_threads > 0 ? spec.render_threads : default_threads();
   std::vector<compose_scratch> scratch(static_cast<size_t>(threads));
   const int64_t total = range.size();
-  // Start preparing a slide a second before it appears, off the critical path.
+  // Start preparing a slide a second before it appears, off the critical
+  // path, when the window has room for it.
   const int64_t lookahead = spec.fps;
 
   auto produce = [&](int64_t index, picture_view target, int worker) -> status {
@@ -75,14 +66,13 @@ status encode_frame_range(const render_spec& spec, const render_limits& limits, 
     compose_frame(plan, frame, **first, second.get(), target, scratch[static_cast<size_t>(worker)]);
     int upcoming = slides.slide_at(std::min(frame_number + lookahead, range.end - 1));
     if (upcoming != frame.first && upcoming != frame.second)
-      if (auto prefetched = cache.get(upcoming); !prefetched)
-        return prefetched.error();
+      cache.prefetch(upcoming);
     return {};
   };
 
   auto consume = [&](int64_t index, video_frame& frame) -> status {
-    if (auto encoded = encoder.encode(frame, index, sink); !encoded)
-      return encoded;
+    if (auto taken = consume_frame(range.first + index, frame); !taken)
+      return taken;
     // Frames are consumed in order, so slides before the next frame's first are done.
     if (index + 1 < total)
       cache.release_before(slides.plan(range.first + index + 1).first);
@@ -91,14 +81,56 @@ status encode_frame_range(const render_spec& spec, const render_limits& limits, 
     return {};
   };
 
-  frame_pipeline_settings pipeline{total, spec.width, spec.height, threads, 2 * threads + 2};
+  frame_pipeline_settings pipeline{total, spec.width, spec.height, threads, 2 * threads + 2, {}};
+  // A frame starts only once its slides lie within the cache's window: with
+  // frame k consumed the window starts at frame k + 1's first slide, so a
+  // frame whose last slide is s waits for the frames before slide
+  // s − window + 1 is first. Frames as short as one slide each then keep
+  // the window's few slides alive, not a second of them. Indices count
+  // from the range's first frame.
+  pipeline.consumed_before = [&](int64_t index) -> int64_t {
+    const frame_plan frame = slides.plan(range.first + index);
+    const int oldest_needed = std::max(frame.first, frame.second) - slide_cache::default_window + 1;
+    if (oldest_needed <= 0)
+      return 0;
+    return std::clamp<int64_t>(slides.last_frame_of(oldest_needed - 1) + 1 - range.first, 0, index);
+  };
   return run_frame_pipeline(pipeline, produce, consume, callbacks.cancel);
+}
+
+} // namespace
+
+status check_images(const render_spec& spec, const render_limits& limits, const root_folders& roots) {
+  for (const auto& path : spec.image_paths)
+    if (auto header = probe_image_file(path, image_limits_of(limits), roots); !header)
+      return header.error();
+  return {};
+}
+
+video_encoder_settings encoder_settings_of(const render_spec& spec) {
+  return {spec.width, spec.height, spec.fps, spec.preset, spec.crf, spec.encoder_threads, spec.lookahead};
+}
+
+status encode_frame_range(const render_spec& spec, const render_limits& limits, const root_folders& roots,
+                          const timeline& slides, frame_range range, video_encoder& encoder,
+                          const packet_sink& sink, const render_callbacks& callbacks, poster_capture* poster) {
+  auto consume = [&](int64_t frame_number, video_frame& frame) -> status {
+    // The poster is the very frame the encoder gets.
+    if (poster && frame_number == poster->frame) {
+      auto jpeg = encode_poster(frame.view());
+      if (!jpeg)
+        return jpeg.error();
+      poster->jpeg = std::move(*jpeg);
+    }
+    return encoder.encode(frame, frame_number - range.first, sink);
+  };
+  return draw_frame_range(spec, limits, roots, slides, range, consume, callbacks);
 }
 
 status render_range_to_mp4(const render_spec& spec, const render_limits& limits, const root_folders& roots,
                            const timeline& slides, frame_range range, const std::string& path,
                            std::shared_ptr<const encoded_audio> audio, bool faststart,
-                           const render_callbacks& callbacks) {
+                           const render_callbacks& callbacks, poster_capture* poster) {
   // A fresh encoder: its first frame is an IDR, and x264 (no open GOP) never
   // lets a frame of this range refer to one outside it.
   auto encoder = video_encoder::open(encoder_settings_of(spec));
@@ -109,12 +141,30 @@ status render_range_to_mp4(const render_spec& spec, const render_limits& limits,
     return writer.error();
   mp4_writer& mp4 = **writer;
   packet_sink to_file = [&](AVPacket& packet) { return mp4.write_video(packet); };
-  if (auto rendered = encode_frame_range(spec, limits, roots, slides, range, **encoder, to_file, callbacks);
+  if (auto rendered = encode_frame_range(spec, limits, roots, slides, range, **encoder, to_file, callbacks, poster);
       !rendered)
     return rendered;
   if (auto flushed = (*encoder)->flush(to_file); !flushed)
     return flushed;
   return mp4.finish();
+}
+
+expected<std::string> render_poster_jpeg(const render_spec& spec, const render_limits& limits,
+                                         const root_folders& roots, const timeline& slides, int64_t frame,
+                                         const std::atomic<bool>* cancel) {
+  std::string jpeg;
+  auto take = [&](int64_t, video_frame& drawn) -> status {
+    auto encoded = encode_poster(drawn.view());
+    if (!encoded)
+      return encoded.error();
+    jpeg = std::move(*encoded);
+    return {};
+  };
+  render_callbacks callbacks;
+  callbacks.cancel = cancel;
+  if (auto drawn = draw_frame_range(spec, limits, roots, slides, {frame, frame + 1}, take, callbacks); !drawn)
+    return drawn.error();
+  return jpeg;
 }
 
 } // namespace vs::media

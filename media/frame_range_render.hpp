@@ -28,27 +28,42 @@ struct render_callbacks {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-image_decode_limits image_limits_of(const render_limits& limits);
-
 /// Refuses a bad slide before minutes of rendering, not when its turn comes.
 status check_images(const render_spec& spec, const render_limits& limits, const root_folders& roots);
 
 /// The encoder settings of a job: the same for the whole video and every chunk.
 video_encoder_settings encoder_settings_of(const render_spec& spec);
 
+/// The poster a render takes on the way: frame `frame` of the video (-1:
+/// none), as JPEG, captured from the very picture the encoder gets.
+struct poster_capture {
+  int64_t frame = -1;
+  std::string jpeg;
+};
+
 /// Renders `range` of `slides` and encodes it with `encoder`, frame
 /// `range.first` as the encoder's frame 0; packets go to `sink`. Progress
-/// counts frames of the range. Does not flush the encoder.
+/// counts frames of the range. Does not flush the encoder. When `poster`
+/// names a frame of the range, its JPEG is captured into it.
 status encode_frame_range(const render_spec& spec, const render_limits& limits, const root_folders& roots,
                           const timeline& slides, frame_range range, video_encoder& encoder,
-                          const packet_sink& sink, const render_callbacks& callbacks);
+                          const packet_sink& sink, const render_callbacks& callbacks,
+                          poster_capture* poster = nullptr);
 
 /// Renders `range` into the MP4 at `path` (a temporary name: the caller
 /// commits it) with a fresh encoder, muxed with `audio` (null: none).
-/// `faststart` as in mp4_writer.
+/// `faststart` as in mp4_writer. `poster` as in encode_frame_range.
 status render_range_to_mp4(const render_spec& spec, const render_limits& limits, const root_folders& roots,
                            const timeline& slides, frame_range range, const std::string& path,
                            std::shared_ptr<const encoded_audio> audio, bool faststart,
-                           const render_callbacks& callbacks);
+                           const render_callbacks& callbacks, poster_capture* poster = nullptr);
+
+/// The poster JPEG of frame `frame`, drawn by the same code and from the
+/// same inputs as the frame a render encodes (a frame is a pure function of
+/// the job and its number), so it equals the captured one: for the owner of
+/// a chunked job, whose frames another worker may have drawn.
+expected<std::string> render_poster_jpeg(const render_spec& spec, const render_limits& limits,
+                                         const root_folders& roots, const timeline& slides, int64_t frame,
+                                         const std::atomic<bool>* cancel);
 
 } // namespace vs::media

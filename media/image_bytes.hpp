@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 
 namespace vs::media {
 
@@ -26,19 +25,5 @@ private:
   int descriptor_ = -1;
   uint64_t size_ = 0;
 };
-
-/// The width and height an image header declares.
-struct declared_size {
-  int64_t width = 0;
-  int64_t height = 0;
-};
-
-/// The size a PNG, JPEG or Softimage PIC header declares, read here because
-/// stb_image refuses to report the size of a picture it finds too large to
-/// decode (PNG over 2^30 bytes, JPEG over 2^31, PIC over 2^28 pixels): the
-/// caller could then only say "unreadable" where "over the pixel limit" is
-/// the truth. The other formats stb reads report any size. nullopt: not one
-/// of these formats, or no size in the header.
-std::optional<declared_size> read_declared_size(const image_bytes& bytes);
 
 } // namespace vs::media

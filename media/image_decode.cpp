@@ -1,79 +1,105 @@
 #include "media/image_decode.hpp"
 
+#include "media/confined_file.hpp"
+#include "media/decode_cost.hpp"
 #include "media/image_probe.hpp"
+#include "media/image_reader.hpp"
 #include "media/stb_input_check.hpp"
 
-#include "media/confined_file.hpp"
-
 #include <stb/stb_image.h>
-
-#include <limits>
-#include <memory>
 
 namespace vs::media {
 
 namespace {
 
-struct stbi_deleter {
-  void operator()(stbi_uc* pixels) const { stbi_image_free(pixels); }
-};
+uint8_t over_black(int value, int alpha) { return static_cast<uint8_t>((value * alpha + 127) / 255); }
 
-/// Converts stb's native layout (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA) to RGB,
-/// compositing any alpha onto black (premultiplying, rounded).
-void to_rgb(const stbi_uc* source, int channels, size_t pixel_count, uint8_t* target) {
-  auto over_black = [](int value, int alpha) { return static_cast<uint8_t>((value * alpha + 127) / 255); };
-  for (size_t i = 0; i < pixel_count; ++i) {
-    const stbi_uc* p = source + i * static_cast<size_t>(channels);
-    uint8_t* out = target + i * 3;
-    switch (channels) {
-      case 1: out[0] = out[1] = out[2] = p[0]; break;
-      case 2: out[0] = out[1] = out[2] = over_black(p[0], p[1]); break;
-      case 3: out[0] = p[0]; out[1] = p[1]; out[2] = p[2]; break;
-      default:
-        out[0] = over_black(p[0], p[3]);
-        out[1] = over_black(p[1], p[3]);
-        out[2] = over_black(p[2], p[3]);
-        break;
+/// Turns stb's native layout (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA) into RGB
+/// in its own block, compositing any alpha onto black (premultiplying,
+/// rounded) and copying the alpha itself to `coverage` (media/fit_compose
+/// composes it over the slide's background). Narrowing runs front to back
+/// and widening back to front, so a pixel is read before anything is written
+/// over it.
+bool to_rgb_in_place(pixel_buffer& pixels, int channels, size_t pixel_count, std::vector<uint8_t>& coverage) {
+  const size_t rgb_bytes = pixel_count * 3;
+  if (channels == 2 || channels == 4)
+    coverage.resize(pixel_count);
+  if (channels == 4) {
+    uint8_t* p = pixels.data();
+    for (size_t i = 0; i < pixel_count; ++i) {
+      const uint8_t* in = p + i * 4;
+      const int alpha = in[3];
+      coverage[i] = in[3];
+      const uint8_t r = over_black(in[0], alpha), g = over_black(in[1], alpha), b = over_black(in[2], alpha);
+      p[i * 3] = r;
+      p[i * 3 + 1] = g;
+      p[i * 3 + 2] = b;
+    }
+    return pixels.resize(rgb_bytes);  // shrinking keeps the block
+  }
+  if (channels == 1 || channels == 2) {
+    if (!pixels.resize(rgb_bytes))
+      return false;
+    uint8_t* p = pixels.data();
+    for (size_t i = pixel_count; i-- > 0;) {
+      if (channels == 2)
+        coverage[i] = p[i * 2 + 1];
+      const uint8_t grey = channels == 1 ? p[i] : over_black(p[i * 2], p[i * 2 + 1]);
+      p[i * 3] = p[i * 3 + 1] = p[i * 3 + 2] = grey;
     }
   }
+  return true;
+}
+
+/// Decodes `bytes` after every check: the header (size, decode memory),
+/// then the whole input for what stb 2.27 mishandles. stb reads the bytes
+/// through image_reader: a file is streamed, not copied into memory.
+expected<rgb_image> decode(const image_bytes& bytes, const std::string& name, const image_decode_limits& limits) {
+  auto header = probe_image(bytes, name, limits);
+  if (!header)
+    return header.error();
+  if (auto parseable = check_stb_input(bytes, name); !parseable)
+    return parseable.error();
+  image_reader reader(bytes);
+  const stbi_io_callbacks callbacks{&image_reader::stb_read, &image_reader::stb_skip, &image_reader::stb_eof};
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  stbi_uc* decoded = stbi_load_from_callbacks(&callbacks, &reader, &width, &height, &channels, 0);
+  if (decoded == nullptr)
+    return make_error(errc::input_invalid,
+                      "cannot decode image " + name + ": " + (stbi_failure_reason() ? stbi_failure_reason() : "unknown error"));
+  // Sizes below come from the checked header: a picture that decodes to
+  // another size would be read past its end.
+  pixel_buffer pixels =
+      pixel_buffer::adopt(decoded, static_cast<size_t>(width) * static_cast<size_t>(height) * static_cast<size_t>(channels));
+  const auto pixel_count = static_cast<size_t>(int64_t{header->width} * header->height);
+  if (width != header->width || height != header->height)
+    return make_error(errc::input_invalid, "image " + name + " decodes to a size its header does not give");
+  if (channels < 1 || channels > 4)
+    return make_error(errc::input_invalid, "image " + name + " decodes to " + std::to_string(channels) + " channels");
+  rgb_image image;
+  if (!to_rgb_in_place(pixels, channels, pixel_count, image.alpha))
+    return make_error(errc::input_too_large, "not enough memory to convert image " + name + " to RGB");
+  image.width = width;
+  image.height = height;
+  image.pixels = std::move(pixels);
+  return image;
 }
 
 } // namespace
 
+int64_t image_decode_limits::decode_bytes() const {
+  return max_decode_bytes > 0 ? max_decode_bytes : default_max_decode_bytes(max_pixels);
+}
+
+image_decode_limits image_limits_of(const render_limits& limits) {
+  return {limits.max_image_pixels, limits.max_image_file_bytes, limits.max_image_decode_bytes};
+}
+
 expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const std::string& name,
                                         const image_decode_limits& limits) {
-  if (size == 0)
-    return make_error(errc::input_invalid, "image " + name + " is empty");
-  if (size > static_cast<size_t>(std::numeric_limits<int>::max()))
-    return make_error(errc::input_too_large, "image " + name + " is too large to decode");
-  const int length = static_cast<int>(size);
-  // Header first: refuse a decompression bomb before allocating its pixels.
-  auto header = probe_image(image_bytes::in_memory(data, size), name, limits);
-  if (!header)
-    return header.error();
-  if (auto parseable = check_stb_input(data, size, name); !parseable)
-    return parseable.error();
-  const int width = header->width;
-  const int height = header->height;
-  const int64_t pixels = int64_t{width} * height;
-  int decoded_width = 0;
-  int decoded_height = 0;
-  int channels = 0;
-  std::unique_ptr<stbi_uc, stbi_deleter> decoded(
-      stbi_load_from_memory(data, length, &decoded_width, &decoded_height, &channels, 0));
-  if (!decoded)
-    return make_error(errc::input_invalid,
-                      "cannot decode image " + name + ": " + (stbi_failure_reason() ? stbi_failure_reason() : "unknown error"));
-  // The buffer below is sized from the checked header: a picture that
-  // decodes to another size would be read past its end.
-  if (decoded_width != width || decoded_height != height)
-    return make_error(errc::input_invalid, "image " + name + " decodes to a size its header does not give");
-  rgb_image image;
-  image.width = width;
-  image.height = height;
-  image.pixels.resize(static_cast<size_t>(pixels) * 3);
-  to_rgb(decoded.get(), channels, static_cast<size_t>(pixels), image.pixels.data());
-  return image;
+  return decode(image_bytes::in_memory(data, size), name, limits);
 }
 
 expected<rgb_image> decode_image_file(const std::string& path, const image_decode_limits& limits,
@@ -81,15 +107,7 @@ expected<rgb_image> decode_image_file(const std::string& path, const image_decod
   auto file = confined_file::open(path, roots, "image", limits.max_file_bytes);
   if (!file)
     return file.error();
-  const auto size = static_cast<uint64_t>(file->size());
-  const image_bytes on_disk = image_bytes::in_file(file->descriptor(), size);
-  // The header alone first: an oversized picture is refused before its file is read.
-  if (auto header = probe_image(on_disk, path, limits); !header)
-    return header.error();
-  std::vector<uint8_t> bytes(static_cast<size_t>(size));
-  if (on_disk.read_at(0, bytes.data(), bytes.size()) != bytes.size())
-    return make_error(errc::input_invalid, "cannot read image " + path + ": it became shorter while it was read");
-  return decode_image_memory(bytes.data(), bytes.size(), path, limits);
+  return decode(image_bytes::in_file(file->descriptor(), static_cast<uint64_t>(file->size())), path, limits);
 }
 
 } // namespace vs::media

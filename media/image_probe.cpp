@@ -1,41 +1,18 @@
 #include "media/image_probe.hpp"
 
 #include "media/confined_file.hpp"
+#include "media/decode_cost.hpp"
+#include "media/image_layout.hpp"
+#include "media/image_reader.hpp"
 #include "media/stb_input_check.hpp"
 
 #include <stb/stb_image.h>
 
-#include <algorithm>
 #include <cstring>
 
 namespace vs::media {
 
 namespace {
-
-/// stb_image's reader callbacks over image_bytes: only what stb asks for is read.
-struct stb_cursor {
-  const image_bytes* bytes;
-  uint64_t position = 0;
-
-  static int read(void* user, char* data, int size) {
-    auto* self = static_cast<stb_cursor*>(user);
-    size_t got = self->bytes->read_at(self->position, reinterpret_cast<uint8_t*>(data),
-                                      static_cast<size_t>(std::max(size, 0)));
-    self->position += got;
-    return static_cast<int>(got);
-  }
-  static void skip(void* user, int count) {
-    auto* self = static_cast<stb_cursor*>(user);
-    if (count < 0 && static_cast<uint64_t>(-static_cast<int64_t>(count)) > self->position)
-      self->position = 0;
-    else
-      self->position = static_cast<uint64_t>(static_cast<int64_t>(self->position) + count);
-  }
-  static int eof(void* user) {
-    auto* self = static_cast<stb_cursor*>(user);
-    return self->position >= self->bytes->size() ? 1 : 0;
-  }
-};
 
 std::string dimensions(int64_t width, int64_t height) { return std::to_string(width) + "x" + std::to_string(height); }
 
@@ -64,11 +41,11 @@ expected<image_header> probe_image(const image_bytes& bytes, const std::string& 
   // is the more useful answer for a header that is both).
   if (auto parseable = check_stb_input_header(bytes, name); !parseable)
     return parseable.error();
-  stb_cursor cursor{&bytes};
-  const stbi_io_callbacks callbacks{&stb_cursor::read, &stb_cursor::skip, &stb_cursor::eof};
+  image_reader reader(bytes);
+  const stbi_io_callbacks callbacks{&image_reader::stb_read, &image_reader::stb_skip, &image_reader::stb_eof};
   image_header header;
   int channels = 0;
-  if (!stbi_info_from_callbacks(&callbacks, &cursor, &header.width, &header.height, &channels) ||
+  if (!stbi_info_from_callbacks(&callbacks, &reader, &header.width, &header.height, &channels) ||
       header.width <= 0 || header.height <= 0) {
     const char* reason = stbi_failure_reason();
     if (declared && reason != nullptr && std::strcmp(reason, "too large") == 0)
@@ -79,6 +56,8 @@ expected<image_header> probe_image(const image_bytes& bytes, const std::string& 
   }
   if (auto size_ok = check_image_size(name, header.width, header.height, limits); !size_ok)
     return size_ok.error();
+  if (auto cost_ok = check_decode_cost(bytes, header.width, header.height, name, limits.decode_bytes()); !cost_ok)
+    return cost_ok.error();
   return header;
 }
 

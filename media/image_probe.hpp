@@ -19,10 +19,11 @@ struct image_header {
 /// Refuses an image of `width` × `height` over the pixel limit, naming it.
 status check_image_size(const std::string& name, int64_t width, int64_t height, const image_decode_limits& limits);
 
-/// Checks that `bytes` start with a header stb_image recognises (JPEG, PNG,
-/// BMP, GIF, PSD, TGA, HDR, PNM, PIC) declaring a size within the pixel
-/// limit. A size over the limit is reported as such whenever the header
-/// declares one, even where stb_image would only say "too large".
+/// Checks that `bytes` start with a header of a format the service offers
+/// (JPEG, PNG, BMP, GIF) declaring a size within the pixel limit and a
+/// layout whose decode fits the decode memory limit (media/decode_cost). A
+/// size over the limit is reported as such whenever the header declares
+/// one, even where stb_image would only say "too large".
 expected<image_header> probe_image(const image_bytes& bytes, const std::string& name,
                                    const image_decode_limits& limits);
 

@@ -4,9 +4,11 @@
 /// numbers (sub-pixel); nothing is snapped to the pixel grid, which is what
 /// makes FFmpeg's zoompan jitter.
 
+#include "media/picture_options.hpp"
 #include "media/working_image.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace vs::media {
 
@@ -33,12 +35,26 @@ struct camera_key {
 struct camera_path {
   camera_key from;
   camera_key to;
+  /// The focus values are a point of the source picture (fractions of it),
+  /// placed once the working image says where the picture lies in it.
+  bool picture_focus = false;
 };
 
 /// The path for slide `slide_index`: zooms alternate in and out, the pan
 /// direction is drawn from `seed`, so the same seed gives the same video.
 /// `zoom_factor` 1 or `enabled` false gives a still camera on the full image.
 camera_path plan_camera_path(int slide_index, uint64_t seed, double zoom_factor, bool enabled);
+
+/// The path for a slide's `motion`: zooms go towards `focus` (a point of the
+/// picture; none: the centre) and keep it in place on screen, pans cross
+/// the free space at `zoom_factor`; `automatic` without a focus is
+/// plan_camera_path. zoom_factor 1 or motion none: a still camera.
+camera_path plan_motion(motion_kind motion, std::optional<picture_point> focus, int slide_index, uint64_t seed,
+                        double zoom_factor);
+
+/// `path` with a picture focus turned into placements in a working image of
+/// `size` where the picture covers `picture` (clamped to the image).
+camera_path in_working_image(const camera_path& path, const picture_area& picture, working_size size);
 
 /// The camera window at `progress` (0..1, eased) for a working image of `size`.
 /// A working image is output × zoom_factor, so zoom == zoom_factor samples 1:1.

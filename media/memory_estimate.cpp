@@ -1,5 +1,10 @@
 #include "media/memory_estimate.hpp"
 
+#include "media/decode_cost.hpp"
+#include "media/fit_compose.hpp"
+#include "media/image_decode.hpp"
+#include "media/poster.hpp"
+#include "media/slide_plan.hpp"
 #include "media/timeline.hpp"
 #include "media/working_image.hpp"
 
@@ -136,7 +141,7 @@ std::optional<suggestion> smaller_resolution(render_spec spec, const memory_cont
 
 std::optional<suggestion> smaller_zoom(render_spec spec, const memory_context& context, double seconds,
                                        int64_t limit) {
-  if (!spec.ken_burns || spec.zoom_factor <= 1.0)
+  if (working_zoom(spec) <= 1.0)
     return std::nullopt;
   // Hundredths, rounded down: the value named must fit.
   int high = static_cast<int>(std::floor(spec.zoom_factor * 100)) - 1;
@@ -237,11 +242,13 @@ int machine_threads() {
   return std::max({1, online, allowed});
 }
 
-int64_t image_decode_bytes(int64_t pixels, int64_t file_bytes) {
-  // stb holds the file's compressed data (PNG: a second copy of it) and,
-  // worst case, 4 bytes a pixel twice (PNG: inflated rows and the output);
-  // the RGB copy (3 a pixel) replaces the inflated rows.
-  return 2 * file_bytes + 8 * pixels;
+int64_t image_decode_bytes(const render_limits& limits) { return image_limits_of(limits).decode_bytes(); }
+
+render_limits with_decode_share(render_limits limits, int decoders, int64_t budget) {
+  if (limits.max_image_decode_bytes <= 0)
+    limits.max_image_decode_bytes =
+        std::min(default_max_decode_bytes(limits.max_image_pixels), budget / 2 / std::max(1, decoders));
+  return limits;
 }
 
 int x264_threads(const render_spec& spec, int hardware_threads) {
@@ -266,16 +273,22 @@ int64_t x264_memory(const std::string& preset, int width, int height, int lookah
 
 memory_estimate estimate_job_memory(const render_spec& spec, const memory_context& context, double video_seconds) {
   memory_estimate estimate;
-  const double zoom = spec.ken_burns ? spec.zoom_factor : 1.0;
-  const working_size work = working_size_for(spec.width, spec.height, zoom);
+  const working_size work = working_size_for(spec.width, spec.height, working_zoom(spec));
   const int slides = std::min<int>(std::max(1, context.resident_slides),
                                    std::max<int>(1, static_cast<int>(spec.image_paths.size())));
   estimate.slide_images = slides * yuv420_bytes(work.width, work.height);
+  // A contained or blurred slide also holds its scaled picture and the
+  // small fill while it is composed: counted as if every live slide were.
+  if (any_composed(spec))
+    estimate.slide_images += slides * composition_bytes(work);
   estimate.frame_buffers = std::max(1, context.frames_in_flight) * frame_bytes(spec.width, spec.height) +
                            std::max(1, context.render_threads) * yuv420_bytes(spec.width, spec.height);
+  if (spec.pictures.poster)
+    estimate.frame_buffers += poster_bytes(spec.width, spec.height);
   estimate.encoder = x264_memory(spec.preset, spec.width, spec.height, spec.lookahead,
                                  x264_threads(spec, context.hardware_threads));
   estimate.audio = audio_bytes(spec, video_seconds);
+  estimate.image_decoding = std::max(0, context.image_decodes) * context.image_decode_bytes;
   estimate.other = other_bytes(spec.width, spec.height);
   return estimate;
 }
@@ -311,8 +324,9 @@ status check_job_memory(const render_spec& spec, const memory_context& context, 
 
   std::string message = "the job needs an estimated " + mib_text(estimate.total()) + " MB (slide images " +
                         mib_text(estimate.slide_images) + ", frame buffers " + mib_text(estimate.frame_buffers) +
-                        ", x264 " + mib_text(estimate.encoder) + ", audio " + mib_text(estimate.audio) + ", other " +
-                        mib_text(estimate.other) + "), over the " + mib_text(limit_bytes) + " MB a job may use (" + limit_name + "); ";
+                        ", x264 " + mib_text(estimate.encoder) + ", audio " + mib_text(estimate.audio) +
+                        (estimate.image_decoding > 0 ? ", image decoding " + mib_text(estimate.image_decoding) : "") +
+                        ", other " + mib_text(estimate.other) + "), over the " + mib_text(limit_bytes) + " MB a job may use (" + limit_name + "); ";
   if (options.empty()) {
     message += "no single setting brings it under: lower several of resolution, zoom_factor, lookahead, preset, "
                "encoder_threads and audio_bitrate";

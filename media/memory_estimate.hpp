@@ -22,6 +22,10 @@ struct memory_context {
   int render_threads = 1;     ///< threads composing frames, each with a scratch picture
   int frames_in_flight = 4;   ///< encoder-ready frame buffers a job holds at most
   int resident_slides = 3;    ///< working images alive at once (at most the slide count)
+  /// Image decodes the job runs itself at once (the CLI's render threads);
+  /// 0 in the service, whose decoder pool is reserved from the budget.
+  int image_decodes = 0;
+  int64_t image_decode_bytes = 0;  ///< the most one of them may take (image_decode_bytes())
 };
 
 /// Bytes, by what holds them.
@@ -30,9 +34,10 @@ struct memory_estimate {
   int64_t frame_buffers = 0;  ///< frames in flight plus the render threads' scratch
   int64_t encoder = 0;        ///< libx264
   int64_t audio = 0;          ///< encoded narration and the MP4 index, by length
+  int64_t image_decoding = 0; ///< the job's own image decodes (memory_context::image_decodes)
   int64_t other = 0;          ///< codec contexts, encoded packets, stage threads, allocator slack
 
-  int64_t total() const { return slide_images + frame_buffers + encoder + audio + other; }
+  int64_t total() const { return slide_images + frame_buffers + encoder + audio + image_decoding + other; }
 };
 
 /// The estimate for `spec` producing `video_seconds` of video.
@@ -42,11 +47,18 @@ memory_estimate estimate_job_memory(const render_spec& spec, const memory_contex
 /// rc-lookahead `lookahead` and `threads` frame threads (measured, rounded up).
 int64_t x264_memory(const std::string& preset, int width, int height, int lookahead, int threads);
 
-/// The most one image decode holds at once (the file, the decoder's buffers
-/// and the RGB copy) for a source of `pixels` from a file of `file_bytes`.
-/// The decoder pool is shared by every job: what it holds is a per-worker
-/// amount, `decoders` times this at the largest source allowed.
-int64_t image_decode_bytes(int64_t pixels, int64_t file_bytes);
+/// The most memory one image decode may take under `limits`: its
+/// max_image_decode_bytes, else 12 bytes a pixel at max_image_pixels plus
+/// 32 MiB (media/decode_cost; an image whose decode would take more is
+/// refused). The decoder pool is shared by every job, so no job's estimate
+/// holds it: `serve` reserves decoders × this from its memory budget.
+int64_t image_decode_bytes(const render_limits& limits);
+
+/// The limits with max_image_decode_bytes set for `decoders` decodes at
+/// once within `budget`: what the pixel limit needs, but at most half the
+/// budget for all of them together, so that a small budget refuses the
+/// dearest images rather than every job.
+render_limits with_decode_share(render_limits limits, int decoders, int64_t budget);
 
 /// The frame threads x264 runs for `spec` on a machine with `hardware_threads`.
 int x264_threads(const render_spec& spec, int hardware_threads);

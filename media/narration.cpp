@@ -9,10 +9,9 @@ expected<std::shared_ptr<const encoded_audio>> encode_narration(const render_spe
                                                                 const std::atomic<bool>* cancel) {
   if (spec.audio_path.empty())
     return std::shared_ptr<const encoded_audio>();
-  audio_options options;
-  options.bit_rate = spec.audio_bitrate;
-  options.max_file_bytes = limits.max_audio_file_bytes;
-  options.max_seconds = limits.max_audio_seconds;
+  // The job's whole soundtrack (music bed, ducking, loudness), as the
+  // service's job preparer encodes it.
+  audio_options options = audio_options_for(spec, limits);
   options.cancel = cancel;
   // When the slides set the length, the narration is trimmed or padded to it.
   options.fixed_seconds = fixed_audio_seconds(spec);

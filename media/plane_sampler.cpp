@@ -34,49 +34,63 @@ bool is_integer(double value) { return value == std::floor(value); }
 
 plane_view view_of(yuv_plane& plane) { return {plane.pixels.data(), plane.width, plane.width, plane.height}; }
 
-void sample_plane(const yuv_plane& source, const camera_rect& window, plane_view target, sampler_scratch& scratch) {
+plane_row_sampler::plane_row_sampler(const yuv_plane& source, const camera_rect& window, int target_width,
+                                     int target_height, sampler_scratch& scratch)
+    : source_(source), window_(window), target_height_(target_height) {
   // A still camera on a working image of the output size: no resampling at all.
-  if (window.width == target.width && window.height == target.height && is_integer(window.x) &&
-      is_integer(window.y) && window.x >= 0 && window.y >= 0 && window.x + window.width <= source.width &&
-      window.y + window.height <= source.height) {
-    auto x0 = static_cast<size_t>(window.x);
-    auto y0 = static_cast<int>(window.y);
-    for (int y = 0; y < target.height; ++y)
-      std::memcpy(target.row(y), source.row(y0 + y) + x0, static_cast<size_t>(target.width));
+  copy_ = window.width == target_width && window.height == target_height && is_integer(window.x) &&
+          is_integer(window.y) && window.x >= 0 && window.y >= 0 && window.x + window.width <= source.width &&
+          window.y + window.height <= source.height;
+  if (copy_)
+    return;
+  scratch.column_index.resize(static_cast<size_t>(target_width));
+  scratch.column_weight.resize(static_cast<size_t>(target_width));
+  fill_axis(window.x, window.width / target_width, target_width, source.width, scratch.column_index.data(),
+            scratch.column_weight.data());
+  column_index_ = scratch.column_index.data();
+  column_weight_ = scratch.column_weight.data();
+}
+
+void plane_row_sampler::sample(int y, int x0, int x1, uint8_t* out) const {
+  if (x1 <= x0)
+    return;
+  if (copy_) {
+    std::memcpy(out + x0, source_.row(static_cast<int>(window_.y) + y) + static_cast<size_t>(window_.x) + x0,
+                static_cast<size_t>(x1 - x0));
     return;
   }
-
-  scratch.column_index.resize(static_cast<size_t>(target.width));
-  scratch.column_weight.resize(static_cast<size_t>(target.width));
-  int32_t* column_index = scratch.column_index.data();
-  int32_t* column_weight = scratch.column_weight.data();
-  fill_axis(window.x, window.width / target.width, target.width, source.width, column_index, column_weight);
-
-  const double row_scale = window.height / target.height;
-  for (int y = 0; y < target.height; ++y) {
-    int32_t top_index = 0;
-    int32_t row_weight = 0;
-    fill_axis(window.y + y * row_scale, row_scale, 1, source.height, &top_index, &row_weight);
-    const uint8_t* top = source.row(top_index);
-    const uint8_t* bottom = source.row(top_index + 1);
-    uint8_t* out = target.row(y);
-    for (int x = 0; x < target.width; ++x) {
-      const int32_t i = column_index[x];
-      const int32_t w = column_weight[x];
-      const int32_t upper = (top[i] << 8) + (top[i + 1] - top[i]) * w;
-      const int32_t lower = (bottom[i] << 8) + (bottom[i + 1] - bottom[i]) * w;
-      out[x] = static_cast<uint8_t>(((upper << 8) + (lower - upper) * row_weight + (1 << 15)) >> 16);
-    }
+  const double row_scale = window_.height / target_height_;
+  int32_t top_index = 0;
+  int32_t row_weight = 0;
+  fill_axis(window_.y + y * row_scale, row_scale, 1, source_.height, &top_index, &row_weight);
+  const uint8_t* top = source_.row(top_index);
+  const uint8_t* bottom = source_.row(top_index + 1);
+  // Locals: `out` may alias anything, members would be reloaded every pixel.
+  const int32_t* column_index = column_index_;
+  const int32_t* column_weight = column_weight_;
+  for (int x = x0; x < x1; ++x) {
+    const int32_t i = column_index[x];
+    const int32_t w = column_weight[x];
+    const int32_t upper = (top[i] << 8) + (top[i + 1] - top[i]) * w;
+    const int32_t lower = (bottom[i] << 8) + (bottom[i + 1] - bottom[i]) * w;
+    out[x] = static_cast<uint8_t>(((upper << 8) + (lower - upper) * row_weight + (1 << 15)) >> 16);
   }
 }
 
+void sample_plane(const yuv_plane& source, const camera_rect& window, plane_view target, sampler_scratch& scratch) {
+  const plane_row_sampler sampler(source, window, target.width, target.height, scratch);
+  for (int y = 0; y < target.height; ++y)
+    sampler.sample(y, 0, target.width, target.row(y));
+}
+
+void blend_row(uint8_t* out, const uint8_t* other, int x0, int x1, int weight) {
+  for (int x = x0; x < x1; ++x)
+    out[x] = static_cast<uint8_t>(out[x] + (((other[x] - out[x]) * weight + 128) >> 8));
+}
+
 void blend_plane(plane_view target, plane_view other, int weight) {
-  for (int y = 0; y < target.height; ++y) {
-    uint8_t* out = target.row(y);
-    const uint8_t* in = other.row(y);
-    for (int x = 0; x < target.width; ++x)
-      out[x] = static_cast<uint8_t>(out[x] + (((in[x] - out[x]) * weight + 128) >> 8));
-  }
+  for (int y = 0; y < target.height; ++y)
+    blend_row(target.row(y), other.row(y), 0, target.width, weight);
 }
 
 void fade_plane(plane_view target, uint8_t black, int level) {

@@ -29,10 +29,34 @@ struct sampler_scratch {
   std::vector<int32_t> column_weight;
 };
 
-/// Fills `target` with `source` seen through `window` (in source pixels):
-/// target pixel centres map linearly onto the window, bilinear interpolation,
-/// edges clamped. An integer-aligned 1:1 window is a plain copy.
+/// `source` seen through `window` (in source pixels) on a target of
+/// `target_width` × `target_height`, drawn row by row or a column range at a
+/// time: target pixel centres map linearly onto the window, bilinear
+/// interpolation, edges clamped. An integer-aligned 1:1 window is a plain
+/// copy. Transitions draw parts of one row from two slides with it, so no
+/// frame-sized intermediate is ever needed. Holds pointers into `scratch`.
+class plane_row_sampler {
+public:
+  plane_row_sampler(const yuv_plane& source, const camera_rect& window, int target_width, int target_height,
+                    sampler_scratch& scratch);
+
+  /// Writes target columns [x0, x1) of target row `y` to out[x0] .. out[x1 − 1].
+  void sample(int y, int x0, int x1, uint8_t* out) const;
+
+private:
+  const yuv_plane& source_;
+  camera_rect window_;
+  int target_height_;
+  bool copy_ = false;        ///< integer-aligned 1:1 window
+  const int32_t* column_index_ = nullptr;
+  const int32_t* column_weight_ = nullptr;
+};
+
+/// Fills `target` with `source` seen through `window` (plane_row_sampler, every row).
 void sample_plane(const yuv_plane& source, const camera_rect& window, plane_view target, sampler_scratch& scratch);
+
+/// out[x] = out[x]·(1−w) + other[x]·w for x in [x0, x1), w = weight/256 (0..256).
+void blend_row(uint8_t* out, const uint8_t* other, int x0, int x1, int weight);
 
 /// target = target·(1−w) + other·w, with w = weight/256 (0..256).
 void blend_plane(plane_view target, plane_view other, int weight);

@@ -2,6 +2,7 @@
 
 #include "media/narration.hpp"
 #include "media/output_file.hpp"
+#include "media/poster.hpp"
 #include "media/timeline.hpp"
 
 #include <chrono>
@@ -42,15 +43,30 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     return slides.error();
 
   const int64_t total = slides->frame_count();
+  auto poster_index = poster_frame(spec, *slides);
+  if (!poster_index)
+    return poster_index.error();
+  poster_capture poster;
+  poster.frame = poster_index->value_or(-1);
   if (auto rendered = render_range_to_mp4(spec, limits, roots, *slides, {0, total}, output->temporary_path(), *audio,
-                                          true, callbacks);
+                                          true, callbacks, &poster);
       !rendered)
     return rendered.error();
-  if (auto committed = output->commit(); !committed)
+  // The poster first: a video in place always has its poster beside it.
+  const std::string poster_path = *poster_index ? poster_path_for(spec.output_path) : std::string();
+  if (!poster_path.empty())
+    if (auto written = write_file_atomically(poster_path, poster.jpeg); !written)
+      return written.error();
+  if (auto committed = output->commit(); !committed) {
+    std::error_code ignored;
+    if (!poster_path.empty())
+      std::filesystem::remove(poster_path, ignored);
     return committed.error();
+  }
 
   render_result result;
   result.path = spec.output_path;
+  result.poster_path = poster_path;
   result.frames = total;
   result.fps = spec.fps;
   result.duration_seconds = static_cast<double>(total) / spec.fps;

@@ -1,9 +1,12 @@
 #include "media/render_spec.hpp"
 
+#include "media/poster.hpp"
+#include "media/slide_plan.hpp"
 #include "media/timeline.hpp"
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 
 namespace vs::media {
 
@@ -25,24 +28,29 @@ bool finite_in(double value, double low, double high) {
   return std::isfinite(value) && value >= low && value <= high;
 }
 
+/// The music bed and loudness settings; the bounds are what a mix can use
+/// (a bed louder than the voice, or a target no platform plays at, is a typo).
+status validate_audio_mix(const render_spec& spec) {
+  auto invalid = [](const std::string& field, const std::string& range, double value) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", value);
+    return make_error(errc::invalid_argument, field + " must be between " + range + " (got " + got + ")", field);
+  };
+  if (!finite_in(spec.music_volume, -60.0, 6.0))
+    return invalid("music_volume", "-60 and 6 dB", spec.music_volume);
+  if (!finite_in(spec.music_fade, 0.0, 30.0))
+    return invalid("music_fade", "0 and 30 seconds", spec.music_fade);
+  if (!finite_in(spec.ducking, 0.0, 40.0))
+    return invalid("ducking", "0 and 40 dB", spec.ducking);
+  if (spec.loudness && !finite_in(*spec.loudness, -40.0, -5.0))
+    return invalid("loudness", "-40 and -5 LUFS", *spec.loudness);
+  if (!spec.music_path.empty() && spec.audio_path.empty())
+    return make_error(errc::invalid_argument, "music_path needs a narration (audio_path) to play under",
+                      "music_path");
+  return {};
+}
+
 } // namespace
-
-const char* to_string(transition_kind kind) {
-  switch (kind) {
-    case transition_kind::crossfade: return "crossfade";
-    case transition_kind::fadeblack: return "fadeblack";
-    case transition_kind::none: return "none";
-  }
-  return "crossfade";
-}
-
-expected<transition_kind> parse_transition(const std::string& text) {
-  for (auto kind : {transition_kind::crossfade, transition_kind::fadeblack, transition_kind::none})
-    if (text == to_string(kind))
-      return kind;
-  return make_error(errc::invalid_argument,
-                    "transition must be one of crossfade, fadeblack, none (got \"" + text + "\")", "transition");
-}
 
 bool is_x264_preset(const std::string& preset) {
   static const std::array<const char*, 10> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast",
@@ -96,15 +104,23 @@ status validate(const render_spec& spec, const render_limits& limits) {
     return invalid("encoder_threads must be between 0 and 64", "encoder_threads");
   if (spec.render_threads < 0 || spec.render_threads > 64)
     return invalid("render_threads must be between 0 and 64", "render_threads");
+  if (auto audio = validate_audio_mix(spec); !audio)
+    return audio;
   if (spec.audio_path.empty() && spec.sync_to_audio)
     return invalid("audio_path is required unless sync_to_audio is false", "audio_path");
   if (spec.output_path.empty())
     return invalid("an output path is required", "output_path");
+  if (auto pictures = validate_pictures(spec); !pictures)
+    return pictures.error();
   // When the slides set the length, a slide too short to get a frame is
   // known now; with the narration setting it, once the audio is decoded.
-  if (!spec.sync_to_audio)
-    if (auto slides = timeline_for(spec, std::nullopt); !slides)
+  if (!spec.sync_to_audio) {
+    auto slides = timeline_for(spec, std::nullopt);
+    if (!slides)
       return slides.error();
+    if (auto poster = poster_frame(spec, *slides); !poster)
+      return poster.error();
+  }
   return {};
 }
 

@@ -4,24 +4,23 @@
 /// `validate` is the single place the bounds are checked.
 
 #include "media/error.hpp"
+#include "media/picture_options.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace vs::media {
 
-enum class transition_kind { crossfade, fadeblack, none };
-
-const char* to_string(transition_kind kind);
-/// Parses "crossfade", "fadeblack" or "none".
-expected<transition_kind> parse_transition(const std::string& text);
-
 /// Bounds checked before any memory is allocated for an input.
 struct render_limits {
   int64_t max_image_pixels = 64'000'000;         ///< per source image (width × height)
   int64_t max_image_file_bytes = 256LL << 20;    ///< per source image file
-  int64_t max_audio_file_bytes = 1LL << 30;      ///< the narration file
+  /// Memory one image decode may take (media/decode_cost); 0: 12 bytes a
+  /// pixel at max_image_pixels plus a fixed overhead.
+  int64_t max_image_decode_bytes = 0;
+  int64_t max_audio_file_bytes = 1LL << 30;      ///< each audio file: the narration, the music bed
   double max_audio_seconds = 3 * 3600.0;         ///< decoded narration length
   int max_images = 1000;                         ///< slides per job
   int64_t max_output_frames = 24 * 3 * 3600;     ///< output length in frames
@@ -53,8 +52,21 @@ struct render_spec {
   /// file within a few percent of the same size (docs/benchmarks.md).
   int lookahead = 20;
   int audio_bitrate = 128000;             ///< AAC bits per second
+
+  /// Music bed under the narration (any format libavformat reads); empty: none.
+  std::string music_path;
+  double music_volume = -18.0;            ///< dB: the bed's loudness relative to the voice's
+  double music_fade = 1.0;                ///< seconds of fade-in and fade-out of the bed
+  double ducking = 10.0;                  ///< dB the bed drops while the voice speaks; 0: no ducking
+  /// Integrated loudness of the final mix, LUFS (true peak at most -1 dBTP);
+  /// unset: levels are left as they are.
+  std::optional<double> loudness = -14.0;
   int encoder_threads = 0;                ///< 0: x264 picks (cores × 1.5)
   int render_threads = 0;                 ///< 0: one per core
+
+  /// Fit, per-slide options (durations, fit, motion, focus), slide starts,
+  /// transitions per boundary and the poster (media/picture_options.hpp).
+  picture_options pictures;
 };
 
 /// Checks geometry, timing, motion and encoder settings (not the files).

@@ -1,5 +1,9 @@
 #include "media/stb_input_check.hpp"
 
+#include "media/image_layout.hpp"
+#include "media/image_reader.hpp"
+#include "media/png_inflate_check.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <iterator>
@@ -8,33 +12,6 @@
 namespace vs::media {
 
 namespace {
-
-struct memory_source {
-  const uint8_t* data;
-  size_t size;
-  size_t at = 0;
-  int get() { return at < size ? data[at++] : -1; }
-  void skip(size_t count) { at += std::min(count, size - at); }
-};
-
-/// Reads image_bytes (a file by pread, or memory) a byte at a time, through a small buffer.
-struct bytes_source {
-  const image_bytes* bytes;
-  uint64_t at = 0;
-  uint8_t buffer[4096];
-  uint64_t buffer_start = 0;
-  size_t buffered = 0;
-  int get() {
-    if (at < buffer_start || at >= buffer_start + buffered) {
-      buffer_start = at;
-      buffered = bytes->read_at(at, buffer, sizeof buffer);
-      if (buffered == 0)
-        return -1;
-    }
-    return buffer[at++ - buffer_start];
-  }
-  void skip(size_t count) { at = std::min<uint64_t>(at + count, bytes->size()); }
-};
 
 enum class jpeg_extent { headers, whole_file };
 
@@ -192,17 +169,19 @@ const char* jpeg_problem(Source& in, jpeg_extent extent) {
 /// True if every PNG chunk (length, type, data, CRC) fits in the file. stb
 /// 2.27 grows its IDAT buffer to a chunk's declared length before reading
 /// it: 400 bytes claiming an 800 MB chunk make it allocate 800 MB.
-bool png_chunks_fit(const uint8_t* data, size_t size) {
-  size_t at = 8;  // the signature
-  while (size - at >= 8) {
-    uint32_t length = uint32_t{data[at]} << 24 | uint32_t{data[at + 1]} << 16 | uint32_t{data[at + 2]} << 8 | data[at + 3];
-    if (length > size - at - 8)
+bool png_chunks_fit(const image_bytes& bytes) {
+  image_reader in(bytes, 8);  // after the signature
+  for (;;) {
+    uint8_t head[8];
+    if (in.read(head, 8) != 8)
+      return true;  // truncated: stb refuses it by itself
+    const uint64_t length = uint32_t{head[0]} << 24 | uint32_t{head[1]} << 16 | uint32_t{head[2]} << 8 | head[3];
+    if (length > bytes.size() - in.position())
       return false;
-    if (std::memcmp(data + at + 4, "IEND", 4) == 0)
+    if (std::memcmp(head + 4, "IEND", 4) == 0)
       return true;
-    at += 8 + size_t{length} + std::min<size_t>(4, size - at - 8 - length);  // type, data, CRC
+    in.skip(length + 4);  // data, CRC
   }
-  return true;  // truncated: stb refuses it by itself
 }
 
 uint32_t little_endian(const uint8_t* at, int bytes) {
@@ -217,33 +196,42 @@ uint32_t little_endian(const uint8_t* at, int bytes) {
 /// index lies in it. stb leaves the rest of its 256-entry palette
 /// uninitialised (and with an offset inside the header, all of it), so a
 /// pixel beyond the palette would show stack contents.
-bool bmp_palette_covers_pixels(const uint8_t* data, size_t size) {
-  if (size < 30)
+bool bmp_palette_covers_pixels(const image_bytes& bytes) {
+  uint8_t head[30];
+  if (bytes.read_at(0, head, sizeof head) != sizeof head)
     return true;  // stb refuses it by itself
-  const int64_t offset = little_endian(data + 10, 4);
-  const int64_t header_size = little_endian(data + 14, 4);
-  const int bits = static_cast<int>(little_endian(data + (header_size == 12 ? 24 : 28), 2));
+  const int64_t offset = little_endian(head + 10, 4);
+  const int64_t header_size = little_endian(head + 14, 4);
+  const int bits = static_cast<int>(little_endian(head + (header_size == 12 ? 24 : 28), 2));
   if (bits != 1 && bits != 4 && bits != 8)
     return true;  // no palette (stb refuses other depths below 16 itself)
   const int64_t palette = header_size == 12 ? (offset - 14 - 24) / 3 : (offset - 14 - header_size) / 4;
   if (palette < 1)
     return false;
-  const int64_t width = header_size == 12 ? little_endian(data + 18, 2) : little_endian(data + 18, 4);
-  const int64_t height = header_size == 12 ? little_endian(data + 20, 2) : static_cast<int32_t>(little_endian(data + 22, 4));
+  const int64_t width = header_size == 12 ? little_endian(head + 18, 2) : little_endian(head + 18, 4);
+  const int64_t height = header_size == 12 ? little_endian(head + 20, 2) : static_cast<int32_t>(little_endian(head + 22, 4));
   const int64_t row_bytes = (width * bits + 7) / 8;
   const int64_t stride = row_bytes + ((-row_bytes) & 3);
   const int64_t rows = height < 0 ? -height : height;
   if (width <= 0)
     return true;  // stb refuses it by itself
+  const int pixels_per_byte = 8 / bits;
+  const int mask = (1 << bits) - 1;
+  const auto size = static_cast<int64_t>(bytes.size());
+  image_reader in(bytes);
+  uint8_t part[4096];
   // Past the end of the data stb reads zeros: index 0, always in the palette.
-  for (int64_t row = 0; row < rows && offset + row * stride < static_cast<int64_t>(size); ++row) {
-    const uint8_t* line = data + offset + row * stride;
-    const int64_t available = std::min<int64_t>(row_bytes, static_cast<int64_t>(size) - (offset + row * stride));
-    for (int64_t pixel = 0; pixel < width && pixel * bits / 8 < available; ++pixel) {
-      int byte = line[pixel * bits / 8];
-      int index = bits == 8 ? byte : (byte >> (8 - bits - (pixel * bits) % 8)) & ((1 << bits) - 1);
-      if (index >= palette)
-        return false;
+  for (int64_t row = 0; row < rows && offset + row * stride < size; ++row) {
+    const int64_t available = std::min<int64_t>(row_bytes, size - (offset + row * stride));
+    in.seek(static_cast<uint64_t>(offset + row * stride));
+    for (int64_t done = 0; done < available;) {
+      const size_t got = in.read(part, static_cast<size_t>(std::min<int64_t>(available - done, sizeof part)));
+      if (got == 0)
+        return true;  // unreadable from here: stb reads zeros too
+      for (size_t i = 0; i < got; ++i, ++done)
+        for (int t = 0; t < pixels_per_byte && done * pixels_per_byte + t < width; ++t)
+          if (((part[i] >> (8 - bits * (t + 1))) & mask) >= palette)
+            return false;
     }
   }
   return true;
@@ -259,16 +247,23 @@ error corrupt_jpeg(const std::string& name, const char* problem) {
 
 } // namespace
 
-status check_stb_input(const uint8_t* data, size_t size, const std::string& name) {
-  if (!is_offered_format(data, size))
+status check_stb_input(const image_bytes& bytes, const std::string& name) {
+  uint8_t head[8];
+  const size_t got = bytes.read_at(0, head, sizeof head);
+  if (!is_offered_format(head, got))
     return not_offered(name);
-  if (data[0] == 0x89 && !png_chunks_fit(data, size))
-    return make_error(errc::input_invalid, "image " + name + " is a truncated or corrupt PNG: a chunk runs past the end of the file");
-  if (data[0] == 'B' && !bmp_palette_covers_pixels(data, size))
+  if (head[0] == 0x89) {
+    if (!png_chunks_fit(bytes))
+      return make_error(errc::input_invalid, "image " + name + " is a truncated or corrupt PNG: a chunk runs past the end of the file");
+    if (auto layout = read_png_layout(bytes))
+      if (auto bounded = check_png_pixel_data(bytes, *layout, name); !bounded)
+        return bounded;
+  }
+  if (head[0] == 'B' && !bmp_palette_covers_pixels(bytes))
     return make_error(errc::input_invalid,
                       "image " + name + " is a corrupt BMP: a pixel uses a colour its palette does not have");
-  if (data[0] == 0xff) {
-    memory_source in{data, size, 2};
+  if (head[0] == 0xff) {
+    image_reader in(bytes, 2);
     if (const char* problem = jpeg_problem(in, jpeg_extent::whole_file))
       return corrupt_jpeg(name, problem);
   }
@@ -281,7 +276,7 @@ status check_stb_input_header(const image_bytes& bytes, const std::string& name)
   if (!is_offered_format(head, got))
     return not_offered(name);
   if (head[0] == 0xff) {
-    bytes_source in{&bytes, 2};
+    image_reader in(bytes, 2);
     if (const char* problem = jpeg_problem(in, jpeg_extent::headers))
       return corrupt_jpeg(name, problem);
   }

@@ -16,7 +16,10 @@
 ///    inside the header, which leaves no palette at all): stb leaves the
 ///    rest of its palette uninitialised and shows stack contents;
 ///  - a PNG chunk longer than the rest of the file: stb allocates the
-///    declared length (up to 2 GB for a 400-byte file) before reading it.
+///    declared length (up to 2 GB for a 400-byte file) before reading it;
+///  - a PNG whose pixel data inflates past what its size needs (a
+///    decompression bomb): stb inflates all of it, up to 4 GB
+///    (media/png_inflate_check).
 
 #include "media/error.hpp"
 #include "media/image_bytes.hpp"
@@ -26,8 +29,9 @@
 
 namespace vs::media {
 
-/// The whole image in memory (what stbi_load_from_memory will read).
-status check_stb_input(const uint8_t* data, size_t size, const std::string& name);
+/// The whole image (what stbi_load will read), wherever its bytes are,
+/// read front to back through a small buffer.
+status check_stb_input(const image_bytes& bytes, const std::string& name);
 
 /// The headers of an image (what stbi_info will read: a JPEG up to its
 /// first scan), wherever its bytes are; only the headers are read.

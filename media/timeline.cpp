@@ -1,5 +1,7 @@
 #include "media/timeline.hpp"
 
+#include "media/slide_plan.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,13 +16,6 @@ namespace {
 constexpr double epsilon = 1e-9;
 
 double clamp01(double value) { return std::clamp(value, 0.0, 1.0); }
-
-/// A number for a message: at most three significant digits ("0.004", "4", "0.0417").
-std::string brief(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", value);
-  return text;
-}
 
 /// The overlap of synced slides: T clamped so that T <= d/2, none for one slide.
 double synced_overlap(int slide_count, double audio_seconds, double transition) {
@@ -39,12 +34,27 @@ double synced_step(int slide_count, double audio_seconds, double transition) {
 /// be shown; every slide must get at least one frame.
 bool at_least_one_frame(double seconds, int fps) { return seconds * fps >= 1.0 - epsilon; }
 
+/// Slides of `slide` seconds each, one starting every slide − overlap seconds.
+void uniform_slides(int slide_count, double slide, double overlap, std::vector<double>& starts,
+                    std::vector<double>& ends) {
+  for (int i = 0; i < slide_count; ++i) {
+    starts.push_back(i * (slide - overlap));
+    ends.push_back(starts.back() + slide);
+  }
+}
+
 } // namespace
 
-timeline::timeline(int slide_count, int fps, double slide_duration, double transition, double duration,
-                   int64_t frame_count, transition_kind kind)
-    : slide_count_(slide_count), fps_(fps), slide_duration_(slide_duration), transition_(transition),
-      duration_(duration), frame_count_(frame_count), kind_(kind) {}
+std::string brief_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", value);
+  return text;
+}
+
+timeline::timeline(std::vector<double> starts, std::vector<double> ends, int fps, double transition,
+                   double duration, int64_t frame_count, transition_kind kind)
+    : starts_(std::move(starts)), ends_(std::move(ends)), fps_(fps), transition_(transition), duration_(duration),
+      frame_count_(frame_count), kinds_(starts_.empty() ? 0 : starts_.size() - 1, kind) {}
 
 expected<timeline> timeline::synced_to_audio(int slide_count, double audio_seconds, int fps, double transition,
                                              transition_kind kind) {
@@ -59,9 +69,9 @@ expected<timeline> timeline::synced_to_audio(int slide_count, double audio_secon
     while (most > 1 && !at_least_one_frame(synced_step(most, audio_seconds, transition), fps))
       --most;
     return make_error(errc::invalid_argument,
-                      std::to_string(slide_count) + " slides over " + brief(audio_seconds) + " s of audio at " +
-                          std::to_string(fps) + " fps leave each slide " + brief(step) +
-                          " s, less than one frame (" + brief(1.0 / fps) + " s): use at most " +
+                      std::to_string(slide_count) + " slides over " + brief_number(audio_seconds) + " s of audio at " +
+                          std::to_string(fps) + " fps leave each slide " + brief_number(step) +
+                          " s, less than one frame (" + brief_number(1.0 / fps) + " s): use at most " +
                           std::to_string(most) + " slides, a longer narration or a higher fps",
                       "image_paths");
   }
@@ -69,7 +79,9 @@ expected<timeline> timeline::synced_to_audio(int slide_count, double audio_secon
   double slide = (audio_seconds + (slide_count - 1) * overlap) / slide_count;
   // Never cut audio: the video covers the audio and ends within one frame after it.
   auto frames = static_cast<int64_t>(std::ceil(audio_seconds * fps - epsilon));
-  return timeline(slide_count, fps, slide, overlap, audio_seconds, frames, kind);
+  std::vector<double> starts, ends;
+  uniform_slides(slide_count, slide, overlap, starts, ends);
+  return timeline(std::move(starts), std::move(ends), fps, overlap, audio_seconds, frames, kind);
 }
 
 expected<timeline> timeline::fixed_slides(int slide_count, double slide_duration, int fps, double transition,
@@ -81,21 +93,43 @@ expected<timeline> timeline::fixed_slides(int slide_count, double slide_duration
   double overlap = slide_count == 1 ? 0.0 : std::min(std::max(transition, 0.0), slide_duration / 2);
   if (!at_least_one_frame(slide_duration - overlap, fps))
     return make_error(errc::invalid_argument,
-                      "slide_duration " + brief(slide_duration) + " s with a " + brief(overlap) +
-                          " s transition leaves each slide " + brief(slide_duration - overlap) +
-                          " s, less than one frame at " + std::to_string(fps) + " fps (" + brief(1.0 / fps) +
+                      "slide_duration " + brief_number(slide_duration) + " s with a " + brief_number(overlap) +
+                          " s transition leaves each slide " + brief_number(slide_duration - overlap) +
+                          " s, less than one frame at " + std::to_string(fps) + " fps (" + brief_number(1.0 / fps) +
                           " s): lengthen slide_duration, shorten transition_duration or raise fps",
                       "slide_duration");
   double total = slide_count * slide_duration - (slide_count - 1) * overlap;
   auto frames = std::max<int64_t>(1, static_cast<int64_t>(std::llround(total * fps)));
-  return timeline(slide_count, fps, slide_duration, overlap, total, frames, kind);
+  std::vector<double> starts, ends;
+  uniform_slides(slide_count, slide_duration, overlap, starts, ends);
+  return timeline(std::move(starts), std::move(ends), fps, overlap, total, frames, kind);
+}
+
+timeline timeline::with_cuts(const std::vector<double>& cuts, const std::vector<double>& overlaps, double end,
+                             int64_t frame_count, int fps, transition_kind kind) {
+  std::vector<double> starts{0.0};
+  std::vector<double> ends;
+  double longest = 0;
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    const double overlap = i < overlaps.size() ? overlaps[i] : 0.0;
+    starts.push_back(cuts[i] - overlap / 2);
+    ends.push_back(cuts[i] + overlap / 2);
+    longest = std::max(longest, overlap);
+  }
+  ends.push_back(end);
+  return timeline(std::move(starts), std::move(ends), fps, longest, end, frame_count, kind);
+}
+
+void timeline::use_transitions(std::vector<transition_kind> kinds) {
+  if (kinds.size() == kinds_.size())
+    kinds_ = std::move(kinds);
 }
 
 int timeline::slide_at(int64_t frame) const {
   double t = static_cast<double>(frame) / fps_;
-  double step = slide_duration_ - transition_;
-  auto index = static_cast<int>(std::floor(t / step + epsilon));
-  return std::clamp(index, 0, slide_count_ - 1);
+  // The last slide that has started by t.
+  auto after = std::upper_bound(starts_.begin(), starts_.end(), t + epsilon);
+  return std::clamp(static_cast<int>(after - starts_.begin()) - 1, 0, slide_count() - 1);
 }
 
 int64_t timeline::first_frame_of(int slide) const {
@@ -103,66 +137,69 @@ int64_t timeline::first_frame_of(int slide) const {
 }
 
 int64_t timeline::last_frame_of(int slide) const {
-  if (slide == slide_count_ - 1)
+  if (slide == slide_count() - 1)
     return frame_count_ - 1;
-  double end = slide_start(slide) + slide_duration_;
   // Visible while t < end.
-  auto last = static_cast<int64_t>(std::ceil(end * fps_ - epsilon)) - 1;
+  auto last = static_cast<int64_t>(std::ceil(slide_end(slide) * fps_ - epsilon)) - 1;
   return std::clamp<int64_t>(last, 0, frame_count_ - 1);
 }
 
 frame_plan timeline::plan(int64_t frame) const {
   double t = static_cast<double>(frame) / fps_;
   int current = slide_at(frame);
-  auto progress_of = [&](int slide) { return clamp01((t - slide_start(slide)) / slide_duration_); };
+  auto progress_of = [&](int slide) {
+    return clamp01((t - slide_start(slide)) / (slide_end(slide) - slide_start(slide)));
+  };
 
   frame_plan result;
   result.first = current;
   result.first_progress = progress_of(current);
-  bool in_transition = current > 0 && transition_ > 0 && t < slide_start(current - 1) + slide_duration_ - epsilon;
+  if (current == 0)
+    return result;
+  const int previous = current - 1;
+  const double overlap = slide_end(previous) - slide_start(current);
+  result.kind = transition_into(current);
+  bool in_transition = overlap > 0 && t < slide_end(previous) - epsilon;
   if (!in_transition)
     return result;
 
-  double p = clamp01((t - slide_start(current)) / transition_);
-  int previous = current - 1;
-  switch (kind_) {
-    case transition_kind::crossfade:
-      result.first = previous;
-      result.first_progress = progress_of(previous);
-      result.second = current;
-      result.second_progress = progress_of(current);
-      result.mix = p;
-      break;
+  double p = clamp01((t - slide_start(current)) / overlap);
+  // The middle of the overlap: the cut. Compared as times, so that a cut on
+  // a frame is on that frame whatever the rounding of p.
+  const bool before_cut = t < slide_start(current) + overlap / 2 - epsilon;
+  auto show_previous = [&] {
+    result.first = previous;
+    result.first_progress = progress_of(previous);
+  };
+  switch (result.kind) {
     case transition_kind::fadeblack:
-      // Out to black over the first half of the overlap, in from black over the second.
-      if (p < 0.5) {
-        result.first = previous;
-        result.first_progress = progress_of(previous);
+    case transition_kind::fadewhite:
+      // Out over the first half of the overlap, in over the second.
+      if (before_cut) {
+        show_previous();
         result.brightness = 1.0 - 2.0 * p;
       } else {
-        result.brightness = 2.0 * p - 1.0;
+        result.brightness = std::max(0.0, 2.0 * p - 1.0);
       }
       break;
     case transition_kind::none:
       // A hard cut in the middle of the overlap keeps every slide's share of time.
-      if (p < 0.5) {
-        result.first = previous;
-        result.first_progress = progress_of(previous);
-      }
+      if (before_cut)
+        show_previous();
+      break;
+    default:
+      // Every other transition shows both slides; media/transitions draws it.
+      show_previous();
+      result.second = current;
+      result.second_progress = progress_of(current);
+      result.mix = p;
       break;
   }
   return result;
 }
 
 expected<timeline> timeline_for(const render_spec& spec, std::optional<double> audio_seconds) {
-  int slides = static_cast<int>(spec.image_paths.size());
-  if (!spec.sync_to_audio)
-    return timeline::fixed_slides(slides, spec.slide_duration, spec.fps, spec.transition_duration,
-                                  spec.transition);
-  if (!audio_seconds)
-    return make_error(errc::invalid_argument, "audio_path is required unless sync_to_audio is false",
-                      "audio_path");
-  return timeline::synced_to_audio(slides, *audio_seconds, spec.fps, spec.transition_duration, spec.transition);
+  return lay_out_slides(spec, audio_seconds);
 }
 
 std::optional<double> fixed_audio_seconds(const render_spec& spec) {

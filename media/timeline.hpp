@@ -8,19 +8,23 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace vs::media {
 
 /// What one output frame shows: slide `first` at `first_progress` (0..1 along
-/// its own time on screen), optionally blended with slide `second`, then
-/// scaled towards black by `brightness`.
+/// its own time on screen), optionally joined with slide `second` by the
+/// transition `kind` at progress `mix`, then scaled towards black (or white,
+/// for fadewhite) by `brightness`.
 struct frame_plan {
   int first = 0;
   double first_progress = 0.0;
   int second = -1;             ///< -1: a single slide
   double second_progress = 0.0;
-  double mix = 0.0;            ///< weight of `second`, 0..1
-  double brightness = 1.0;     ///< 1: full picture, 0: black
+  double mix = 0.0;            ///< how far the transition to `second` is, 0..1 (crossfade: its weight)
+  double brightness = 1.0;     ///< 1: full picture, 0: black (white for fadewhite)
+  transition_kind kind = transition_kind::crossfade;  ///< the transition this frame is part of
 };
 
 class timeline {
@@ -33,16 +37,32 @@ public:
   /// Slides of `slide_duration` seconds each, overlapping by T (clamped to half a slide).
   static expected<timeline> fixed_slides(int slide_count, double slide_duration, int fps, double transition,
                                          transition_kind kind);
+  /// Slides that give way to the next at `cuts` (one per boundary,
+  /// increasing, seconds), the last ending at `end`; neighbours overlap by
+  /// `overlaps[i]` centred on cut i (the caller keeps each within the
+  /// slides around it). `frame_count` frames; every boundary uses `kind`
+  /// until use_transitions says otherwise.
+  static timeline with_cuts(const std::vector<double>& cuts, const std::vector<double>& overlaps, double end,
+                            int64_t frame_count, int fps, transition_kind kind);
 
-  int slide_count() const { return slide_count_; }
+  /// Sets each boundary's transition (slide_count − 1 of them, else ignored).
+  void use_transitions(std::vector<transition_kind> kinds);
+
+  int slide_count() const { return static_cast<int>(starts_.size()); }
   int fps() const { return fps_; }
   int64_t frame_count() const { return frame_count_; }
-  double slide_duration() const { return slide_duration_; }
+  /// The first slide's time on screen (every slide's, for the two uniform timelines).
+  double slide_duration() const { return ends_.front() - starts_.front(); }
+  /// The overlap between neighbours (the longest one, where they differ).
   double transition() const { return transition_; }
   /// Nominal length (slides laid end to end with their overlaps).
   double duration() const { return duration_; }
 
-  double slide_start(int slide) const { return slide * (slide_duration_ - transition_); }
+  /// When `slide` appears (its transition in begins) and when it is gone.
+  double slide_start(int slide) const { return starts_[static_cast<size_t>(slide)]; }
+  double slide_end(int slide) const { return ends_[static_cast<size_t>(slide)]; }
+  /// The transition from `slide` − 1 into `slide` (slide ≥ 1).
+  transition_kind transition_into(int slide) const { return kinds_[static_cast<size_t>(slide - 1)]; }
   /// First and last frame on which `slide` is (at least partly) visible.
   int64_t first_frame_of(int slide) const;
   int64_t last_frame_of(int slide) const;
@@ -52,20 +72,25 @@ public:
   frame_plan plan(int64_t frame) const;
 
 private:
-  timeline(int slide_count, int fps, double slide_duration, double transition, double duration,
+  timeline(std::vector<double> starts, std::vector<double> ends, int fps, double transition, double duration,
            int64_t frame_count, transition_kind kind);
 
-  int slide_count_;
+  std::vector<double> starts_;
+  std::vector<double> ends_;
   int fps_;
-  double slide_duration_;
   double transition_;
   double duration_;
   int64_t frame_count_;
-  transition_kind kind_;
+  std::vector<transition_kind> kinds_;  ///< one per boundary
 };
 
+/// A number for a message: at most three significant digits ("0.004", "4", "0.0417").
+std::string brief_number(double value);
+
 /// The timeline a job asks for: synced to the narration's `audio_seconds`,
-/// or slides of `slide_duration` when `spec.sync_to_audio` is false.
+/// or slides of `slide_duration` when `spec.sync_to_audio` is false; slide
+/// durations, slide starts and per-boundary transitions as media/slide_plan
+/// lays them out.
 expected<timeline> timeline_for(const render_spec& spec, std::optional<double> audio_seconds);
 
 /// How long the narration must be made when the slides set the length

@@ -11,14 +11,8 @@ namespace {
 
 int round_to_even(double value) { return std::max(2, 2 * static_cast<int>(std::lround(value / 2))); }
 
-struct crop_rect {
-  int x = 0;
-  int y = 0;
-  int width = 0;
-  int height = 0;
-};
+} // namespace
 
-/// The largest centred window of `source` with the aspect of `target`.
 crop_rect cover_crop(int source_width, int source_height, working_size target) {
   const double target_aspect = static_cast<double>(target.width) / target.height;
   const double source_aspect = static_cast<double>(source_width) / source_height;
@@ -32,21 +26,21 @@ crop_rect cover_crop(int source_width, int source_height, working_size target) {
   return crop;
 }
 
-} // namespace
-
 working_size working_size_for(int width, int height, double zoom) {
   return {std::max(width, round_to_even(width * zoom)), std::max(height, round_to_even(height * zoom))};
 }
 
-expected<yuv_image> make_working_image(const rgb_image& source, working_size size) {
+expected<yuv_image> scale_to_yuv(const rgb_image& source, const crop_rect& crop, working_size size) {
   if (size.width < 2 || size.height < 2 || size.width % 2 != 0 || size.height % 2 != 0)
     return make_error(errc::invalid_argument, "working size " + std::to_string(size.width) + "x" +
                                                   std::to_string(size.height) + " must be even and positive");
   if (source.width <= 0 || source.height <= 0 ||
       source.pixels.size() < static_cast<size_t>(source.width) * static_cast<size_t>(source.height) * 3)
     return make_error(errc::invalid_argument, "empty source image");
+  if (crop.x < 0 || crop.y < 0 || crop.width < 1 || crop.height < 1 || crop.x + crop.width > source.width ||
+      crop.y + crop.height > source.height)
+    return make_error(errc::invalid_argument, "crop window outside the source image");
 
-  const crop_rect crop = cover_crop(source.width, source.height, size);
   const bool shrinking = crop.width >= size.width && crop.height >= size.height;
   // Area averaging keeps detail without aliasing when shrinking; bicubic is
   // the smooth choice when enlarging small sources.
@@ -74,6 +68,20 @@ expected<yuv_image> make_working_image(const rgb_image& source, working_size siz
   if (rows != size.height)
     return make_error(errc::internal, "scaling produced " + std::to_string(rows) + " rows instead of " +
                                           std::to_string(size.height));
+  return image;
+}
+
+expected<yuv_image> make_working_image(const rgb_image& source, working_size size) {
+  if (source.width <= 0 || source.height <= 0)
+    return make_error(errc::invalid_argument, "empty source image");
+  const crop_rect crop = cover_crop(source.width, source.height, size);
+  auto image = scale_to_yuv(source, crop, size);
+  if (!image)
+    return image;
+  // The whole picture reaches past the edges by what the crop cut off.
+  const double scale = static_cast<double>(size.width) / crop.width;
+  image->picture = {-crop.x * scale, -crop.y * static_cast<double>(size.height) / crop.height, source.width * scale,
+                    source.height * static_cast<double>(size.height) / crop.height};
   return image;
 }
 

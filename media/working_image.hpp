@@ -19,6 +19,22 @@ struct working_size {
 };
 working_size working_size_for(int width, int height, double zoom);
 
+/// A window of a source picture, in its pixels.
+struct crop_rect {
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
+};
+
+/// The largest centred window of a `source_width` × `source_height` picture
+/// with the aspect of `target`.
+crop_rect cover_crop(int source_width, int source_height, working_size target);
+
+/// Scales `crop` of `source` to `size` (even; area filter when shrinking,
+/// bicubic when enlarging) and converts to BT.709 YUV 4:2:0.
+expected<yuv_image> scale_to_yuv(const rgb_image& source, const crop_rect& crop, working_size size);
+
 /// Cover-crops `source` to the aspect of `size`, scales it there (area filter
 /// when shrinking, bicubic when enlarging) and converts to YUV 4:2:0.
 expected<yuv_image> make_working_image(const rgb_image& source, working_size size);

@@ -18,9 +18,20 @@ struct yuv_plane {
   uint8_t* row(int y) { return pixels.data() + static_cast<size_t>(y) * static_cast<size_t>(width); }
 };
 
+/// Where a source picture lies in a working image, in luma pixels: past the
+/// edges when it was cover-cropped, inside them when contained. Width 0: not
+/// known (the whole image).
+struct picture_area {
+  double x = 0;
+  double y = 0;
+  double width = 0;
+  double height = 0;
+};
+
 /// A 4:2:0 picture; luma width and height are even.
 struct yuv_image {
   yuv_plane y, u, v;
+  picture_area picture;  ///< where the source picture lies (media/ken_burns uses it for a focus)
 
   int width() const { return y.width; }
   int height() const { return y.height; }
@@ -33,5 +44,7 @@ yuv_image make_yuv_image(int width, int height);
 /// Luma and chroma of BT.709 limited-range black.
 constexpr uint8_t black_luma = 16;
 constexpr uint8_t black_chroma = 128;
+/// Luma of BT.709 limited-range white (its chroma is black_chroma).
+constexpr uint8_t white_luma = 235;
 
 } // namespace vs::media

@@ -4,8 +4,87 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace vs::redis {
+
+namespace {
+
+using json = nlohmann::json;
+
+template <typename T, typename Write>
+json optional_json(const std::optional<T>& value, Write write) {
+  return value ? write(*value) : json(nullptr);
+}
+
+template <typename T, typename Read>
+std::optional<T> optional_from(const json& value, Read read) {
+  if (value.is_null())
+    return std::nullopt;
+  return read(value);
+}
+
+/// Throws on a name the media parsers refuse: spec_from_json reports it.
+template <typename T>
+T parsed(const expected<T>& value) {
+  if (!value)
+    throw std::runtime_error(value.error().message);
+  return *value;
+}
+
+json pictures_to_json(const media::picture_options& pictures) {
+  json slides = json::array();
+  for (const auto& slide : pictures.slides)
+    slides.push_back({
+      {"duration", optional_json(slide.duration, [](double d) { return json(d); })},
+      {"fit", optional_json(slide.fit, [](media::fit_mode f) { return json(media::to_string(f)); })},
+      {"motion", optional_json(slide.motion, [](media::motion_kind m) { return json(media::to_string(m)); })},
+      {"focus", optional_json(slide.focus, [](media::picture_point p) { return json{p.x, p.y}; })},
+    });
+  json transitions = json::array();
+  for (const auto& choice : pictures.transitions)
+    transitions.push_back({{"random", choice.random}, {"kind", media::to_string(choice.kind)}});
+  return {
+    {"fit", media::to_string(pictures.fit)},
+    {"background", media::to_string(pictures.background)},
+    {"motion", media::to_string(pictures.motion)},
+    {"slides", slides},
+    {"slide_starts", pictures.slide_starts},
+    {"random_transition", pictures.random_transition},
+    {"transitions", transitions},
+    {"poster", pictures.poster},
+    {"poster_time", optional_json(pictures.poster_time, [](double t) { return json(t); })},
+  };
+}
+
+media::picture_options pictures_from_json(const json& in) {
+  media::picture_options pictures;
+  pictures.fit = parsed(media::parse_fit(in.at("fit").get<std::string>()));
+  pictures.background = parsed(media::parse_color(in.at("background").get<std::string>()));
+  pictures.motion = parsed(media::parse_motion(in.at("motion").get<std::string>()));
+  for (const auto& slide : in.at("slides")) {
+    media::slide_options options;
+    options.duration = optional_from<double>(slide.at("duration"), [](const json& d) { return d.get<double>(); });
+    options.fit = optional_from<media::fit_mode>(
+        slide.at("fit"), [](const json& f) { return parsed(media::parse_fit(f.get<std::string>())); });
+    options.motion = optional_from<media::motion_kind>(
+        slide.at("motion"), [](const json& m) { return parsed(media::parse_motion(m.get<std::string>())); });
+    options.focus = optional_from<media::picture_point>(slide.at("focus"), [](const json& p) {
+      return media::picture_point{p.at(0).get<double>(), p.at(1).get<double>()};
+    });
+    pictures.slides.push_back(options);
+  }
+  pictures.slide_starts = in.at("slide_starts").get<std::vector<double>>();
+  pictures.random_transition = in.at("random_transition").get<bool>();
+  for (const auto& choice : in.at("transitions"))
+    pictures.transitions.push_back(
+        {choice.at("random").get<bool>(), parsed(media::parse_transition(choice.at("kind").get<std::string>()))});
+  pictures.poster = in.at("poster").get<bool>();
+  pictures.poster_time = optional_from<double>(in.at("poster_time"), [](const json& t) { return t.get<double>(); });
+  return pictures;
+}
+
+} // namespace
 
 std::string spec_to_json(const media::render_spec& spec) {
   nlohmann::json json{
@@ -28,6 +107,8 @@ std::string spec_to_json(const media::render_spec& spec) {
     {"audio_bitrate", spec.audio_bitrate},
     {"encoder_threads", spec.encoder_threads},
     {"render_threads", spec.render_threads},
+    // Everything a frame depends on: fit, motion, per-slide timing, transitions.
+    {"pictures", pictures_to_json(spec.pictures)},
   };
   // Paths are bytes: a name that is no UTF-8 must not throw here.
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -59,6 +140,7 @@ expected<media::render_spec> spec_from_json(const std::string& text) {
     spec.audio_bitrate = json.at("audio_bitrate").get<int>();
     spec.encoder_threads = json.at("encoder_threads").get<int>();
     spec.render_threads = json.at("render_threads").get<int>();
+    spec.pictures = pictures_from_json(json.at("pictures"));
     return spec;
   } catch (const std::exception& e) {
     return make_error(errc::input_invalid, std::string("the chunk plan's spec is not valid: ") + e.what());

@@ -27,13 +27,19 @@ dependency_verdict from_params(const video_task& task, const input_roots& roots)
   if (!audio)
     return failed(audio.error());
   verdict.inputs.audio_path = *audio;
-  if (auto images = task.params.find("image_paths"); images != task.params.end() && images->is_array()) {
+  // image_paths, or the paths of `slides` objects (bare strings count too).
+  const char* list_name = task.params.contains("slides") ? "slides" : "image_paths";
+  if (auto images = task.params.find(list_name); images != task.params.end() && images->is_array()) {
     for (size_t i = 0; i < images->size(); ++i) {
-      const auto& image = (*images)[i];
+      const auto& entry = (*images)[i];
+      const std::string name = "params." + std::string(list_name) + "[" + std::to_string(i) + "]";
+      // Without slide tasks every slide object names its picture.
+      if (entry.is_object() && !entry.contains("path"))
+        return failed(errc::invalid_argument, "task " + task.id + ": " + name + " has no path");
+      const auto& image = entry.is_object() ? entry.at("path") : entry;
       if (!image.is_string())
         continue;
-      auto path = roots.locate(image.get<std::string>(), "images",
-                               "task " + task.id + ": params.image_paths[" + std::to_string(i) + "]");
+      auto path = roots.locate(image.get<std::string>(), "images", "task " + task.id + ": " + name);
       if (!path)
         return failed(path.error());
       verdict.inputs.image_paths.push_back(*path);

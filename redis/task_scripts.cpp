@@ -172,7 +172,7 @@ local token = redis.call('INCR', KEYS[3])
 tries = tries + 1
 redis.call('HSET', key, 'status', 'processing', 'worker', ARGV[2], 'fence', tostring(token), 'attempts',
            tostring(tries), 'started_at', now, 'updated_at', now, 'progress', '0')
-redis.call('HDEL', key, 'error', 'finished_at', 'consumer_errors')
+redis.call('HDEL', key, 'error', 'finished_at', 'consumer_errors', 'poster_ref')
 return {'claimed', tostring(token), tostring(tries)}
 )lua");
 
@@ -236,6 +236,7 @@ end
 
 redis.call('HSET', key, 'status', 'success', 'result_ref', ARGV[4], 'updated_at', now, 'finished_at', now,
            'progress', '100', 'duration', ARGV[5], 'file_size', ARGV[6])
+if ARGV[7] and ARGV[7] ~= '' then redis.call('HSET', key, 'poster_ref', ARGV[7]) end
 if #problems > 0 then
   redis.call('HSET', key, 'consumer_errors', table.concat(problems, '; '))
 else

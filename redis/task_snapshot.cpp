@@ -64,6 +64,8 @@ std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_
     fields.emplace_back("result_ref", job.result->video_path);
     fields.emplace_back("duration", duration);
     fields.emplace_back("file_size", std::to_string(job.result->file_size));
+    if (!job.result->poster_path.empty())
+      fields.emplace_back("poster_ref", job.result->poster_path);
   }
   if (job.failure)
     fields.emplace_back("error", job.failure->message);
@@ -102,6 +104,7 @@ api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fie
     result.width = job.spec.width;
     result.height = job.spec.height;
     result.fps = job.spec.fps;
+    result.poster_path = field_of(fields, "poster_ref");
     job.result = result;
   }
   if (job.state == api::job_state::failed || job.state == api::job_state::cancelled) {

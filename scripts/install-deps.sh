@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config ninja-build
   libcaf-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libavfilter-dev libebur128-dev
   libhiredis-dev libcpp-httplib-dev nlohmann-json3-dev libstb-dev
   libspdlog-dev libcli11-dev
   catch2

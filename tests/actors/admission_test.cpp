@@ -7,6 +7,7 @@
 #include "actors/caf_error.hpp"
 #include "actors/job_coordinator.hpp"
 #include "tests/actors/job_fixture.hpp"
+#include "tests/support/png_writer.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -22,11 +23,19 @@ namespace {
 
 constexpr int64_t mib = 1 << 20;
 
+/// Two decoders of 40 MiB each (the slides here take about 35): the
+/// budgets below add this reserve to what the jobs may use.
 actors::job_system_config small_pipeline() {
   actors::job_system_config config;
   config.renderers = 2;
   config.credits_per_job = 4;
+  config.decoders = 2;
+  config.limits.max_image_decode_bytes = 40 * mib;
   return config;
+}
+
+int64_t decoders_of(const actors::job_system_config& config) {
+  return config.decoders * config.limits.max_image_decode_bytes;
 }
 
 /// Three slides of one second each: the length, and so the estimate, is
@@ -128,15 +137,65 @@ TEST_CASE("queued jobs start only while the running estimates fit the memory bud
   const int64_t one = estimate_of(config, spec, 3.0);
 
   SECTION("room for one") {
-    config.memory_budget_bytes = one + one / 2;
+    config.memory_budget_bytes = decoders_of(config) + one + one / 2;
   }
   SECTION("room for two") {
-    config.memory_budget_bytes = 2 * one + one / 2;
+    config.memory_budget_bytes = decoders_of(config) + 2 * one + one / 2;
   }
-  const int fitting = static_cast<int>(config.memory_budget_bytes / one);
+  const int fitting = static_cast<int>((config.memory_budget_bytes - decoders_of(config)) / one);
   job_system_fixture fixture(config);
   // Three slots, but only `fitting` jobs' memory.
   CHECK(peak_running(fixture, submit_copies(fixture, spec, 4)) == fitting);
+}
+
+// The decoder pool serves every job, so no job's estimate holds what its
+// decodes take (up to 2 x 765 MiB at the 64 MP default): it is reserved
+// from the budget before any job is admitted.
+TEST_CASE("the image decoders' memory is reserved from the budget before jobs are admitted", "[actors][admission]") {
+  job_inputs inputs(1.0);
+  auto config = small_pipeline();
+  config.max_concurrent_jobs = 3;
+  const auto spec = fixed_length(inputs);
+  const int64_t one = estimate_of(config, spec, 3.0);
+  REQUIRE(one < decoders_of(config));
+  // Without the reserve, room for three jobs; with it, for one.
+  config.memory_budget_bytes = decoders_of(config) + one + one / 2;
+  job_system_fixture fixture(config);
+  const auto& resolved = fixture.system->config();
+  CHECK(actors::decoder_reserve_bytes(resolved) == 80 * mib);
+  CHECK(actors::jobs_budget(resolved) == one + one / 2);
+  CHECK(resolved.max_job_memory_bytes == one + one / 2);  // a job alone, next to the decoders
+  CHECK(peak_running(fixture, submit_copies(fixture, spec, 3)) == 1);
+}
+
+// A small budget refuses the dearest images rather than every job: all
+// decoders together take at most half of it.
+TEST_CASE("a small budget caps what one decode may take and refuses a dearer image by name", "[actors][admission]") {
+  job_inputs inputs(1.0);
+  actors::job_system_config config = small_pipeline();
+  config.limits.max_image_decode_bytes = 0;  // derived
+  config.memory_budget_bytes = 256 * mib;
+  job_system_fixture fixture(config);
+  const auto& resolved = fixture.system->config();
+  CHECK(resolved.limits.max_image_decode_bytes == 64 * mib);  // 256 MiB / 2 / 2 decoders
+  CHECK(actors::decoder_reserve_bytes(resolved) == 128 * mib);
+
+  // 3000x3000 RGBA: inflated rows and the picture, 4 bytes a pixel each, 102 MB with the overhead.
+  const std::string dear = inputs.dir.file("dear.png");
+  write_layout_png(dear, {3000, 3000, 8, 6, false, false});
+  auto spec = fixed_length(inputs);
+  spec.image_paths = {inputs.images[0], dear};
+  auto refused = fixture.jobs().submit(spec);
+  REQUIRE(refused);
+  auto failed = fixture.wait_for(*refused);
+  REQUIRE(failed.state == api::job_state::failed);
+  REQUIRE(failed.failure);
+  CHECK(failed.failure->message == "image " + dear + " would take an estimated 102 MB to decode (a PNG with alpha of "
+                                   "3000x3000), over the 64 MB one image decode may use; save it with fewer pixels");
+  // The job's own slides take about 35 MiB each: it runs.
+  auto fits = fixture.jobs().submit(fixed_length(inputs));
+  REQUIRE(fits);
+  CHECK(fixture.wait_for(*fits).state == api::job_state::success);
 }
 
 TEST_CASE("a job larger than the budget but within the per-job limit runs alone", "[actors][admission]") {
@@ -145,7 +204,7 @@ TEST_CASE("a job larger than the budget but within the per-job limit runs alone"
   config.max_concurrent_jobs = 3;
   const auto spec = fixed_length(inputs);
   const int64_t one = estimate_of(config, spec, 3.0);
-  config.memory_budget_bytes = one / 2;
+  config.memory_budget_bytes = decoders_of(config) + one / 2;
   config.max_job_memory_bytes = 2 * one;
   job_system_fixture fixture(config);
   // Never blocked for good: each runs, one at a time.
@@ -163,7 +222,7 @@ TEST_CASE("a narrated job holds the longest narration's memory only until its le
   const int64_t exact = media::estimate_job_memory(spec, context, 4.0).total();
   REQUIRE(worst > 4 * exact);
   // Two worst cases do not fit; one worst case and one real one do.
-  config.memory_budget_bytes = worst + 2 * exact;
+  config.memory_budget_bytes = decoders_of(config) + worst + 2 * exact;
   job_system_fixture fixture(config);
   auto first = fixture.jobs().submit(spec);
   auto second = fixture.jobs().submit(spec);

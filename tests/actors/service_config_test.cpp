@@ -173,3 +173,31 @@ TEST_CASE("CHUNK_SECONDS defaults to 30, 0 turns chunking off, and is read stric
     CHECK(refused.error().message == message);
   }
 }
+
+TEST_CASE("CORS_ORIGINS and LOG_FORMAT are read strictly", "[actors][config]") {
+  auto config = app::service_config_from_environment(
+      environment({{"CORS_ORIGINS", " https://app.example , http://localhost:3000,"}, {"LOG_FORMAT", "json"}}));
+  REQUIRE(config);
+  CHECK(config->cors_origins == std::vector<std::string>{"https://app.example", "http://localhost:3000"});
+  CHECK(config->log_format == "json");
+  auto any = app::service_config_from_environment(environment({{"CORS_ORIGINS", "*"}}));
+  REQUIRE(any);
+  CHECK(any->cors_origins == std::vector<std::string>{"*"});
+  auto defaults = app::service_config_from_environment(environment({}));
+  CHECK(defaults->cors_origins.empty());
+  CHECK(defaults->log_format == "text");
+  for (const char* bad : {"https://app.example/", "app.example", "ftp://app.example", "https://", "https://a.example/x"}) {
+    auto refused = app::service_config_from_environment(environment({{"CORS_ORIGINS", bad}}));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "CORS_ORIGINS");
+    CHECK(refused.error().message ==
+          std::string("CORS_ORIGINS: '") + bad + "' is not an origin (http[s]://host[:port], no path) or *");
+  }
+  auto format = app::service_config_from_environment(environment({{"LOG_FORMAT", "JSON"}}));
+  REQUIRE_FALSE(format);
+  CHECK(format.error().message == "LOG_FORMAT must be text or json, not 'JSON'");
+  app::service_config option;
+  auto by_option = app::apply_setting(option, "LOG_FORMAT", "xml", "--log-format");
+  REQUIRE_FALSE(by_option);
+  CHECK(by_option.error().message == "--log-format must be text or json, not 'xml'");
+}

@@ -9,9 +9,13 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sys/stat.h>
+#include <thread>
 
 using namespace vs::test;
 using nlohmann::json;
@@ -225,4 +229,51 @@ TEST_CASE("video ranges follow RFC 9110 section 14", "[http][redis][range]") {
   CHECK(unknown->count("Content-Range") == 0);
   auto junk = get(fixture.port, "/nothing", "Range: bytes=0-99999999999999999999\r\n");
   check_error(junk, 404, "not_found", "no route for GET /nothing");
+}
+
+TEST_CASE("unknown fields in a Redis task's params are ignored, near misses warned about", "[http][redis][params]") {
+  // params is shared with the other services of the pipeline (PROTOCOL.md):
+  // their fields must not fail our task, unlike an HTTP body's.
+  auto previous = spdlog::default_logger();
+  auto recorded = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(500);
+  auto recording = std::make_shared<spdlog::logger>("recording", recorded);
+  spdlog::set_default_logger(recording);
+  std::string final_status;
+  {
+    redis_http_fixture fixture;
+    write_test_audio(fixture.dir.file("out/voice.mp3"), 1.0);
+    write_test_png(fixture.dir.file("out/a.png"), 64, 64);
+    json params = {{"audio_path", fixture.dir.file("out/voice.mp3")},
+                   {"image_paths", {fixture.dir.file("out/a.png")}},
+                   {"resolution", "320x180"},
+                   {"fps", 12},
+                   {"preset", "ultrafast"},
+                   {"voice", "alloy"},
+                   {"text", "spoken by another service"},
+                   {"zoom_factr", 1.5}};
+    fixture.hset("p1", {{"id", "p1"},
+                        {"service", "video-service"},
+                        {"name", "CreateVideo"},
+                        {"queue", "0"},
+                        {"status", "pending"},
+                        {"params", params.dump()}});
+    fixture.redis.cli({"LPUSH", "queue:video-service", "p1"});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      final_status = fixture.redis.cli({"HGET", "task:p1", "status"});
+      if (final_status == "success" || final_status == "failed")
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    INFO(fixture.redis.cli({"HGET", "task:p1", "error"}));
+    CHECK(final_status == "success");
+  }
+  spdlog::set_default_logger(previous);
+  auto lines = recorded->last_formatted();
+  auto warned = [&](const std::string& text) {
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line.find(text) != std::string::npos; });
+  };
+  CHECK(warned(R"(task p1 params: "zoom_factr" (did you mean "zoom_factor"?) is not a video field and is ignored)"));
+  CHECK_FALSE(warned(R"("voice")"));
+  CHECK_FALSE(warned(R"("text")"));
 }

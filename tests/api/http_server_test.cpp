@@ -2,6 +2,7 @@
 // system behind it, real renders decoded back.
 
 #include "tests/api/http_fixture.hpp"
+#include "tests/support/audio_measure.hpp"
 #include "tests/support/mp4_probe.hpp"
 
 #include <catch2/catch.hpp>
@@ -172,16 +173,19 @@ TEST_CASE("bad requests get the right status and a JSON error naming the cause",
               "image_paths");
   check_error(with("output_path", "/tmp/x.mp4"), 422, "invalid_argument",
               "output_path is chosen by the service and cannot be set", "output_path");
+  const std::string allowed =
+      " (inputs must lie in MEDIA_ROOTS: " + std::filesystem::canonical(server.dir.file("media")).string() + ")";
   check_error(with("audio_path", "/etc/passwd"), 403, "forbidden_path",
-              "audio_path /etc/passwd is outside the allowed media folders", "audio_path");
+              "audio_path /etc/passwd is outside the allowed media folders" + allowed, "audio_path");
   std::string escape = server.media("../out/../../x.png");
   check_error(with("image_paths", json::array({escape})), 403, "forbidden_path",
-              "image_paths " + escape + " is outside the allowed media folders", "image_paths");
+              "image_paths " + escape + " is outside the allowed media folders" + allowed, "image_paths");
   std::filesystem::create_symlink("/etc/hostname", server.media("sneaky.png"));
   check_error(with("image_paths", json::array({server.media("sneaky.png")})), 403, "forbidden_path",
-              "image_paths " + server.media("sneaky.png") + " is outside the allowed media folders", "image_paths");
+              "image_paths " + server.media("sneaky.png") + " is outside the allowed media folders" + allowed,
+              "image_paths");
   check_error(with("audio_path", server.media("nope.mp3")), 404, "input_missing",
-              "audio_path " + server.media("nope.mp3") + " does not exist", "audio_path");
+              "audio_path " + server.media("nope.mp3") + " does not exist" + allowed, "audio_path");
 
   std::string huge(5000, ' ');
   auto too_big = client.Post("/jobs", "{\"pad\":\"" + huge + "\"}", "application/json");
@@ -268,4 +272,58 @@ TEST_CASE("/health stays fast while a synchronous render runs and /metrics count
   CHECK(metrics->body.find("vs_jobs{state=\"success\"} 1\n") != std::string::npos);
   CHECK(metrics->body.find("vs_job_duration_seconds_count 1\n") != std::string::npos);
   CHECK(metrics->body.find("vs_frames_rendered_total 72\n") != std::string::npos);
+}
+
+TEST_CASE("music and loudness fields: bad values name the field, a good job is mixed and normalised", "[http][audio]") {
+  http_fixture server;
+  auto client = server.client();
+  json good = server.small_job(3.0);
+  auto with = [&](const char* field, json value) {
+    json body = good;
+    body[field] = std::move(value);
+    return client.Post("/jobs", body.dump(), "application/json");
+  };
+  check_error(with("music_path", "/etc/hostname"), 403, "forbidden_path",
+              "music_path /etc/hostname is outside the allowed media folders", "music_path");
+  check_error(with("music_path", server.media("nope.mp3")), 404, "input_missing",
+              "music_path " + server.media("nope.mp3") + " does not exist", "music_path");
+  check_error(with("music_volume", 20), 422, "invalid_argument", "music_volume must be between -60 and 6 dB (got 20)",
+              "music_volume");
+  check_error(with("music_fade", "long"), 422, "invalid_argument", "music_fade must be a number", "music_fade");
+  check_error(with("ducking", -1), 422, "invalid_argument", "ducking must be between 0 and 40 dB (got -1)", "ducking");
+  check_error(with("loudness", "loud"), 422, "invalid_argument", "loudness must be a number (LUFS) or null",
+              "loudness");
+  check_error(with("loudness", 0), 422, "invalid_argument", "loudness must be between -40 and -5 LUFS (got 0)",
+              "loudness");
+
+  // A music file that exists but is no audio: accepted, and the job fails naming it.
+  vs::test::write_bytes(server.media("notes.mp3"), std::string(4000, 'x'));
+  auto corrupt = with("music_path", server.media("notes.mp3"));
+  REQUIRE(corrupt);
+  REQUIRE(corrupt->status == 202);
+  auto failed = wait_until_final(client, json::parse(corrupt->body)["job_id"]);
+  CHECK(failed["status"] == "failed");
+  CHECK(failed["error"]["message"] == "cannot read music file " + server.media("notes.mp3") + ": Invalid argument");
+
+  REQUIRE(run_command("ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i 'sine=f=3000:d=2' -ac 2 '" +
+                      server.media("bed.wav") + "'") == 0);
+  json body = good;
+  body["music_path"] = "bed.wav";  // relative: against the media root
+  body["music_volume"] = -12;
+  body["music_fade"] = 0.5;
+  body["ducking"] = 12;
+  body["loudness"] = -16;
+  auto posted = client.Post("/jobs", body.dump(), "application/json");
+  REQUIRE(posted);
+  INFO(posted->body);
+  REQUIRE(posted->status == 202);
+  auto job = wait_until_final(client, json::parse(posted->body)["job_id"]);
+  INFO(job.dump());
+  REQUIRE(job["status"] == "success");
+  std::string path = job["result"]["video_path"];
+  check_loudness(path, -16);
+  // The looped 3 kHz bed is there under the 440 Hz narration.
+  auto bed = window_levels(path, above_2khz, 1.0);
+  REQUIRE(bed.size() >= 3);
+  CHECK(bed[2] > -60);
 }

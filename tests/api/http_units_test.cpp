@@ -40,9 +40,6 @@ TEST_CASE("media roots confine paths, resolving .. and symlinks", "[http][roots]
   auto inside = roots.resolve(dir.file("root/images/a.png"), "image_paths");
   REQUIRE(inside);
   CHECK(*inside == fs::canonical(dir.file("root/images/a.png")).string());
-  auto relative = roots.resolve("images/a.png", "image_paths");
-  REQUIRE(relative);
-  CHECK(*relative == *inside);
 
   auto expect = [&](const std::string& path, errc code, const std::string& message) {
     auto result = roots.resolve(path, "image_paths");
@@ -51,18 +48,23 @@ TEST_CASE("media roots confine paths, resolving .. and symlinks", "[http][roots]
     CHECK(result.error().message == message);
     CHECK(result.error().field == "image_paths");
   };
-  std::string outside = " is outside the allowed media folders";
+  const std::string allowed = " (inputs must lie in MEDIA_ROOTS: " + fs::canonical(dir.file("root")).string() + ")";
+  std::string outside = " is outside the allowed media folders" + allowed;
   expect(dir.file("outside/secret.png"), errc::forbidden_path, "image_paths " + dir.file("outside/secret.png") + outside);
   expect(dir.file("root/../outside/secret.png"), errc::forbidden_path,
          "image_paths " + dir.file("root/../outside/secret.png") + outside);
-  expect("../outside/secret.png", errc::forbidden_path, "image_paths ../outside/secret.png" + outside);
+  // Relative paths are refused: a client cannot know what they resolve against.
+  expect("images/a.png", errc::invalid_argument,
+         "image_paths images/a.png is a relative path; give an absolute path" + allowed);
+  expect("../outside/secret.png", errc::invalid_argument,
+         "image_paths ../outside/secret.png is a relative path; give an absolute path" + allowed);
   // The prefix trick: /x/rootX is not inside /x/root.
   expect(dir.file("rootX/b.png"), errc::forbidden_path, "image_paths " + dir.file("rootX/b.png") + outside);
   expect(dir.file("root/link.png"), errc::forbidden_path, "image_paths " + dir.file("root/link.png") + outside);
   expect(dir.file("root/dirlink/secret.png"), errc::forbidden_path,
          "image_paths " + dir.file("root/dirlink/secret.png") + outside);
   expect(dir.file("root/images/missing.png"), errc::input_missing,
-         "image_paths " + dir.file("root/images/missing.png") + " does not exist");
+         "image_paths " + dir.file("root/images/missing.png") + " does not exist" + allowed);
   // A missing file outside the roots is forbidden, not "missing": no probing.
   expect("/etc/no-such-file", errc::forbidden_path, "image_paths /etc/no-such-file" + outside);
   expect(dir.file("root/images"), errc::input_invalid, "image_paths " + dir.file("root/images") + " is not a regular file");
@@ -303,8 +305,14 @@ TEST_CASE("metrics are Prometheus text", "[http][metrics]") {
                            "vs_frames_rendered_total 1234", "vs_render_fps 48.5",
                            "# TYPE vs_job_duration_seconds histogram", "vs_job_duration_seconds_bucket{le=\"10\"} 5",
                            "vs_job_duration_seconds_bucket{le=\"+Inf\"} 8", "vs_job_duration_seconds_sum 123.5",
-                           "vs_job_duration_seconds_count 8", "vs_redis_up 0"})
+                           "vs_job_duration_seconds_count 8"})
     CHECK(text.find(std::string(line) + "\n") != std::string::npos);
+  // Standalone (redis_state "disabled"): no Redis gauge at all.
+  CHECK(text.find("vs_redis_up") == std::string::npos);
+  stats.redis_state = "down";
+  CHECK(render_metrics(stats).find("\nvs_redis_up 0\n") != std::string::npos);
+  stats.redis_state = "up";
+  CHECK(render_metrics(stats).find("\nvs_redis_up 1\n") != std::string::npos);
 }
 
 TEST_CASE("timestamps are ISO 8601 UTC", "[http][json]") {

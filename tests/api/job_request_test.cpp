@@ -1,3 +1,4 @@
+#include "api/closest_name.hpp"
 #include "api/job_request.hpp"
 
 #include <catch2/catch.hpp>
@@ -49,7 +50,9 @@ TEST_CASE("wrong types name the field", "[job_request]") {
   check({{"image_paths", {1, 2}}}, "image_paths", "image_paths must be a list of file paths");
   check({{"enable_ken_burns", "yes"}}, "enable_ken_burns", "enable_ken_burns must be true or false");
   check({{"zoom_factor", "big"}}, "zoom_factor", "zoom_factor must be a number");
-  check({{"transition", "wipe"}}, "transition", "transition must be one of crossfade, fadeblack, none (got \"wipe\")");
+  check({{"transition", "wipe"}}, "transition",
+        "transition must be one of crossfade, fadeblack, fadewhite, none, slideleft, slideright, slideup, slidedown, "
+        "wipeleft, wiperight, wipeup, wipedown, zoom, circle or random (got \"wipe\")");
   check({{"seed", -1}}, "seed", "seed must be a non-negative integer");
 }
 
@@ -84,4 +87,33 @@ TEST_CASE("numbers outside int are named as sent, never wrapped", "[job_request]
   REQUIRE(edge);
   CHECK(edge->fps == 2147483647);
   CHECK(edge->crf == 30);
+}
+
+TEST_CASE("edit distance counts a swap of neighbours as one edit", "[job_request]") {
+  CHECK(api::edit_distance("fps", "fps") == 0);
+  CHECK(api::edit_distance("fsp", "fps") == 1);
+  CHECK(api::edit_distance("resoluton", "resolution") == 1);
+  CHECK(api::edit_distance("", "crf") == 3);
+  CHECK(api::edit_distance("kitten", "sitting") == 3);
+  CHECK(api::closest_name("zoom_factr", api::job_field_names()) == "zoom_factor");
+  CHECK(api::closest_name("x", {}) == "");
+}
+
+TEST_CASE("unknown fields: refused by check_known_fields, ignored by apply_job_fields", "[job_request]") {
+  json body = {{"fps", 30}, {"voice", "alloy"}, {"resoluton", "640x360"}, {"speed", 1.2}, {"scenario", "x"}};
+  auto known = api::check_known_fields(body);
+  REQUIRE_FALSE(known);
+  CHECK(known.error().code == errc::invalid_argument);
+  // Fields in name order: "resoluton" comes before "scenario", "speed" and "voice".
+  CHECK(known.error().field == "resoluton");
+  CHECK(known.error().message == R"(unknown field "resoluton"; did you mean "resolution"?)");
+  auto spec = api::apply_job_fields(body, media::render_spec{});
+  REQUIRE(spec);
+  CHECK(spec->fps == 30);
+  CHECK(spec->width == 1920);
+  // Only near misses are warned about: two edits for longer names, one for
+  // names of up to 5 letters ("speed" is one from "seed"; "voice" is far).
+  CHECK(api::likely_misspellings(body) ==
+        std::vector<std::string>{R"("resoluton" (did you mean "resolution"?))", R"("speed" (did you mean "seed"?))"});
+  CHECK(api::check_known_fields(json{{"fps", 30}, {"image_paths", json::array()}}));
 }

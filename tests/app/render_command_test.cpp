@@ -1,8 +1,10 @@
 // End-to-end tests of `video-service render`: real inputs generated here, the
 // real binary, and the output decoded back with libavformat.
 
+#include "tests/support/audio_measure.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/mp4_probe.hpp"
+#include "tests/support/picture_checks.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -213,6 +215,64 @@ TEST_CASE("a spec file takes the HTTP body and options override it", "[cli][rend
   CHECK(info.video.fps == Approx(8));
 }
 
+TEST_CASE("the flags fit, background, transition random and poster shape the video and write the poster",
+          "[cli][render][pictures]") {
+  sample_job job(2.0);
+  std::string output = job.dir.file("fit.mp4");
+  // --poster without a time before the images: they stay images.
+  auto run = capture_command(render_command("--audio " + q(job.audio) + " -o " + q(output) + fast +
+                                            "--crf 0 --fit contain --background '#FF0000' --transition random "
+                                            "--no-ken-burns --poster" +
+                                            job.image_args()));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto line = last_json_line(run.out);
+  CHECK(line["poster_path"] == job.dir.file("fit.jpg"));
+  auto poster = jpeg_luma(job.dir.file("fit.jpg"));
+  CHECK(poster.width == 320);
+  CHECK(poster.height == 180);
+  // The first slide is square in a 16:9 frame: red bars at both sides (BT.709 red: Y 63, Cb 102, Cr 240).
+  auto frames = decode_frames(output);
+  REQUIRE(frames.size() == 24);
+  CHECK(frames[2].y[90 * 320 + 2] == 63);
+  CHECK(frames[2].v[45 * 160 + 1] == 240);
+  CHECK(frames[2].y[90 * 320 + 317] == 63);
+
+  // --poster TIME, and the per-slide objects through --spec.
+  std::string spec = job.dir.file("slides.json");
+  nlohmann::json body = {{"audio_path", job.audio},
+                         {"slides",
+                          {{{"path", job.images[0]}, {"duration", 0.5}, {"motion", "in"}, {"focus", {0.2, 0.2}}},
+                           {{"path", job.images[1]}, {"fit", "blur"}},
+                           job.images[2]}},
+                         {"transitions", {"slideleft", "circle"}}};
+  std::ofstream(spec) << body.dump();
+  std::string timed = job.dir.file("timed.mp4");
+  auto spec_run = capture_command(render_command("--spec " + q(spec) + " -o " + q(timed) + fast + "--poster 1.5"));
+  INFO(spec_run.err);
+  REQUIRE(spec_run.exit_code == 0);
+  CHECK(last_json_line(spec_run.out)["poster_path"] == job.dir.file("timed.jpg"));
+  auto timed_frames = decode_frames(timed);
+  CHECK(timed_frames.size() == 24);
+  CHECK(luma_psnr(jpeg_luma(job.dir.file("timed.jpg")), timed_frames[18]) > 35);
+}
+
+TEST_CASE("a spec file with a misspelt field is refused naming the closest field", "[cli][render]") {
+  sample_job job(1.0);
+  std::string spec = job.dir.file("job.json");
+  std::string output = job.dir.file("typo.mp4");
+  std::ofstream(spec) << nlohmann::json{{"audio_path", job.audio}, {"image_paths", job.images}, {"resoluton", "256x144"}}.dump();
+  auto typo = capture_command(render_command("--spec " + q(spec) + " -o " + q(output)));
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err == "video-service render: spec file " + spec +
+                        ": unknown field \"resoluton\"; did you mean \"resolution\"?\n");
+  std::ofstream(spec) << nlohmann::json{{"audio_path", job.audio}, {"output_path", "/tmp/x.mp4"}}.dump();
+  auto output_path = capture_command(render_command("--spec " + q(spec) + " -o " + q(output)));
+  CHECK(output_path.exit_code == 2);
+  CHECK(output_path.err == "video-service render: spec file " + spec + ": output_path is given with -o, not in the spec\n");
+  CHECK_FALSE(std::filesystem::exists(output));
+}
+
 TEST_CASE("without audio sync, slide_duration sets the length", "[cli][render]") {
   sample_job job(5.0);
   std::string output = job.dir.file("fixed.mp4");
@@ -284,7 +344,14 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
       {"--audio " + q(job.audio) + " -o " + q(output) + " --fps 0" + good_images,
        "fps must be between 1 and 120 (got 0)"},
       {"--audio " + q(job.audio) + " -o " + q(output) + " --transition wipe" + good_images,
-       "transition must be one of crossfade, fadeblack, none (got \"wipe\")"},
+       "--transition must be one of crossfade, fadeblack, fadewhite, none, slideleft, slideright, slideup, "
+       "slidedown, wipeleft, wiperight, wipeup, wipedown, zoom, circle or random (got \"wipe\")"},
+      {"--audio " + q(job.audio) + base + " --fit stretch" + good_images,
+       "--fit must be one of cover, contain or blur (got \"stretch\")"},
+      {"--audio " + q(job.audio) + base + " --background red" + good_images,
+       "--background must be a colour as \"#RRGGBB\" or \"#RGB\" (got \"red\")"},
+      {"--audio " + q(job.audio) + base + " --poster 99" + good_images,
+       "poster at 99 s is past the end of the video (2 s)"},
       {"--audio " + q(job.audio) + base, "image_paths must list at least one image"},
       {"--audio " + q(job.audio) + " -o " + q(job.dir.file("no/such/dir/out.mp4")) + fast + good_images,
        "output folder " + job.dir.file("no/such/dir") + " does not exist"},
@@ -342,6 +409,52 @@ TEST_CASE("help documents the options", "[cli]") {
   CHECK(run.exit_code == 0);
   for (const char* option : {"--audio", "--output", "--spec", "--fps", "--resolution", "--slide-duration",
                              "--transition-duration", "--transition", "--no-ken-burns", "--zoom-factor", "--preset",
-                             "--crf", "--seed"})
+                             "--crf", "--seed", "--music", "--music-volume", "--music-fade", "--ducking",
+                             "--loudness", "--no-loudness"})
     CHECK(run.out.find(option) != std::string::npos);
+}
+
+TEST_CASE("music and loudness options: a mixed, normalised render and bad values with exit code 2", "[cli][render][audio]") {
+  sample_job job(3.0);
+  std::string bed = job.dir.file("bed.ogg");
+  REQUIRE(run_command("ffmpeg -nostdin -loglevel error -y -f lavfi -i 'sine=f=3000:d=2' -ac 2 -c:a libopus " + q(bed)) == 0);
+  std::string output = job.dir.file("mixed.mp4");
+  auto run = capture_command(render_command("--audio " + q(job.audio) + " --music " + q(bed) +
+                                            " --music-volume -12 --music-fade 0.5 --ducking 12 --loudness -20 -o " +
+                                            q(output) + fast + job.image_args()));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  check_loudness(output, -20);
+  auto line = last_json_line(run.out);
+  CHECK(container_duration(output) == Approx(line["duration"].get<double>()).margin(0.001));
+
+  // --no-loudness: the narration keeps its own level.
+  std::string as_is = job.dir.file("as_is.mp4");
+  REQUIRE(capture_command(render_command("--audio " + q(job.audio) + " --no-loudness -o " + q(as_is) + fast +
+                                         job.image_args())).exit_code == 0);
+  CHECK(std::abs(measure_ebur128(as_is).integrated - measure_ebur128(job.audio).integrated) <= 0.3);
+
+  std::string text = job.dir.file("notes.mp3");
+  write_bytes(text, "this is not music at all, just some words in a file");
+  std::string base = " --audio " + q(job.audio) + " -o " + q(job.dir.file("bad.mp4")) + fast + job.image_args();
+  struct bad_case {
+    std::string args;
+    std::string message;
+  };
+  const bad_case cases[] = {
+      {"--music " + q(job.dir.file("missing.mp3")) + base, "music file " + job.dir.file("missing.mp3") + " does not exist"},
+      {"--music " + q(text) + base, "music file " + text},
+      {"--music " + q(bed) + " --music-volume 20" + base, "music_volume must be between -60 and 6 dB (got 20)"},
+      {"--music " + q(bed) + " --music-fade 31" + base, "music_fade must be between 0 and 30 seconds (got 31)"},
+      {"--ducking 41" + base, "ducking must be between 0 and 40 dB (got 41)"},
+      {"--loudness -50" + base, "loudness must be between -40 and -5 LUFS (got -50)"},
+      {"--loudness -14 --no-loudness" + base, "--loudness excludes --no-loudness"},
+  };
+  for (const auto& bad : cases) {
+    auto failed = capture_command(render_command(bad.args));
+    INFO(bad.args << "\nstderr: " << failed.err);
+    CHECK(failed.exit_code == 2);
+    CHECK(failed.err.find(bad.message) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(job.dir.file("bad.mp4")));
+  }
 }

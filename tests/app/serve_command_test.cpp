@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <sstream>
 #include <filesystem>
 #include <thread>
 
@@ -164,3 +165,121 @@ TEST_CASE("serve takes its HTTP limits from the environment", "[app][serve][http
   CHECK(health->status == 200);
 }
 
+
+TEST_CASE("a second serve on a taken port exits 1 with address in use", "[serve]") {
+  // httplib set SO_REUSEPORT: both processes "listened" and the kernel split
+  // requests between them, so half of them met a server without the job.
+  served first("1");
+  temp_dir other;
+  child_process second({video_service_binary(), "serve", "--host", "127.0.0.1", "--port", std::to_string(first.port),
+                        "--output-dir", other.file("out")},
+                       {}, other.file("serve.log"));
+  auto code = second.wait(std::chrono::seconds(20));
+  INFO(second.log());
+  REQUIRE(code.has_value());
+  CHECK(*code == 1);
+  CHECK(second.log().find("video-service serve: cannot listen on 127.0.0.1:" + std::to_string(first.port) +
+                          ": address in use (another process listens on this port)\n") != std::string::npos);
+  // The first one still answers every request.
+  for (int i = 0; i < 20; ++i) {
+    auto health = first.get("/health");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+  }
+}
+
+TEST_CASE("serve creates a missing OUTPUT_DIR and takes relative folders against its working folder", "[serve]") {
+  temp_dir dir;
+  // Relative and three levels missing: made, and named absolutely.
+  child_process process({"/bin/sh", "-c",
+                         "cd " + shell_quote(dir.path().string()) + " && exec " + shell_quote(video_service_binary()) +
+                             " serve --host 127.0.0.1 --port " + std::to_string(free_port()) +
+                             " --output-dir new/out/here"},
+                        {}, dir.file("serve.log"));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline && process.log().find("listening on") == std::string::npos)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  INFO(process.log());
+  CHECK(std::filesystem::is_directory(dir.file("new/out/here/video")));
+  CHECK(process.log().find("results in " + dir.file("new/out/here") + "/video") != std::string::npos);
+  process.signal(SIGTERM);
+  CHECK(process.wait(std::chrono::seconds(20)) == std::optional<int>(0));
+}
+
+TEST_CASE("serve exits 1 naming OUTPUT_DIR when the folder cannot be made", "[serve]") {
+  temp_dir dir;
+  write_bytes(dir.file("a-file"), "x");
+  auto blocked = capture_command(video_service_binary() + " serve --port " + std::to_string(free_port()) +
+                                 " --output-dir " + shell_quote(dir.file("a-file/out")));
+  CHECK(blocked.exit_code == 1);
+  CHECK(blocked.err == "video-service serve: cannot create the output folder " + dir.file("a-file/out") +
+                           " (OUTPUT_DIR or --output-dir): Not a directory\n");
+}
+
+TEST_CASE("while draining after SIGTERM /ready is 503 and /health still 200", "[serve][ready]") {
+  served service("60");
+  auto ready = service.get("/ready");
+  REQUIRE(ready);
+  CHECK(ready->status == 200);
+  std::string id = service.submit_slow_job();
+  service.wait_until_processing(id);
+  service.process->signal(SIGTERM);
+  // The running job has its grace period: the process answers, but a load
+  // balancer must send new work elsewhere.
+  int status = 0;
+  std::string body;
+  for (int i = 0; i < 200 && status != 503; ++i) {
+    auto answer = service.get("/ready");
+    status = answer ? answer->status : 0;
+    body = answer ? answer->body : "";
+    if (status != 503)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  CHECK(status == 503);
+  CHECK(body == R"({"error":{"code":"unavailable","message":"the service is stopping and takes no new jobs"}})");
+  auto health = service.get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  auto code = service.process->wait(std::chrono::seconds(120));
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+}
+
+TEST_CASE("video-service --version prints the version /health reports", "[serve][version]") {
+  auto version = capture_command(video_service_binary() + " --version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out == std::string("video-service ") + VS_VERSION + "\n");
+  CHECK(std::string(VS_VERSION).find_first_not_of("0123456789.") == std::string::npos);
+  served service("1");
+  auto health = service.get("/health");
+  REQUIRE(health);
+  CHECK(json::parse(health->body)["version"] == VS_VERSION);
+}
+
+TEST_CASE("LOG_FORMAT=json makes every log line of serve a JSON object", "[serve][log]") {
+  std::string log;
+  {
+    served service("1", {{"LOG_FORMAT", "json"}});
+    REQUIRE(service.get("/health"));
+    REQUIRE(service.get("/jobs/unknown"));
+    service.process->signal(SIGTERM);
+    REQUIRE(service.process->wait(std::chrono::seconds(20)) == std::optional<int>(0));
+    log = service.process->log();
+  }
+  std::istringstream lines(log);
+  std::string line;
+  int requests = 0;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    INFO(line);
+    json entry = json::parse(line);  // throws, and fails the test, on anything else
+    ++count;
+    if (entry.value("path", "") == "/jobs/unknown") {
+      ++requests;
+      CHECK(entry["method"] == "GET");
+      CHECK(entry["status"] == 404);
+    }
+  }
+  CHECK(count >= 4);
+  CHECK(requests == 1);
+}

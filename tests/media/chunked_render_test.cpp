@@ -2,6 +2,7 @@
 // decoded, frame by frame, joins included, and the narration sample by sample.
 #include "media/chunk_plan.hpp"
 #include "media/narration.hpp"
+#include "media/poster.hpp"
 #include "media/render_chunk.hpp"
 #include "media/render_job.hpp"
 #include "media/segment_stitcher.hpp"
@@ -14,6 +15,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 using namespace vs;
 using namespace vs::media;
@@ -187,4 +190,38 @@ TEST_CASE("the stitcher refuses missing, short and mismatched segments and leave
   auto joined = stitch_segments({{dir.file("a.mp4"), {0, 12}}, {dir.file("b.mp4"), {12, 36}}}, 12, nullptr, out);
   REQUIRE(joined);
   CHECK(test::probe_mp4(out).video.frame_count == 36);
+}
+
+// The owner of a chunked job draws the poster frame itself: it must be the
+// picture the whole render captured on its way to the encoder, byte for byte.
+TEST_CASE("the poster a chunked job's owner draws is the one the whole render captures", "[chunks][poster]") {
+  test::temp_dir dir;
+  render_spec spec = narrated_job(dir, 3.0);
+  spec.pictures.fit = fit_mode::blur;
+  spec.pictures.poster = true;
+  spec.pictures.poster_time = 1.7;
+  spec.output_path = dir.file("whole.mp4");
+  const render_limits limits;
+  auto whole = render_video(spec, limits);
+  REQUIRE(whole);
+  REQUIRE(whole->poster_path == dir.file("whole.jpg"));
+  std::ifstream in(whole->poster_path, std::ios::binary);
+  const std::string captured((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(!captured.empty());
+
+  const root_folders roots(spec.input_roots);
+  auto audio = encode_narration(spec, limits, roots, nullptr);
+  REQUIRE(audio);
+  auto slides = checked_timeline(spec, limits, audio_seconds_of(*audio));
+  REQUIRE(slides);
+  auto frame = poster_frame(spec, *slides);
+  REQUIRE(frame);
+  REQUIRE(frame->has_value());
+  CHECK(**frame == std::llround(1.7 * 12));
+  auto drawn = render_poster_jpeg(spec, limits, roots, *slides, **frame, nullptr);
+  REQUIRE(drawn);
+  CHECK(*drawn == captured);
+  auto outside = render_poster_jpeg(spec, limits, roots, *slides, slides->frame_count(), nullptr);
+  REQUIRE_FALSE(outside);
+  CHECK(outside.error().message == "frames [36, 37) are not within the video's 36 frames");
 }

@@ -6,7 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -17,7 +19,7 @@ using namespace vs;
 using namespace vs::media;
 
 TEST_CASE("frames reach the consumer in order with bounded frames in flight", "[pipeline]") {
-  frame_pipeline_settings settings{200, 32, 16, 3, 5};
+  frame_pipeline_settings settings{200, 32, 16, 3, 5, {}};
   std::atomic<int64_t> consumed{0};
   std::atomic<int64_t> max_ahead{0};
   std::mutex mutex;
@@ -64,8 +66,33 @@ TEST_CASE("frames reach the consumer in order with bounded frames in flight", "[
   CHECK(workers.size() >= 2);
 }
 
+TEST_CASE("a frame starts only once the frames it waits for are consumed", "[pipeline]") {
+  // A ring of 8 would let 7 frames run ahead; the gate lets only 2: frame k
+  // starts once k - 2 frames are consumed (render_job gates on slides so).
+  frame_pipeline_settings settings{300, 16, 16, 3, 8, {}};
+  settings.consumed_before = [](int64_t index) { return std::max<int64_t>(0, index - 2); };
+  std::atomic<int64_t> consumed{0};
+  std::atomic<int64_t> max_ahead{0};
+  auto produce = [&](int64_t index, picture_view, int) -> status {
+    int64_t ahead = index - consumed.load();
+    int64_t seen = max_ahead.load();
+    while (ahead > seen && !max_ahead.compare_exchange_weak(seen, ahead)) {
+    }
+    return {};
+  };
+  int64_t expected = 0;
+  auto consume = [&](int64_t index, video_frame&) -> status {
+    CHECK(index == expected++);
+    consumed = index + 1;
+    return {};
+  };
+  REQUIRE(run_frame_pipeline(settings, produce, consume, nullptr));
+  CHECK(expected == 300);
+  CHECK(max_ahead.load() <= 2);
+}
+
 TEST_CASE("the first error stops the pipeline and is returned", "[pipeline]") {
-  frame_pipeline_settings settings{1000, 16, 16, 2, 4};
+  frame_pipeline_settings settings{1000, 16, 16, 2, 4, {}};
   std::atomic<int64_t> produced{0};
   auto produce = [&](int64_t index, picture_view, int) -> status {
     ++produced;
@@ -81,7 +108,7 @@ TEST_CASE("the first error stops the pipeline and is returned", "[pipeline]") {
 }
 
 TEST_CASE("cancel stops rendering promptly", "[pipeline]") {
-  frame_pipeline_settings settings{100000, 16, 16, 2, 4};
+  frame_pipeline_settings settings{100000, 16, 16, 2, 4, {}};
   std::atomic<bool> cancel{false};
   std::atomic<int64_t> produced{0};
   auto produce = [&](int64_t, picture_view, int) -> status {
@@ -125,6 +152,63 @@ TEST_CASE("slide cache loads each slide once and releases old ones", "[pipeline]
   auto failed = failing.get(1);
   REQUIRE_FALSE(failed);
   CHECK(failed.error().message == "slide 1 is broken");
+}
+
+TEST_CASE("slide cache prefetches only within its window and keeps no released slide", "[pipeline]") {
+  std::atomic<int> loads{0};
+  slide_cache cache(10, [&](int) -> expected<slide_image> {
+    ++loads;
+    return slide_image(std::make_shared<yuv_image>(make_yuv_image(4, 4)));
+  });  // window: 3 slides from the oldest not released
+  cache.prefetch(3);
+  CHECK(loads.load() == 0);
+  cache.prefetch(2);
+  CHECK(loads.load() == 1);
+  cache.prefetch(2);  // already there
+  CHECK(loads.load() == 1);
+  REQUIRE(cache.get(0));
+  REQUIRE(cache.get(1));
+  CHECK(cache.resident_count() == 3);
+  cache.release_before(2);
+  CHECK(cache.resident_count() == 1);
+  cache.prefetch(4);  // the window is 2..4 now
+  CHECK(loads.load() == 4);
+  CHECK(cache.resident_count() == 2);
+  REQUIRE(cache.get(0));  // released: loaded again for the caller, not kept
+  CHECK(loads.load() == 5);
+  CHECK(cache.resident_count() == 2);
+  CHECK(cache.peak_resident_count() == 3);
+}
+
+// A render thread may still be loading a slide when the frames before it are
+// consumed and the release pass moves past it: the finished load used to be
+// kept, and nothing ever released it again (one slide leaked per such race).
+TEST_CASE("slide cache keeps no slide whose load finished after its release", "[pipeline]") {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool loading = false;
+  bool may_finish = false;
+  slide_cache cache(4, [&](int) -> expected<slide_image> {
+    std::unique_lock<std::mutex> lock(mutex);
+    loading = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return may_finish; });
+    return slide_image(std::make_shared<yuv_image>(make_yuv_image(4, 4)));
+  });
+  std::thread loader([&] { CHECK(cache.get(0)); });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return loading; });
+  }
+  CHECK(cache.resident_count() == 1);  // counted while it loads
+  cache.release_before(1);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    may_finish = true;
+  }
+  changed.notify_all();
+  loader.join();
+  CHECK(cache.resident_count() == 0);
 }
 
 TEST_CASE("output files appear whole or not at all", "[output]") {

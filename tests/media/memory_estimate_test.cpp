@@ -2,7 +2,9 @@
 // estimate must bound what a real encoder holds, and a job over the limit is
 // refused with a message naming what to lower and to what.
 
+#include "media/fit_compose.hpp"
 #include "media/memory_estimate.hpp"
+#include "media/poster.hpp"
 #include "media/video_encoder.hpp"
 #include "tests/support/process_memory.hpp"
 
@@ -246,4 +248,24 @@ TEST_CASE("the machine's memory and CPUs are read", "[memory]") {
   CHECK(to_mib(1) == 1);
   CHECK(to_mib(mib) == 1);
   CHECK(to_mib(mib + 1) == 2);
+}
+
+TEST_CASE("contained and blurred slides and the poster are counted", "[memory][pictures]") {
+  const render_spec cover = job(1920, 1080);
+  const auto plain = estimate_job_memory(cover, two_cores(), 30.0);
+  render_spec blurred = cover;
+  blurred.pictures.fit = fit_mode::blur;
+  const auto composed = estimate_job_memory(blurred, two_cores(), 30.0);
+  // Each of the 3 resident slides may be composed: its picture, alpha and fill.
+  const working_size work = working_size_for(1920, 1080, 1.1);
+  CHECK(composed.slide_images - plain.slide_images == 3 * composition_bytes(work));
+  // One slide of the job is enough to count it.
+  render_spec one = cover;
+  one.pictures.slides.resize(4);
+  one.pictures.slides[2].fit = fit_mode::contain;
+  CHECK(estimate_job_memory(one, two_cores(), 30.0).slide_images == composed.slide_images);
+  render_spec poster = cover;
+  poster.pictures.poster = true;
+  CHECK(estimate_job_memory(poster, two_cores(), 30.0).frame_buffers - plain.frame_buffers ==
+        poster_bytes(1920, 1080));
 }

@@ -14,7 +14,7 @@ namespace {
 /// A picture whose outer thirds (left/right, or top/bottom when `vertical`)
 /// are red and whose middle third is green.
 rgb_image thirds(int width, int height, bool vertical) {
-  rgb_image image{width, height, std::vector<uint8_t>(static_cast<size_t>(width * height * 3))};
+  rgb_image image{width, height, pixel_buffer(static_cast<size_t>(width * height * 3))};
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x) {
       int along = vertical ? y : x;
@@ -110,7 +110,7 @@ TEST_CASE("a tall source into a wide frame keeps its middle band", "[working_ima
 }
 
 TEST_CASE("a tiny source is enlarged without error", "[working_image]") {
-  rgb_image tiny{17, 9, std::vector<uint8_t>(17 * 9 * 3, 200)};
+  rgb_image tiny{17, 9, pixel_buffer(17 * 9 * 3, 200)};
   auto working = make_working_image(tiny, {1280, 720});
   REQUIRE(working);
   check_plane_sizes(*working, 1280, 720);
@@ -136,7 +136,7 @@ TEST_CASE("a wide source into a zoomed 16:9 frame keeps its vertical centre", "[
 }
 
 TEST_CASE("an odd or empty working size is refused", "[working_image]") {
-  rgb_image source{8, 8, std::vector<uint8_t>(8 * 8 * 3, 100)};
+  rgb_image source{8, 8, pixel_buffer(8 * 8 * 3, 100)};
   auto odd = make_working_image(source, {101, 60});
   REQUIRE_FALSE(odd);
   CHECK(odd.error().code == errc::invalid_argument);

@@ -62,3 +62,56 @@ TEST_CASE("a render spec survives the chunk plan field by field", "[redis][chunk
   CHECK(broken.error().code == errc::input_invalid);
   CHECK(broken.error().message.rfind("the chunk plan's spec is not valid: ", 0) == 0);
 }
+
+// A chunk worker that lost the pictures part would draw its frames with the
+// default fit, motion and transitions: a seam at every join.
+TEST_CASE("a render spec's pictures survive the chunk plan", "[redis][chunks]") {
+  media::render_spec spec;
+  spec.image_paths = {"/out/images/1.png", "/out/images/2.png", "/out/images/3.png"};
+  media::picture_options& pictures = spec.pictures;
+  pictures.fit = media::fit_mode::blur;
+  pictures.background = {0x12, 0xab, 0xff};
+  pictures.motion = media::motion_kind::left;
+  pictures.slides = {{2.5, media::fit_mode::contain, media::motion_kind::none, media::picture_point{0.25, 0.1 + 0.2}},
+                     {std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+                     {4.0, std::nullopt, media::motion_kind::out, std::nullopt}};
+  pictures.slide_starts = {0.0, 2.5, 1.0 / 3.0 + 5.0};
+  pictures.random_transition = true;
+  pictures.transitions = {{false, media::transition_kind::circle}, {true, media::transition_kind::crossfade}};
+  pictures.poster = true;
+  pictures.poster_time = 0.1 + 0.7;
+  auto back = spec_from_json(spec_to_json(spec));
+  REQUIRE(back);
+  const media::picture_options& read = back->pictures;
+  CHECK(read.fit == media::fit_mode::blur);
+  CHECK(read.background == pictures.background);
+  CHECK(read.motion == media::motion_kind::left);
+  REQUIRE(read.slides.size() == 3);
+  CHECK(read.slides[0].duration == 2.5);
+  CHECK(read.slides[0].fit == media::fit_mode::contain);
+  CHECK(read.slides[0].motion == media::motion_kind::none);
+  REQUIRE(read.slides[0].focus);
+  CHECK(read.slides[0].focus->x == 0.25);
+  CHECK(read.slides[0].focus->y == 0.1 + 0.2);
+  CHECK_FALSE(read.slides[1].duration);
+  CHECK_FALSE(read.slides[1].fit);
+  CHECK_FALSE(read.slides[1].motion);
+  CHECK_FALSE(read.slides[1].focus);
+  CHECK(read.slides[2].duration == 4.0);
+  CHECK(read.slides[2].motion == media::motion_kind::out);
+  CHECK(read.slide_starts == pictures.slide_starts);
+  CHECK(read.random_transition);
+  REQUIRE(read.transitions.size() == 2);
+  CHECK_FALSE(read.transitions[0].random);
+  CHECK(read.transitions[0].kind == media::transition_kind::circle);
+  CHECK(read.transitions[1].random);
+  CHECK(read.poster);
+  CHECK(read.poster_time == pictures.poster_time);
+
+  media::render_spec plain;
+  auto plain_back = spec_from_json(spec_to_json(plain));
+  REQUIRE(plain_back);
+  CHECK_FALSE(plain_back->pictures.poster);
+  CHECK_FALSE(plain_back->pictures.poster_time);
+  CHECK(plain_back->pictures.slides.empty());
+}

@@ -24,6 +24,17 @@ video_task task_with(std::string voice, std::vector<std::string> slides) {
   return task;
 }
 
+/// OUTPUT_DIR with a narration a.mp3 and pictures images/1.png, images/2.png.
+struct params_inputs {
+  temp_dir dir;
+  input_roots roots{dir.path().string(), {}};
+  params_inputs() {
+    std::filesystem::create_directories(dir.path() / "images");
+    for (const char* name : {"a.mp3", "images/1.png", "images/2.png"})
+      vs::test::write_bytes(dir.file(name), "x");
+  }
+};
+
 } // namespace
 
 TEST_CASE("all dependencies done gives the inputs in slide order", "[redis][deps]") {
@@ -82,12 +93,9 @@ TEST_CASE("a failed, missing or resultless dependency fails the task naming it",
 }
 
 TEST_CASE("without dependencies params name the inputs", "[redis][deps]") {
-  temp_dir dir;
-  std::filesystem::create_directories(dir.path() / "images");
-  vs::test::write_bytes(dir.file("a.mp3"), "x");
-  vs::test::write_bytes(dir.file("images/1.png"), "x");
-  vs::test::write_bytes(dir.file("images/2.png"), "x");
-  input_roots roots(dir.path().string(), {});
+  params_inputs inputs;
+  const temp_dir& dir = inputs.dir;
+  const input_roots& roots = inputs.roots;
   auto task = task_with("", {});
   // Absolute, or relative to OUTPUT_DIR and then its images folder.
   task.params = {{"audio_path", dir.file("a.mp3")}, {"image_paths", {dir.file("images/1.png"), "2.png"}}};
@@ -100,6 +108,26 @@ TEST_CASE("without dependencies params name the inputs", "[redis][deps]") {
   auto nothing = check_dependencies(task, {}, roots);
   REQUIRE(nothing.outcome == dependency_verdict::kind::failed);
   CHECK(nothing.failure.message == "task v1 has no slide_ids and params has no image_paths: nothing to show");
+}
+
+TEST_CASE("without dependencies the paths of params.slides name the pictures", "[redis][deps][pictures]") {
+  params_inputs inputs;
+  const temp_dir& dir = inputs.dir;
+  const input_roots& roots = inputs.roots;
+  auto task = task_with("", {});
+  // Slide objects and bare paths mixed, in order.
+  task.params = {{"audio_path", dir.file("a.mp3")},
+                 {"slides", {{{"path", "2.png"}, {"duration", 1.5}}, dir.file("images/1.png")}}};
+  auto verdict = check_dependencies(task, {}, roots);
+  REQUIRE(verdict.outcome == dependency_verdict::kind::ready);
+  CHECK(verdict.inputs.image_paths == std::vector<std::string>{dir.file("images/2.png"), dir.file("images/1.png")});
+
+  // Without slide tasks a slide object must say which picture it shows.
+  task.params["slides"] = {{{"duration", 1.5}}, "1.png"};
+  auto pathless = check_dependencies(task, {}, roots);
+  REQUIRE(pathless.outcome == dependency_verdict::kind::failed);
+  CHECK(pathless.failure.code == errc::invalid_argument);
+  CHECK(pathless.failure.message == "task v1: params.slides[0] has no path");
 }
 
 TEST_CASE("input paths from tasks are confined to the media roots and the pipeline's folders", "[redis][deps][roots]") {

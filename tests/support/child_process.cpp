@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -53,8 +54,10 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   do {
     int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    struct rusage usage {};
+    if (wait4(pid_, &status, WNOHANG, &usage) == pid_) {
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      peak_rss_kb_ = usage.ru_maxrss;  // Linux: kB
       return exit_code_;
     }
     if (timeout.count() > 0)

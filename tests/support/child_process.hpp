@@ -4,6 +4,7 @@
 /// test ends early.
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,11 +28,15 @@ public:
   std::optional<int> wait(std::chrono::milliseconds timeout);
   bool running();
   std::string log() const;
+  /// The child's peak resident memory in kB (its own, not its children's),
+  /// known once wait() has seen it exit; -1 before.
+  int64_t peak_rss_kb() const { return peak_rss_kb_; }
 
 private:
   pid_t pid_ = -1;
   std::string log_path_;
   std::optional<int> exit_code_;
+  int64_t peak_rss_kb_ = -1;
 };
 
 } // namespace vs::test

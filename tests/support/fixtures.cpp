@@ -44,6 +44,20 @@ void write_test_png(const std::string& path, int width, int height, int channels
     throw std::runtime_error("cannot write " + path);
 }
 
+void write_framed_png(const std::string& path, int width, int height) {
+  std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 3);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      uint8_t* p = &pixels[(static_cast<size_t>(y) * width + x) * 3];
+      const bool frame = x < 4 || y < 4 || x >= width - 4 || y >= height - 4;
+      p[0] = frame ? 255 : static_cast<uint8_t>(x * 200 / width);
+      p[1] = frame ? 0 : 255;
+      p[2] = frame ? 0 : static_cast<uint8_t>(y * 200 / height);
+    }
+  if (!stbi_write_png(path.c_str(), width, height, 3, pixels.data(), width * 3))
+    throw std::runtime_error("cannot write " + path);
+}
+
 void write_test_jpeg(const std::string& path, int width, int height, int variant) {
   auto pixels = make_pattern(width, height, 3, variant);
   if (!stbi_write_jpg(path.c_str(), width, height, 3, pixels.data(), 90))

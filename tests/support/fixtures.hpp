@@ -34,6 +34,12 @@ void write_flawed_image(const std::string& path, image_flaw flaw);
 /// or more lies beyond the palette.
 void write_palette_bmp(const std::string& path, uint8_t first, uint8_t second);
 
+/// Writes an RGB PNG with a 4-pixel red frame around a green picture whose
+/// red and blue rise left to right and top to bottom: the frame shows
+/// whether a fit mode kept the whole picture, the ramps give a blur something
+/// to blur.
+void write_framed_png(const std::string& path, int width, int height);
+
 /// Writes a solid-colour RGB PNG.
 void write_solid_png(const std::string& path, int width, int height, uint8_t r, uint8_t g, uint8_t b);
 

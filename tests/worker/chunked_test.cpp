@@ -2,6 +2,7 @@
 // real Redis (issue 11): shared chunks, a chunk worker or the owner killed,
 // cancellation, and no segment file left afterwards.
 #include "tests/support/mp4_probe.hpp"
+#include "tests/support/picture_checks.hpp"
 #include "tests/worker/worker_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -197,5 +198,29 @@ TEST_CASE("a chunk that fails fails its job with the chunk's error and leaves no
   INFO(error);
   CHECK(std::regex_search(error, std::regex(R"(^chunk [0-9] of 6 failed: image .*image_bad2\.png)")));
   CHECK(pipeline.field("bad-upload", "queue") == "1");
+  check_no_chunk_left(pipeline);
+}
+
+// Main's pictures (issue 8) reach the chunks: a chunked job's chunks draw
+// with its fit and transitions (the chunk plan carries them) and its owner
+// writes the poster beside the video before the video lands.
+TEST_CASE("a chunked job asking for a poster gets it beside its video", "[worker][redis][chunks][pictures]") {
+  pipeline_fixture pipeline;
+  auto slides = pipeline.upstream("p", 4.0, 3);
+  pipeline.video_task("posted", "p-voice", slides,
+                      R"({"fps":12,"resolution":"320x180","preset":"ultrafast","fit":"blur",)"
+                      R"("transitions":["wipeleft","random"],"poster":true})");
+  auto worker = pipeline.start_worker("w1", one_second_chunks);
+  pipeline.push("posted");
+  REQUIRE(pipeline.status_becomes("posted", "success", std::chrono::seconds(120)));
+  CHECK(pipeline.field("posted", "chunks_total") == "4");
+  CHECK(chunks_done_in(*worker) == 4);
+  const std::string poster = pipeline.field("posted", "poster_ref");
+  CHECK(poster == pipeline.output_dir() + "/video/posted.jpg");
+  auto picture = jpeg_luma(poster);
+  CHECK(picture.width == 320);
+  CHECK(picture.height == 180);
+  auto info = probe_mp4(pipeline.field("posted", "result_ref"));
+  CHECK(info.video.frame_count == 48);
   check_no_chunk_left(pipeline);
 }
