@@ -1,5 +1,6 @@
 #include "api/job_request.hpp"
 
+#include "api/caption_fields.hpp"
 #include "api/json_text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -179,6 +180,8 @@ expected<media::render_spec> apply_job_fields(const json& body, media::render_sp
       return wrong_type("seed", "a non-negative integer");
     spec.seed = seed.get<uint64_t>();
   }
+  if (auto captions = apply_caption_fields(body, spec.captions); !captions)
+    return captions.error();
   return spec;
 }
 

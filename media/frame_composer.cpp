@@ -28,14 +28,15 @@ camera_rect render_plan::camera(int slide, double progress) const {
   return camera_at(camera_paths[static_cast<size_t>(slide)], progress, work);
 }
 
-render_plan make_render_plan(const render_spec& spec, const timeline& timeline) {
+render_plan make_render_plan(const render_spec& spec, const timeline& timeline,
+                             std::shared_ptr<const captions::caption_layout> captions) {
   double zoom = spec.ken_burns ? spec.zoom_factor : 1.0;
   std::vector<camera_path> paths;
   paths.reserve(static_cast<size_t>(timeline.slide_count()));
   for (int slide = 0; slide < timeline.slide_count(); ++slide)
     paths.push_back(plan_camera_path(slide, spec.seed, zoom, spec.ken_burns));
   return render_plan{spec.width, spec.height, zoom, working_size_for(spec.width, spec.height, zoom), timeline,
-                     std::move(paths)};
+                     std::move(paths), std::move(captions)};
 }
 
 picture_view view_of(yuv_image& image) {
@@ -63,6 +64,12 @@ void compose_frame(const render_plan& job, const frame_plan& plan, const yuv_ima
     fade_plane(target.planes[1], black_chroma, level);
     fade_plane(target.planes[2], black_chroma, level);
   }
+}
+
+status paint_captions(const render_plan& job, int64_t index, picture_view target, compose_scratch& scratch) {
+  if (!job.captions)
+    return {};
+  return scratch.captions.paint(job.captions, index, target.planes);
 }
 
 } // namespace vs::media

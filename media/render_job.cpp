@@ -1,6 +1,8 @@
 #include "media/render_job.hpp"
 
 #include "media/audio_encode.hpp"
+#include "media/captions/caption_export.hpp"
+#include "media/captions/caption_source.hpp"
 #include "media/frame_composer.hpp"
 #include "media/frame_pipeline.hpp"
 #include "media/image_probe.hpp"
@@ -76,7 +78,10 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     return make_error(errc::input_too_large,
                       "the video would have " + std::to_string(slides->frame_count()) +
                           " frames, over the limit of " + std::to_string(limits.max_output_frames));
-  const render_plan plan = make_render_plan(spec, *slides);
+  auto captions = captions::prepare_captions(spec, limits, roots, callbacks.cancel);
+  if (!captions)
+    return captions.error();
+  const render_plan plan = make_render_plan(spec, *slides, *captions);
 
   auto encoder = video_encoder::open({spec.width, spec.height, spec.fps, spec.preset, spec.crf,
                                       spec.encoder_threads, spec.lookahead});
@@ -116,6 +121,8 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
       second = *loaded;
     }
     compose_frame(plan, frame, **first, second.get(), target, scratch[static_cast<size_t>(worker)]);
+    if (auto painted = paint_captions(plan, index, target, scratch[static_cast<size_t>(worker)]); !painted)
+      return painted;
     int upcoming = slides->slide_at(std::min(index + lookahead, total - 1));
     if (upcoming != frame.first && upcoming != frame.second)
       if (auto prefetched = cache.get(upcoming); !prefetched)
@@ -143,14 +150,24 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     return flushed.error();
   if (auto finished = mp4.finish(); !finished)
     return finished.error();
-  if (auto committed = output->commit(); !committed)
+  const double duration = static_cast<double>(total) / spec.fps;
+  std::optional<captions::caption_export> srt;
+  if (*captions) {
+    auto written = captions::caption_export::write(spec.output_path, captions::format_srt((*captions)->cues, duration));
+    if (!written)
+      return written.error();
+    srt.emplace(std::move(*written));
+  }
+  if (auto committed = captions::commit_with_captions(*output, srt); !committed)
     return committed.error();
 
   render_result result;
   result.path = spec.output_path;
   result.frames = total;
   result.fps = spec.fps;
-  result.duration_seconds = static_cast<double>(total) / spec.fps;
+  result.duration_seconds = duration;
+  if (srt)
+    result.captions_path = srt->path();
   result.audio_seconds = *audio ? (*audio)->duration_seconds() : 0.0;
   result.width = spec.width;
   result.height = spec.height;

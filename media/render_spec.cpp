@@ -18,6 +18,29 @@ bool finite_in(double value, double low, double high) {
   return std::isfinite(value) && value >= low && value <= high;
 }
 
+/// One source at most, each within the limits; text needs a narration to time it by.
+status validate_captions(const caption_request& request, const std::string& audio_path,
+                         const captions::caption_limits& limits) {
+  int sources = !request.path.empty() + !request.cues.empty() + !request.words.empty() + !request.text.empty();
+  if (sources > 1)
+    return make_error(errc::invalid_argument,
+                      request.text.empty() ? "captions holds more than one source"
+                                           : "captions and captions_text cannot both be given",
+                      request.text.empty() ? "captions" : "captions_text");
+  if (auto style = captions::validate(request.style); !style)
+    return style;
+  if (auto cues = captions::check_cues(request.cues, limits, "captions"); !cues)
+    return cues;
+  if (auto words = captions::check_words(request.words, limits, "captions.words"); !words)
+    return words;
+  if (auto text = captions::check_text(request.text, limits, "captions_text"); !text)
+    return text;
+  if (!request.text.empty() && audio_path.empty())
+    return make_error(errc::invalid_argument, "captions_text is timed against the narration: give audio_path too",
+                      "captions_text");
+  return {};
+}
+
 } // namespace
 
 const char* to_string(transition_kind kind) {
@@ -91,6 +114,8 @@ status validate(const render_spec& spec, const render_limits& limits) {
     return invalid("audio_path is required unless sync_to_audio is false", "audio_path");
   if (spec.output_path.empty())
     return invalid("an output path is required", "output_path");
+  if (auto captions = validate_captions(spec.captions, spec.audio_path, limits.captions); !captions)
+    return captions;
   return {};
 }
 
