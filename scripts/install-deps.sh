@@ -9,6 +9,7 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libhiredis-dev libcpp-httplib-dev nlohmann-json3-dev libstb-dev
   libspdlog-dev libcli11-dev
+  libass-dev fonts-noto-core fonts-noto-cjk
   catch2
   ffmpeg redis-server curl
 )

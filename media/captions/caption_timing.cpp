@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace vs::media::captions {
@@ -14,8 +15,13 @@ namespace {
 constexpr double max_held_pause = 1.0;
 /// After the voice stops for longer, the caption leaves this much later.
 constexpr double linger = 0.5;
-/// A phrase boundary moves onto a pause at most this share of its neighbours' length.
-constexpr double max_snap_share = 0.5;
+/// Costs of the alignment, in units of |ln(speaking-rate ratio)|: a phrase
+/// boundary inside speech (no pause there), and a pause passed over inside a
+/// phrase (a comma, a breath).
+constexpr double interior_boundary_cost = 0.5;
+constexpr double skipped_pause_cost = 0.15;
+/// Boundaries and pauses one step of the alignment may pass over.
+constexpr size_t max_step = 8;
 
 /// Speech time (seconds of speech only, pauses left out) ↔ real time.
 class speech_clock {
@@ -27,7 +33,7 @@ public:
   }
 
   double total() const { return offsets_.back(); }
-  /// Speech time at which pause `j` (between segment j−1 and j) lies.
+  /// Speech time of pause `j`, the one before segment j (0: the start, S: the end).
   double pause_at(size_t j) const { return offsets_[j]; }
 
   double real_time(double at) const {
@@ -42,44 +48,79 @@ private:
   std::vector<double> offsets_;  ///< offsets_[j]: speech time at which segment j starts
 };
 
-struct snap {
-  size_t boundary;  ///< k: between phrase k−1 and phrase k
-  size_t pause;     ///< j: before segment j
-  double distance;
-};
+/// Which phrase boundaries sit on which pauses (boundary k → pause j), found
+/// by dynamic programming over anchors (k, j): between two anchors the
+/// phrases share the speech, and the cost is how far their speaking rate
+/// is from the narration's average, plus the boundaries left inside speech
+/// and the pauses passed over. Only anchors within `band` seconds of speech
+/// of where the text alone would put them are tried, so long narrations
+/// stay cheap. Empty if no alignment was found (then nothing snaps).
+std::map<size_t, size_t> align_to_pauses(const std::vector<double>& weights, const speech_clock& clock,
+                                         size_t segments) {
+  const size_t phrases = weights.size();
+  std::vector<double> prefix{0.0};
+  for (double w : weights)
+    prefix.push_back(prefix.back() + w);
+  const double rate = clock.total() / prefix.back();  // speech seconds per unit of weight
+  // How far the text-only estimate may drift from the voice: a random walk of
+  // per-phrase errors, small next to 2 % of a long narration.
+  const double band = std::max(20.0, 10.0 + 0.02 * clock.total());
 
-/// Pauses picked for boundaries, greedily by closeness, never crossing:
-/// boundary k → pause j. Boundary 0 and P are the ends.
-std::map<size_t, size_t> snap_to_pauses(const std::vector<double>& ideal, const std::vector<double>& lengths,
-                                        const speech_clock& clock, size_t pauses) {
-  std::vector<snap> candidates;
-  const size_t boundaries = ideal.size() - 1;  // ideal[0] = 0, ideal[P] = total
-  for (size_t j = 1; j <= pauses; ++j) {
-    double at = clock.pause_at(j);
-    size_t above = static_cast<size_t>(std::lower_bound(ideal.begin(), ideal.end(), at) - ideal.begin());
-    for (size_t k : {above - 1, above}) {
-      if (k == 0 || k >= boundaries)
-        continue;
-      double distance = std::abs(ideal[k] - at);
-      if (distance <= max_snap_share * std::min(lengths[k - 1], lengths[k]))
-        candidates.push_back({k, j, distance});
+  // Anchor candidates per boundary k: a contiguous range of pauses [low, high].
+  std::vector<std::pair<size_t, size_t>> range(phrases + 1);
+  range[0] = {0, 0};
+  range[phrases] = {segments, segments};
+  std::vector<double> pauses;  // speech times of the pauses between segments: 1 .. segments−1
+  for (size_t j = 1; j < segments; ++j)
+    pauses.push_back(clock.pause_at(j));
+  for (size_t k = 1; k < phrases; ++k) {
+    double ideal = prefix[k] * rate;
+    auto first = std::lower_bound(pauses.begin(), pauses.end(), ideal - band);
+    auto last = std::upper_bound(pauses.begin(), pauses.end(), ideal + band);
+    // Pause j is pauses[j − 1]; an empty range has low > high.
+    range[k] = {static_cast<size_t>(first - pauses.begin()) + 1, static_cast<size_t>(last - pauses.begin())};
+  }
+  constexpr double unreachable = std::numeric_limits<double>::infinity();
+  struct cell {
+    double cost = unreachable;
+    size_t from_k = 0, from_j = 0;
+  };
+  std::vector<std::vector<cell>> best(phrases + 1);
+  for (size_t k = 0; k <= phrases; ++k)
+    best[k].resize(range[k].second >= range[k].first ? range[k].second - range[k].first + 1 : 0);
+  best[0][0].cost = 0;
+  for (size_t k2 = 1; k2 <= phrases; ++k2) {
+    for (size_t j2 = range[k2].first; j2 <= range[k2].second && !best[k2].empty(); ++j2) {
+      cell& target = best[k2][j2 - range[k2].first];
+      for (size_t k1 = k2 >= max_step ? k2 - max_step : 0; k1 < k2; ++k1) {
+        const double expected = (prefix[k2] - prefix[k1]) * rate;
+        for (size_t j1 = std::max(range[k1].first, j2 >= max_step ? j2 - max_step : 0);
+             j1 < j2 && j1 <= range[k1].second && !best[k1].empty(); ++j1) {
+          const cell& source = best[k1][j1 - range[k1].first];
+          if (source.cost == unreachable)
+            continue;
+          const double speech = clock.pause_at(j2) - clock.pause_at(j1);
+          double cost = source.cost + std::abs(std::log(speech / expected)) +
+                        interior_boundary_cost * static_cast<double>(k2 - k1 - 1) +
+                        skipped_pause_cost * static_cast<double>(j2 - j1 - 1);
+          if (cost < target.cost)
+            target = {cost, k1, j1};
+        }
+      }
     }
   }
-  std::sort(candidates.begin(), candidates.end(), [](const snap& a, const snap& b) { return a.distance < b.distance; });
-  std::map<size_t, size_t> chosen;
-  std::vector<bool> pause_used(pauses + 1, false);
-  for (const auto& candidate : candidates) {
-    if (chosen.count(candidate.boundary) || pause_used[candidate.pause])
-      continue;
-    auto after = chosen.upper_bound(candidate.boundary);
-    if (after != chosen.end() && after->second <= candidate.pause)
-      continue;
-    if (after != chosen.begin() && std::prev(after)->second >= candidate.pause)
-      continue;
-    chosen[candidate.boundary] = candidate.pause;
-    pause_used[candidate.pause] = true;
+  std::map<size_t, size_t> anchors;
+  if (best[phrases].empty() || best[phrases][0].cost == unreachable)
+    return anchors;
+  size_t k = phrases, j = segments;
+  while (k > 0) {
+    const cell& at = best[k][j - range[k].first];
+    k = at.from_k;
+    j = at.from_j;
+    if (k > 0)
+      anchors[k] = j;
   }
-  return chosen;
+  return anchors;
 }
 
 } // namespace
@@ -97,19 +138,7 @@ std::vector<caption_cue> time_phrases(const std::vector<std::string>& phrases,
   std::vector<double> weights;
   for (const auto& phrase : phrases)
     weights.push_back(std::max(estimated_width(phrase), 0.5));
-  double total_weight = 0;
-  for (double w : weights)
-    total_weight += w;
-  // Where each boundary falls if speech were spread evenly over the text.
-  std::vector<double> ideal{0.0};
-  std::vector<double> lengths;
-  for (double w : weights) {
-    lengths.push_back(clock.total() * w / total_weight);
-    ideal.push_back(ideal.back() + lengths.back());
-  }
-  ideal.back() = clock.total();
-
-  std::map<size_t, size_t> snapped = snap_to_pauses(ideal, lengths, clock, speech.size() - 1);
+  std::map<size_t, size_t> snapped = align_to_pauses(weights, clock, speech.size());
   // Anchors: the ends and every snapped boundary; phrases between two anchors
   // share the speech between them in proportion to their weight.
   std::vector<double> position(count + 1);

@@ -1,9 +1,11 @@
 #pragma once
-/// Timing plain narration text against the narration: phrases are laid over
-/// the speech in proportion to their length, and every phrase boundary that
-/// falls near a pause is moved onto it, so captions change when the voice
-/// does. Phrases between two such pauses share that stretch of speech in
-/// proportion to their length again.
+/// Timing plain narration text against the narration: phrase boundaries are
+/// aligned with the pauses of the speech (dynamic programming: between two
+/// aligned boundaries the phrases should be spoken at about the narration's
+/// average rate; a boundary left inside speech and a pause passed over both
+/// cost a little), so captions change when the voice does. Phrases between
+/// two aligned pauses share that stretch of speech in proportion to their
+/// length.
 
 #include "media/captions/caption_cue.hpp"
 #include "media/captions/voice_activity.hpp"
