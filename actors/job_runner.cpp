@@ -1,6 +1,7 @@
 #include "actors/job_runner.hpp"
 
 #include "actors/caf_error.hpp"
+#include "actors/caption_preparer.hpp"
 #include "actors/job_preparer.hpp"
 #include "actors/video_sink.hpp"
 
@@ -221,7 +222,7 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
                                                           std::to_string(timeline->frame_count()) +
                                                           " frames, over the limit of " +
                                                           std::to_string(st.setup.limits.max_output_frames)));
-  st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline));
+  st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline, st.captions));
   st.total = timeline->frame_count();
   st.lookahead = spec.fps;
   st.slides.resize(static_cast<size_t>(timeline->slide_count()));
@@ -238,6 +239,7 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   setup.settings.lookahead = spec.lookahead;
   setup.output_path = spec.output_path;
   setup.audio = std::move(audio);
+  setup.captions = st.captions;
   setup.cancelled = st.cancelled;
   self->request(st.sink, caf::infinite, atom::start_v, std::move(setup))
     .then(
@@ -252,6 +254,14 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
       [=](caf::error& failure) { fail(self, std::move(failure)); });
   // Slides and frames start while the encoder opens.
   pump(self);
+}
+
+/// Plans the job once both the narration and the captions are ready.
+void start_when_prepared(runner_ptr self) {
+  auto& st = self->state;
+  if (st.ended || !st.audio || !st.captions_ready)
+    return;
+  on_prepared(self, *st.audio);
 }
 
 } // namespace
@@ -275,8 +285,25 @@ job_runner_actor::behavior_type job_runner(job_runner_actor::stateful_pointer<jo
   prepare_request request{spec, st.setup.limits, media::fixed_audio_seconds(spec), st.cancelled};
   auto preparer = self->spawn<caf::detached + caf::linked>(job_preparer);
   self->request(preparer, caf::infinite, atom::prepare_v, std::move(request))
-    .then([=](audio_ptr& audio) { on_prepared(self, std::move(audio)); },
-          [=](caf::error& failure) { fail(self, std::move(failure)); });
+    .then(
+      [=](audio_ptr& audio) {
+        self->state.audio = std::move(audio);
+        start_when_prepared(self);
+      },
+      [=](caf::error& failure) { fail(self, std::move(failure)); });
+  if (spec.captions.requested()) {
+    st.captions_ready = false;
+    auto captioner = self->spawn<caf::detached + caf::linked>(caption_preparer);
+    prepare_request captions_request{spec, st.setup.limits, std::nullopt, st.cancelled};
+    self->request(captioner, caf::infinite, atom::prepare_v, std::move(captions_request))
+      .then(
+        [=](captions_ptr& captions) {
+          self->state.captions = std::move(captions);
+          self->state.captions_ready = true;
+          start_when_prepared(self);
+        },
+        [=](caf::error& failure) { fail(self, std::move(failure)); });
+  }
 
   return {
     [=](atom::cancel) {

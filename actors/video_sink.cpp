@@ -15,6 +15,7 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
       auto& st = self->state;
       st.settings = setup.settings;
       st.output_path = setup.output_path;
+      st.captions = setup.captions;
       st.cancelled = setup.cancelled;
       auto output = media::output_file::beside(setup.output_path);
       if (!output)
@@ -59,15 +60,26 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
         return to_caf(finished.error());
       st.writer.reset();
       st.encoder.reset();
-      if (auto committed = st.output->commit(); !committed)
+      const double duration = static_cast<double>(st.frames) / st.settings.fps;
+      std::optional<media::captions::caption_export> srt;
+      if (st.captions) {
+        auto written = media::captions::caption_export::write(
+            st.output_path, media::captions::format_srt(st.captions->cues, duration));
+        if (!written)
+          return to_caf(written.error());
+        srt.emplace(std::move(*written));
+      }
+      if (auto committed = media::captions::commit_with_captions(*st.output, srt); !committed)
         return to_caf(committed.error());
       api::job_result result;
+      if (srt)
+        result.captions_path = srt->path();
       result.video_path = st.output_path;
       result.width = st.settings.width;
       result.height = st.settings.height;
       result.fps = st.settings.fps;
       result.frames = st.frames;
-      result.duration_seconds = static_cast<double>(st.frames) / st.settings.fps;
+      result.duration_seconds = duration;
       std::error_code ec;
       result.file_size = static_cast<int64_t>(std::filesystem::file_size(st.output_path, ec));
       self->quit();

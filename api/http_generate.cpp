@@ -18,7 +18,7 @@ namespace {
 
 json generate_answer(const job_snapshot& job) {
   const job_result& result = *job.result;
-  return {
+  json answer = {
       {"success", true},
       {"message", "Video generated successfully"},
       {"video_url", video_url(job.id)},
@@ -28,6 +28,9 @@ json generate_answer(const job_snapshot& job) {
       {"resolution", {result.width, result.height}},
       {"job_id", job.id},
   };
+  if (!result.captions_path.empty())
+    answer["captions_path"] = result.captions_path;
+  return answer;
 }
 
 /// Counts one waiting POST /generateVideo while it lives; `held()` is false

@@ -50,6 +50,8 @@ nlohmann::json snapshot_json(const job_snapshot& job) {
         {"fps", job.result->fps},
         {"frames", job.result->frames},
     };
+    if (!job.result->captions_path.empty())
+      out["result"]["captions_path"] = job.result->captions_path;
   }
   if (job.failure)
     out["error"] = error_object(*job.failure);

@@ -78,9 +78,10 @@ public:
   /// False when the token no longer owns the task (another worker
   /// reclaimed it): the write was not made.
   expected<bool> progress(const std::string& id, const std::string& token, int percent);
-  /// Marks success and triggers the consumers.
+  /// Marks success and triggers the consumers; `captions_ref` (the .srt
+  /// beside the video) is recorded when not empty.
   expected<write_result> complete(const std::string& id, const std::string& token, const std::string& result_ref,
-                                  double duration_seconds, int64_t file_size);
+                                  double duration_seconds, int64_t file_size, const std::string& captions_ref = {});
   expected<write_result> fail(const std::string& id, const std::string& token, const std::string& message);
   expected<write_result> release(const std::string& id, const std::string& token);
   /// The last resort for a task whose final state cannot be written: puts

@@ -195,6 +195,11 @@ end
 
 redis.call('HSET', key, 'status', 'success', 'result_ref', ARGV[4], 'updated_at', now, 'finished_at', now,
            'progress', '100', 'duration', ARGV[5], 'file_size', ARGV[6])
+if ARGV[7] and ARGV[7] ~= '' then
+  redis.call('HSET', key, 'captions_ref', ARGV[7])
+else
+  redis.call('HDEL', key, 'captions_ref')
+end
 if #problems > 0 then
   redis.call('HSET', key, 'consumer_errors', table.concat(problems, '; '))
 else
