@@ -50,42 +50,35 @@ status check_entry(double start, double end, bool allow_instant, const std::stri
   return {};
 }
 
-} // namespace
-
-status check_cues(const std::vector<caption_cue>& cues, const caption_limits& limits, const std::string& field) {
-  if (auto counted = check_count(cues.size(), limits, field, "cues"); !counted)
+/// Times, text and order of every entry of a list of cues or words.
+template <class Entry>
+status check_timed(const std::vector<Entry>& list, const caption_limits& limits, const std::string& field,
+                   const char* what, bool allow_instant) {
+  if (auto counted = check_count(list.size(), limits, field, what); !counted)
     return counted;
   int64_t text_bytes = 0;
-  for (size_t i = 0; i < cues.size(); ++i) {
-    const caption_cue& cue = cues[i];
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Entry& entry = list[i];
     std::string name = field + "[" + std::to_string(i) + "]";
-    if (auto checked = check_entry(cue.start, cue.end, false, cue.text, name, limits, field, text_bytes); !checked)
+    if (auto checked = check_entry(entry.start, entry.end, allow_instant, entry.text, name, limits, field, text_bytes);
+        !checked)
       return checked;
-    if (i > 0 && cue.start < cues[i - 1].start)
-      return invalid(name + " starts at " + number_text(cue.start) + " s, before " + field + "[" +
-                                std::to_string(i - 1) + "] (" + number_text(cues[i - 1].start) +
-                                " s): cues must be in time order");
-    if (auto words = check_words(cue.words, limits, name + ".words"); !words)
-      return words;
+    if (i > 0 && entry.start < list[i - 1].start)
+      return invalid(name + " starts at " + number_text(entry.start) + " s, before " + field + "[" +
+                     std::to_string(i - 1) + "] (" + number_text(list[i - 1].start) + " s): " + what +
+                     " must be in time order");
   }
   return {};
 }
 
+} // namespace
+
+status check_cues(const std::vector<caption_cue>& cues, const caption_limits& limits, const std::string& field) {
+  return check_timed(cues, limits, field, "cues", false);
+}
+
 status check_words(const std::vector<caption_word>& words, const caption_limits& limits, const std::string& field) {
-  if (auto counted = check_count(words.size(), limits, field, "words"); !counted)
-    return counted;
-  int64_t text_bytes = 0;
-  for (size_t i = 0; i < words.size(); ++i) {
-    const caption_word& word = words[i];
-    std::string name = field + "[" + std::to_string(i) + "]";
-    if (auto checked = check_entry(word.start, word.end, true, word.text, name, limits, field, text_bytes); !checked)
-      return checked;
-    if (i > 0 && word.start < words[i - 1].start)
-      return invalid(name + " starts at " + number_text(word.start) + " s, before " + field + "[" +
-                                std::to_string(i - 1) + "] (" + number_text(words[i - 1].start) +
-                                " s): words must be in time order");
-  }
-  return {};
+  return check_timed(words, limits, field, "words", true);
 }
 
 status check_text(const std::string& text, const caption_limits& limits, const std::string& field) {

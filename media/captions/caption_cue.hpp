@@ -1,7 +1,7 @@
 #pragma once
-/// The caption model every input becomes: timed cues, optionally with the
-/// timing of each word (then the word being spoken is highlighted). Times are
-/// seconds from the start of the video.
+/// The caption model every input becomes: timed cues, or timed words (then
+/// short phrases are shown with the word being spoken highlighted). Times
+/// are seconds from the start of the video.
 
 #include "media/error.hpp"
 
@@ -20,8 +20,7 @@ struct caption_word {
 struct caption_cue {
   double start = 0;
   double end = 0;
-  std::string text;                  ///< UTF-8; '\n' is a line break the author asked for
-  std::vector<caption_word> words;   ///< empty, or the words of `text` with their timings
+  std::string text;  ///< UTF-8; '\n' is a line break the author asked for
 };
 
 /// Bounds checked before anything is allocated for captions.

@@ -40,59 +40,33 @@ status check_size(const json& list, const std::string& name, const caption_limit
   return {};
 }
 
-expected<std::vector<caption_cue>> read_cues(const json& list, const std::string& name, const caption_limits& limits) {
-  if (auto sized = check_size(list, name, limits); !sized)
-    return sized.error();
-  std::vector<caption_cue> cues;
-  cues.reserve(list.size());
-  for (size_t i = 0; i < list.size(); ++i) {
-    const json& entry = list[i];
-    std::string entry_name = name + "[" + std::to_string(i) + "]";
-    if (!entry.is_object())
-      return wrong(entry_name + " must be an object {\"start\", \"end\", \"text\"}");
-    auto start = seconds_of(entry, entry_name, "start");
-    if (!start)
-      return start.error();
-    auto end = seconds_of(entry, entry_name, "end");
-    if (!end)
-      return end.error();
-    auto text = text_of(entry, entry_name, {"text"});
-    if (!text)
-      return text.error();
-    cues.push_back({*start, *end, std::move(*text), {}});
-  }
-  if (auto checked = check_cues(cues, limits, name); !checked)
-    return checked.error();
-  return cues;
-}
-
-expected<std::vector<caption_word>> read_words(const json& list, const std::string& name,
-                                               const caption_limits& limits) {
+/// A list of {start, end, text} (cues) or {word, start, end} (words).
+template <class Entry>
+expected<std::vector<Entry>> read_timed(const json& list, const std::string& name, const caption_limits& limits,
+                                        const char* shape, std::initializer_list<const char*> text_keys) {
   if (!list.is_array())
-    return wrong(name + " must be a list of {\"word\", \"start\", \"end\"}");
+    return wrong(name + " must be a list of " + shape);
   if (auto sized = check_size(list, name, limits); !sized)
     return sized.error();
-  std::vector<caption_word> words;
-  words.reserve(list.size());
+  std::vector<Entry> entries;
+  entries.reserve(list.size());
   for (size_t i = 0; i < list.size(); ++i) {
     const json& entry = list[i];
     std::string entry_name = name + "[" + std::to_string(i) + "]";
     if (!entry.is_object())
-      return wrong(entry_name + " must be an object {\"word\", \"start\", \"end\"}");
+      return wrong(entry_name + " must be an object " + shape);
     auto start = seconds_of(entry, entry_name, "start");
     if (!start)
       return start.error();
     auto end = seconds_of(entry, entry_name, "end");
     if (!end)
       return end.error();
-    auto text = text_of(entry, entry_name, {"word", "text"});
+    auto text = text_of(entry, entry_name, text_keys);
     if (!text)
       return text.error();
-    words.push_back({*start, *end, std::move(*text)});
+    entries.push_back({*start, *end, std::move(*text)});
   }
-  if (auto checked = check_words(words, limits, name); !checked)
-    return checked.error();
-  return words;
+  return entries;
 }
 
 } // namespace
@@ -101,16 +75,22 @@ expected<timed_captions> parse_caption_json(const json& value, const std::string
                                             const caption_limits& limits) {
   timed_captions result;
   if (value.is_array()) {
-    auto cues = read_cues(value, field, limits);
+    auto cues = read_timed<caption_cue>(value, field, limits, "{\"start\", \"end\", \"text\"}", {"text"});
     if (!cues)
       return cues.error();
+    if (auto checked = check_cues(*cues, limits, field); !checked)
+      return checked.error();
     result.cues = std::move(*cues);
     return result;
   }
   if (value.is_object() && value.contains("words")) {
-    auto words = read_words(value.at("words"), field + ".words", limits);
+    const std::string name = field + ".words";
+    auto words = read_timed<caption_word>(value.at("words"), name, limits, "{\"word\", \"start\", \"end\"}",
+                                          {"word", "text"});
     if (!words)
       return words.error();
+    if (auto checked = check_words(*words, limits, name); !checked)
+      return checked.error();
     result.words = std::move(*words);
     return result;
   }

@@ -80,7 +80,7 @@ void add_cue(const caption_cue& cue, const caption_style& style, double line_wid
              std::vector<caption_cue>& exported) {
   if (estimated_lines(cue.text, line_width) <= style.max_lines) {
     pictures.push_back({cue.start, cue.end, ass_text(styled(cue.text, style))});
-    exported.push_back({cue.start, cue.end, cue.text, {}});
+    exported.push_back({cue.start, cue.end, cue.text});
     return;
   }
   std::vector<std::string> pages = split_pages(cue.text, line_width * style.max_lines * page_fill);
@@ -93,7 +93,7 @@ void add_cue(const caption_cue& cue, const caption_style& style, double line_wid
   for (size_t i = 0; i < pages.size(); ++i) {
     double end = i + 1 == pages.size() ? cue.end : at + (cue.end - cue.start) * estimated_width(pages[i]) / total;
     pictures.push_back({at, end, ass_text(styled(pages[i], style))});
-    exported.push_back({at, end, pages[i], {}});
+    exported.push_back({at, end, pages[i]});
     at = end;
   }
 }
@@ -130,7 +130,7 @@ void add_words(const std::vector<caption_word>& words, const caption_style& styl
     std::vector<std::string> plain;
     for (size_t i = 0; i < group.count; ++i)
       plain.push_back(words[group.first + i].text);
-    exported.push_back({first.start, std::max(end, first.start), join_words(plain), {}});
+    exported.push_back({first.start, std::max(end, first.start), join_words(plain)});
   }
 }
 

@@ -269,7 +269,7 @@ private:
     if (static_cast<int64_t>(result_.cues.size()) >= limits_.max_cues)
       return make_error(errc::input_too_large,
                         name_ + " has more than " + std::to_string(limits_.max_cues) + " cues", "captions");
-    result_.cues.push_back({times->start, times->end, std::string(trim(text)), {}});
+    result_.cues.push_back({times->start, times->end, std::string(trim(text))});
     return at;
   }
 

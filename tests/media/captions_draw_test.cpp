@@ -56,8 +56,8 @@ ink ink_of(const yuv_image& image) {
 
 TEST_CASE("each cue covers exactly the frames from its start to its end", "[captions][layout]") {
   // 10 fps: 0.95 s → frame 10 (the first at or after it); 2.01..2.05 s holds no frame start.
-  auto layout = layout_of({{0.95, 2.0, "one", {}}, {2.01, 2.05, "too short to show", {}}, {2.5, 4.0, "two", {}},
-                           {3.0, 5.0, "three replaces two", {}}});
+  auto layout = layout_of({{0.95, 2.0, "one"}, {2.01, 2.05, "too short to show"}, {2.5, 4.0, "two"},
+                           {3.0, 5.0, "three replaces two"}});
   REQUIRE(layout->events.size() == 3);
   CHECK(layout->events[0].first_frame == 10);
   CHECK(layout->events[0].end_frame == 20);
@@ -82,7 +82,7 @@ TEST_CASE("a cue longer than max_lines becomes pages sharing its time", "[captio
   style.max_lines = 1;
   std::string text = "This caption is far too long to be shown on one line of a small frame, so it is shown as "
                      "pages, one after the other, each for a share of the time.";
-  auto layout = layout_of({{0.0, 6.0, text, {}}}, {}, style);
+  auto layout = layout_of({{0.0, 6.0, text}}, {}, style);
   REQUIRE(layout->cues.size() >= 3);
   for (const auto& page : layout->cues)
     CHECK(estimated_width(page.text) <= page_capacity_ems(style, 640, 360));
@@ -177,7 +177,7 @@ TEST_CASE("the painter renders once per caption change and any thread draws the 
 TEST_CASE("a word too wide for the frame is drawn smaller, inside it", "[captions][painter]") {
   caption_style style;
   style.size = 0.2;
-  auto layout = layout_of({{0.0, 1.0, "Pneumonoultramicroscopicsilicovolcanoconiosis", {}}}, {}, style);
+  auto layout = layout_of({{0.0, 1.0, "Pneumonoultramicroscopicsilicovolcanoconiosis"}}, {}, style);
   caption_painter painter;
   yuv_image frame = grey_frame(640, 360);
   REQUIRE(painter.paint(layout, 0, view_of(frame).planes));
@@ -195,7 +195,7 @@ TEST_CASE("a box sits behind the text, rounded and translucent", "[captions][pai
   style.box = true;
   style.box_color = {0, 0, 0, 128};
   style.outline = 0;
-  auto layout = layout_of({{0.0, 1.0, "Boxed", {}}}, {}, style);
+  auto layout = layout_of({{0.0, 1.0, "Boxed"}}, {}, style);
   caption_painter painter;
   yuv_image frame = grey_frame(640, 360);
   REQUIRE(painter.paint(layout, 0, view_of(frame).planes));
