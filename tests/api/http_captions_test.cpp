@@ -3,6 +3,7 @@
 // by the renderer pool, and bad captions refused before the job is queued.
 
 #include "tests/api/http_fixture.hpp"
+#include "tests/api/redis_http_fixture.hpp"
 #include "tests/support/caption_fixtures.hpp"
 #include "tests/support/mp4_probe.hpp"
 
@@ -122,4 +123,32 @@ TEST_CASE("bad captions are refused before the job is queued, naming the line or
               "caption_style.max_lines must be between 1 and 10", "caption_style.max_lines");
   check_error(with("captions_text", 42), 422, "invalid_argument", "captions_text must be a string", "captions_text");
   CHECK(body_of(client.Get("/jobs"))["jobs"].empty());
+}
+
+TEST_CASE("an HTTP job's Redis mirror names its captions as captions_ref", "[http][redis][captions]") {
+  redis_http_fixture server;
+  auto client = server.client();
+  write_test_audio(server.dir.file("out/voice.mp3"), 1.0);
+  write_solid_png(server.dir.file("out/grey.png"), 320, 240, 128, 128, 128);
+  json body{{"audio_path", server.dir.file("out/voice.mp3")}, {"image_paths", {server.dir.file("out/grey.png")}},
+            {"resolution", "320x180"}, {"fps", 12}, {"preset", "ultrafast"},
+            {"captions", json::array({{{"start", 0}, {"end", 1}, {"text", "mirrored"}}})}};
+  auto result = client.Post("/generateVideo", body.dump(), "application/json");
+  REQUIRE(result);
+  INFO(result->body);
+  REQUIRE(result->status == 200);
+  auto answer = json::parse(result->body);
+  std::string id = answer["job_id"];
+  std::string srt = answer["captions_path"];
+  CHECK(std::filesystem::exists(srt));
+  // The writer mirrors the final state shortly after the answer.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string mirrored;
+  while (mirrored.empty() && std::chrono::steady_clock::now() < deadline) {
+    mirrored = server.redis.cli({"HGET", "task:" + id, "captions_ref"});
+    if (mirrored.empty())
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(mirrored == srt);
+  CHECK(server.redis.cli({"HGET", "task:" + id, "result_ref"}) == answer["video_path"].get<std::string>());
 }

@@ -292,3 +292,10 @@ TEST_CASE("bad captions exit 2 naming the line or field, leaving no files", "[cl
   for (const auto& entry : std::filesystem::directory_iterator(job.dir.path()))
     CHECK(entry.path().filename().string().find(".partial") == std::string::npos);
 }
+
+TEST_CASE("help documents the caption options", "[cli][captions]") {
+  auto run = capture_command(render_command("--help"));
+  CHECK(run.exit_code == 0);
+  for (const char* option : {"--captions ", "--captions-text ", "--captions-text-file", "--caption-style"})
+    CHECK(run.out.find(option) != std::string::npos);
+}
