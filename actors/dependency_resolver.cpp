@@ -45,6 +45,14 @@ expected<media::render_spec> spec_for(const redis::video_task& task, const redis
     return make_error(spec.error().code, "task " + task.id + " params: " + spec.error().message, spec.error().field);
   spec->audio_path = inputs.audio_path;
   spec->image_paths = inputs.image_paths;
+  // A captions file is an input like the others: relative to OUTPUT_DIR
+  // (then OUTPUT_DIR/text, where the narration's text lives) and inside the roots.
+  if (!spec->captions.path.empty()) {
+    auto captions = roots.locate(spec->captions.path, "text", "task " + task.id + ": params.captions");
+    if (!captions)
+      return make_error(captions.error().code, captions.error().message, "captions");
+    spec->captions.path = *captions;
+  }
   // Checked again on the files the render opens (a folder swapped for a
   // symlink after this check must not lead outside).
   spec->input_roots = roots.folders();

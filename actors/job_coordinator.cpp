@@ -55,8 +55,34 @@ void set_state(coordinator_ptr self, job_entry& entry, api::job_state next) {
   if (entry.snapshot.state != next) {
     --st.jobs_by_state[api::to_string(entry.snapshot.state)];
     ++st.jobs_by_state[api::to_string(next)];
+    if (entry.snapshot.state == api::job_state::queued)
+      st.queued_bytes -= entry.spec_bytes;
   }
   entry.snapshot.state = next;
+}
+
+/// What a waiting job's spec holds in memory: mostly its paths (up to 1000)
+/// and inline captions.
+int64_t spec_bytes(const media::render_spec& spec) {
+  int64_t bytes = sizeof(media::render_spec) + static_cast<int64_t>(spec.audio_path.size() + spec.output_path.size());
+  for (const auto* paths : {&spec.image_paths, &spec.input_roots})
+    for (const auto& path : *paths)
+      bytes += static_cast<int64_t>(sizeof(std::string) + path.size());
+  // Inline captions: up to a megabyte of text each (caption_limits).
+  const media::caption_request& captions = spec.captions;
+  bytes += static_cast<int64_t>(captions.path.size() + captions.text.size());
+  for (const auto& cue : captions.cues)
+    bytes += static_cast<int64_t>(sizeof cue + cue.text.size());
+  for (const auto& word : captions.words)
+    bytes += static_cast<int64_t>(sizeof word + word.text.size());
+  return bytes;
+}
+
+/// What a job holds of the memory budget before its length is known: the
+/// estimate for the longest video it may make.
+int64_t reservation_for(const job_coordinator_state& st, const media::render_spec& spec) {
+  return media::estimate_job_memory(spec, st.setup.memory, media::longest_video_seconds(spec, st.setup.limits))
+    .total();
 }
 
 void admit_next(coordinator_ptr self);
@@ -103,6 +129,8 @@ void finalize(coordinator_ptr self, const std::string& id, api::job_state final_
   }
   if (was_running) {
     --st.running;
+    st.reserved -= entry.reserved;
+    entry.reserved = 0;
     entry.runner = nullptr;
     double seconds = static_cast<double>(entry.snapshot.finished_at_ms - entry.snapshot.started_at_ms) / 1000.0;
     for (size_t i = 0; i < st.duration_buckets.size(); ++i)
@@ -124,16 +152,26 @@ void finalize(coordinator_ptr self, const std::string& id, api::job_state final_
   entry.waiters.clear();
   entry.cancel_waiters.clear();
   notify(self, entry);
+  // The observers have the final snapshot; the job kept in the table for
+  // status queries does not need its (up to 1000) paths nor its captions
+  // (up to a megabyte of text) any more.
+  entry.snapshot.spec.image_paths = {};
+  entry.snapshot.spec.input_roots = {};
+  entry.snapshot.spec.captions.cues = {};
+  entry.snapshot.spec.captions.words = {};
+  entry.snapshot.spec.captions.text = {};
   admit_next(self);
   evict_finished(self);
   check_shutdown_done(self);
 }
 
-void start_job(coordinator_ptr self, job_entry& entry) {
+void start_job(coordinator_ptr self, job_entry& entry, int64_t reservation) {
   auto& st = self->state;
   set_state(self, entry, api::job_state::processing);
   entry.snapshot.started_at_ms = now_ms();
   ++st.running;
+  entry.reserved = reservation;
+  st.reserved += reservation;
   runner_setup setup;
   setup.job_id = entry.snapshot.id;
   setup.spec = entry.snapshot.spec;
@@ -143,21 +181,68 @@ void start_job(coordinator_ptr self, job_entry& entry) {
   setup.renderers = st.setup.renderers;
   setup.credits = st.setup.credits_per_job;
   setup.counters = st.setup.counters;
+  setup.memory = st.setup.memory;
+  setup.max_job_memory = st.setup.max_job_memory;
   entry.runner = self->spawn(job_runner, std::move(setup));
   self->monitor(entry.runner);
-  spdlog::info("job {} processing ({} running, {} queued)", entry.snapshot.id, st.running, st.queue.size());
+  spdlog::info("job {} processing ({} running, {} queued, {} of {} MB reserved)", entry.snapshot.id, st.running,
+               st.queue.size(), media::to_mib(st.reserved), media::to_mib(st.setup.memory_budget));
   notify(self, entry);
 }
 
+/// Starts queued jobs in order while a slot is free and the next job's
+/// reservation fits what the running ones leave of the budget. The next job
+/// waits rather than letting later, smaller ones pass it (they would starve
+/// it); with nothing running it always starts: it passed the per-job check.
 void admit_next(coordinator_ptr self) {
   auto& st = self->state;
   while (!st.shutting_down && st.running < st.setup.max_concurrent_jobs && !st.queue.empty()) {
-    std::string id = std::move(st.queue.front());
+    auto found = st.jobs.find(st.queue.front());
+    if (found == st.jobs.end() || found->second.snapshot.state != api::job_state::queued) {
+      st.queue.pop_front();
+      continue;
+    }
+    int64_t reservation = reservation_for(st, found->second.snapshot.spec);
+    if (st.running > 0 && st.reserved + reservation > st.setup.memory_budget) {
+      spdlog::debug("job {} waits for memory: needs {} MB, {} of {} MB reserved", found->first,
+                    media::to_mib(reservation), media::to_mib(st.reserved), media::to_mib(st.setup.memory_budget));
+      return;
+    }
     st.queue.pop_front();
-    auto found = st.jobs.find(id);
-    if (found != st.jobs.end() && found->second.snapshot.state == api::job_state::queued)
-      start_job(self, found->second);
+    start_job(self, found->second, reservation);
   }
+}
+
+/// Once a runner knows the video's length, its reservation shrinks from the
+/// longest possible narration to the real one, and queued jobs may fit.
+void on_length_known(coordinator_ptr self, job_entry& entry, int64_t frames) {
+  auto& st = self->state;
+  if (entry.length_known || frames <= 0 || entry.snapshot.state != api::job_state::processing)
+    return;
+  entry.length_known = true;
+  const auto& spec = entry.snapshot.spec;
+  int64_t exact = media::estimate_job_memory(spec, st.setup.memory, static_cast<double>(frames) / spec.fps).total();
+  if (exact >= entry.reserved)
+    return;
+  st.reserved -= entry.reserved - exact;
+  entry.reserved = exact;
+  admit_next(self);
+}
+
+/// HTTP jobs beyond the queue's bounds are turned away for now (429); Redis
+/// tasks never reach here beyond the intake's room.
+caf::error queue_full(const job_coordinator_state& st, const job_submission& submission, int64_t bytes) {
+  if (submission.source == "redis")
+    return {};
+  if (static_cast<int64_t>(st.queue.size()) >= st.setup.max_queued_jobs)
+    return caf_error(errc::busy, "the queue is full (" + std::to_string(st.queue.size()) +
+                                   " jobs waiting, MAX_QUEUED_JOBS); retry later");
+  if (st.queued_bytes + bytes > st.setup.max_queued_bytes)
+    return caf_error(errc::busy, "the queue is full (" + std::to_string(st.queue.size()) + " waiting jobs hold " +
+                                   std::to_string(st.queued_bytes >> 10) + " KB of paths and captions text; this one needs " +
+                                   std::to_string(bytes >> 10) + " KB more of the " +
+                                   std::to_string(st.setup.max_queued_bytes >> 10) + " KB allowed); retry later");
+  return {};
 }
 
 caf::result<std::string> submit(coordinator_ptr self, job_submission& submission) {
@@ -193,6 +278,16 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
   std::filesystem::create_directories(folder, ignored);
   if (auto valid = media::validate(spec, st.setup.limits); !valid)
     return to_caf(valid.error());
+  // With the narration setting the length, the length part is checked again
+  // once the audio is decoded (the runner); geometry and settings now.
+  double known_seconds = media::fixed_audio_seconds(spec).value_or(0.0);
+  if (auto fits = media::check_job_memory(spec, st.setup.memory, known_seconds, st.setup.max_job_memory,
+                                          "MAX_JOB_MEMORY_MB");
+      !fits)
+    return to_caf(fits.error());
+  int64_t bytes = spec_bytes(spec);
+  if (auto full = queue_full(st, submission, bytes))
+    return full;
 
   job_entry entry;
   entry.snapshot.id = id;
@@ -201,6 +296,8 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
   entry.snapshot.state = api::job_state::queued;
   entry.snapshot.created_at_ms = now_ms();
   entry.snapshot.spec = std::move(spec);
+  entry.spec_bytes = bytes;
+  st.queued_bytes += bytes;
   ++st.jobs_by_state[api::to_string(api::job_state::queued)];
   auto& stored = st.jobs.emplace(id, std::move(entry)).first->second;
   st.order.push_back(id);
@@ -378,6 +475,7 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
       snapshot.frames_total = total;
       snapshot.progress = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
       notify(self, found->second);
+      on_length_known(self, found->second, total);
     },
     [=](atom::done, const std::string& id, api::job_result& result) {
       finalize(self, id, api::job_state::success, std::move(result), std::nullopt);

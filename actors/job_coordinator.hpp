@@ -1,12 +1,14 @@
 #pragma once
 /// The job coordinator: the job table, admission (at most max_concurrent
-/// jobs run, the rest wait FIFO), cancel, shutdown and the service counters.
+/// jobs run, and only while their memory estimates fit the worker's budget;
+/// the rest wait FIFO), cancel, shutdown and the service counters.
 /// It is the only place a job's state changes; every change is pushed to the
 /// registered observers (`atom::observe`), which is how the Redis writer
 /// will mirror job state.
 
 #include "actors/actors.hpp"
 #include "actors/pipeline_counters.hpp"
+#include "media/memory_estimate.hpp"
 
 #include <caf/fwd.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -28,6 +30,16 @@ struct coordinator_setup {
   int max_concurrent_jobs = 1;
   int credits_per_job = 6;
   size_t max_finished_jobs = 1000;
+  /// HTTP jobs waiting beyond these get errc::busy; Redis jobs are bounded
+  /// by the intake, which claims only while it has room.
+  int max_queued_jobs = 256;
+  int64_t max_queued_bytes = 32 << 20;  ///< what the waiting jobs' specs (their paths) may hold
+  /// A job whose estimate is over this is refused; a job under it always
+  /// runs, alone if it must.
+  int64_t max_job_memory = 0;
+  /// Jobs start while the running jobs' estimates, plus theirs, fit this.
+  int64_t memory_budget = 0;
+  media::memory_context memory;        ///< the pipeline the estimates assume
   media::render_limits limits;
   image_decoder_actor decoders;
   frame_renderer_actor renderers;
@@ -37,6 +49,9 @@ struct coordinator_setup {
 struct job_entry {
   api::job_snapshot snapshot;
   job_runner_actor runner;            ///< set while processing
+  int64_t reserved = 0;               ///< bytes of the memory budget held while processing
+  bool length_known = false;          ///< the reservation was cut to the real video length
+  int64_t spec_bytes = 0;             ///< what the spec holds, counted while queued
   bool cancel_requested = false;
   std::vector<caf::typed_response_promise<api::job_snapshot>> waiters;
   std::vector<caf::typed_response_promise<api::job_snapshot>> cancel_waiters;
@@ -51,6 +66,8 @@ struct job_coordinator_state {
   std::deque<std::string> order;      ///< every job in the table, oldest first
   std::deque<std::string> queue;      ///< queued jobs, FIFO
   int running = 0;
+  int64_t reserved = 0;               ///< sum of the running jobs' reservations
+  int64_t queued_bytes = 0;           ///< sum of the queued jobs' spec_bytes
   size_t finished = 0;                ///< final jobs in the table
   std::vector<job_observer_actor> observers;
   std::mt19937_64 random{std::random_device{}()};

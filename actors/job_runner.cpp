@@ -83,6 +83,11 @@ frame_ptr take_buffer(runner_ptr self) {
 
 void pump(runner_ptr self);
 
+/// No frame still to be issued shows `slide`.
+bool slide_done(const job_runner_state& st, int slide) {
+  return st.next_issue >= st.total || st.plan->timeline.last_frame_of(slide) < st.next_issue;
+}
+
 void request_slide(runner_ptr self, int slide) {
   auto& st = self->state;
   decode_request request{st.setup.spec.image_paths[static_cast<size_t>(slide)], st.plan->work,
@@ -92,7 +97,9 @@ void request_slide(runner_ptr self, int slide) {
     .then(
       [=](media::slide_image& image) {
         auto& s = self->state;
-        if (s.ended)
+        // A slide whose frames were all issued while it was being decoded
+        // is never needed: keeping it would hold it for the rest of the job.
+        if (s.ended || slide_done(s, slide))
           return;
         s.slides[static_cast<size_t>(slide)] = std::move(image);
         int64_t resident = ++s.setup.counters->resident_slides;
@@ -100,6 +107,15 @@ void request_slide(runner_ptr self, int slide) {
         pump(self);
       },
       [=](caf::error& failure) { fail(self, std::move(failure)); });
+}
+
+/// The oldest slide still alive: held and not yet released, or read by a
+/// frame being rendered. The window runs from here.
+int oldest_live_slide(const job_runner_state& st) {
+  int oldest = st.next_slide_release;
+  if (!st.rendering.empty())
+    oldest = std::min(oldest, st.rendering.begin()->second);
+  return oldest;
 }
 
 void on_encoded(runner_ptr self, frame_result& result);
@@ -123,9 +139,11 @@ void on_rendered(runner_ptr self, frame_result& result) {
   auto& st = self->state;
   if (st.ended)
     return;
+  st.rendering.erase(result.index);
   ++st.rendered_since_report;
   st.reorder.emplace(result.index, std::move(result.frame));
   feed_sink(self);
+  pump(self);  // the window may have moved on
 }
 
 void finish(runner_ptr self) {
@@ -161,25 +179,41 @@ void on_encoded(runner_ptr self, frame_result& result) {
 }
 
 /// Issues every frame that has its slides and a free buffer; requests slides
-/// ahead and drops the ones no frame still to be issued needs.
+/// a second of video ahead within the slide window and drops the ones no
+/// frame still to be issued needs.
 void pump(runner_ptr self) {
   auto& st = self->state;
   if (st.ended || !st.plan)
     return;
   const media::timeline& timeline = st.plan->timeline;
   const int slide_count = timeline.slide_count();
-  const int64_t horizon = std::min(st.total - 1, st.next_issue + st.lookahead);
-  while (st.next_slide_request < slide_count && timeline.first_frame_of(st.next_slide_request) <= horizon)
-    request_slide(self, st.next_slide_request++);
+  for (;;) {
+    // In-flight requests hold their own references; the runner lets go of a
+    // slide as soon as every frame showing it has been issued. A slide still
+    // being decoded is dropped on arrival (request_slide).
+    while (st.next_slide_release < st.next_slide_request && slide_done(st, st.next_slide_release)) {
+      auto& slide = st.slides[static_cast<size_t>(st.next_slide_release)];
+      if (slide) {
+        slide.reset();
+        --st.setup.counters->resident_slides;
+      }
+      ++st.next_slide_release;
+    }
+    const int64_t horizon = std::min(st.total - 1, st.next_issue + st.lookahead);
+    const int window_end = oldest_live_slide(st) + job_runner_state::slide_window;
+    while (st.next_slide_request < slide_count && st.next_slide_request < window_end &&
+           timeline.first_frame_of(st.next_slide_request) <= horizon)
+      request_slide(self, st.next_slide_request++);
 
-  while (st.next_issue < st.total) {
+    if (st.next_issue >= st.total)
+      return;
     media::frame_plan frame = timeline.plan(st.next_issue);
     const auto& first = st.slides[static_cast<size_t>(frame.first)];
     if (!first || (frame.second >= 0 && !st.slides[static_cast<size_t>(frame.second)]))
-      break;  // waiting for a slide; its arrival pumps again
+      return;  // waiting for a slide; its arrival pumps again
     frame_ptr buffer = take_buffer(self);
     if (!buffer)
-      break;  // out of credits; an encoded frame pumps again
+      return;  // out of credits; an encoded frame pumps again
     frame_request request;
     request.plan = st.plan;
     request.index = st.next_issue;
@@ -189,23 +223,12 @@ void pump(runner_ptr self) {
       request.second = st.slides[static_cast<size_t>(frame.second)];
     request.target = std::move(buffer);
     request.cancelled = st.cancelled;
+    st.rendering.emplace(st.next_issue, frame.first);
     ++st.next_issue;
     pipeline_counters::raise_peak(st.setup.counters->peak_job_frames_in_flight, st.in_flight());
     self->request(st.setup.renderers, caf::infinite, atom::render_v, std::move(request))
       .then([=](frame_result& rendered) { on_rendered(self, rendered); },
             [=](caf::error& failure) { fail(self, std::move(failure)); });
-  }
-
-  // In-flight requests hold their own references; the runner lets go of a
-  // slide as soon as every frame showing it has been issued.
-  while (st.next_slide_release < st.next_slide_request &&
-         (st.next_issue >= st.total || timeline.last_frame_of(st.next_slide_release) < st.next_issue)) {
-    auto& slide = st.slides[static_cast<size_t>(st.next_slide_release)];
-    if (slide) {
-      slide.reset();
-      --st.setup.counters->resident_slides;
-    }
-    ++st.next_slide_release;
   }
 }
 
@@ -222,6 +245,10 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
                                                           std::to_string(timeline->frame_count()) +
                                                           " frames, over the limit of " +
                                                           std::to_string(st.setup.limits.max_output_frames)));
+  double seconds = static_cast<double>(timeline->frame_count()) / spec.fps;
+  if (auto fits = media::check_job_memory(spec, st.setup.memory, seconds, st.setup.max_job_memory, "MAX_JOB_MEMORY_MB");
+      !fits)
+    return fail(self, to_caf(fits.error()));
   st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline, st.captions));
   st.total = timeline->frame_count();
   st.lookahead = spec.fps;

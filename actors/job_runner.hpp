@@ -4,7 +4,9 @@
 ///     when the job has captions, read or time them)
 ///   → plan (timeline + render plan)
 ///   → slides from the decoder pool, one working image per slide, requested
-///     a second of video ahead and dropped once no frame left to issue needs it
+///     a second of video ahead and dropped once no frame left to issue needs
+///     it; at most `slide_window` slides are alive at once (held, being
+///     decoded, or referenced by frames being rendered), however short they are
 ///   → frames to the renderer pool, at most `credits` in flight, each drawn
 ///     into a buffer from the job's own small pool
 ///   → frames in order to the job's video_sink, buffers back to the pool.
@@ -12,8 +14,10 @@
 
 #include "actors/actors.hpp"
 #include "actors/pipeline_counters.hpp"
+#include "media/memory_estimate.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <memory>
@@ -31,6 +35,10 @@ struct runner_setup {
   frame_renderer_actor renderers;
   int credits = 6;               ///< frames in flight for this job
   std::shared_ptr<pipeline_counters> counters;
+  /// Checked again once the narration sets the length: a long one adds to
+  /// what the job was admitted with.
+  media::memory_context memory;
+  int64_t max_job_memory = INT64_MAX;
 };
 
 struct job_runner_state {
@@ -53,9 +61,17 @@ struct job_runner_state {
   int64_t total = 0;
   int64_t lookahead = 24;        ///< frames: a slide is requested this far ahead
 
+  /// Slides alive at once, per job: the two a crossfade shows and the next
+  /// one, decoded ahead. Bounds a job's working images to 3 whatever the
+  /// number and length of its slides (media/memory_estimate counts on it).
+  static constexpr int slide_window = 3;
+
   std::vector<media::slide_image> slides;  ///< the working images held right now
   int next_slide_request = 0;
   int next_slide_release = 0;
+  /// Frames sent to the renderers and not back yet → the first slide each
+  /// shows: the oldest slide an in-flight frame may still be reading.
+  std::map<int64_t, int> rendering;
 
   std::vector<frame_ptr> free_frames;
   int allocated_frames = 0;

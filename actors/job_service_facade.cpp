@@ -5,6 +5,7 @@
 #include "actors/frame_renderer.hpp"
 #include "actors/image_decoder.hpp"
 #include "actors/job_coordinator.hpp"
+#include "actors/job_runner.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -32,6 +33,12 @@ job_system_config resolve(job_system_config config) {
     config.decoders = 2;
   if (config.credits_per_job <= 0)
     config.credits_per_job = 2 * config.renderers + 2;
+  if (config.memory_budget_bytes <= 0)
+    config.memory_budget_bytes = media::default_memory_budget();
+  if (config.max_job_memory_bytes <= 0)
+    config.max_job_memory_bytes = config.memory_budget_bytes;
+  if (config.max_queued_jobs <= 0)
+    config.max_queued_jobs = 256;
   return config;
 }
 
@@ -49,6 +56,11 @@ public:
     setup.max_concurrent_jobs = config_.max_concurrent_jobs;
     setup.credits_per_job = config_.credits_per_job;
     setup.max_finished_jobs = config_.max_finished_jobs;
+    setup.max_queued_jobs = config_.max_queued_jobs;
+    setup.max_queued_bytes = config_.max_queued_bytes;
+    setup.max_job_memory = config_.max_job_memory_bytes;
+    setup.memory_budget = config_.memory_budget_bytes;
+    setup.memory = memory_context_of(config_);
     setup.limits = config_.limits;
     setup.decoders = decoders_;
     setup.renderers = renderers_;
@@ -152,6 +164,15 @@ private:
 };
 
 } // namespace
+
+media::memory_context memory_context_of(const job_system_config& config) {
+  media::memory_context context;
+  context.hardware_threads = media::machine_threads();
+  context.render_threads = config.renderers;
+  context.frames_in_flight = config.credits_per_job;
+  context.resident_slides = job_runner_state::slide_window;
+  return context;
+}
 
 job_coordinator_actor coordinator_of(job_system& system) {
   return dynamic_cast<actor_job_system&>(system).coordinator();

@@ -5,6 +5,7 @@
 
 #include "actors/pipeline_counters.hpp"
 #include "api/job_service.hpp"
+#include "media/memory_estimate.hpp"
 #include "media/render_spec.hpp"
 
 #include <chrono>
@@ -21,6 +22,15 @@ struct job_system_config {
   int decoders = 2;                         ///< image decoder workers
   int credits_per_job = 0;                  ///< frames in flight per job; 0: 2 × renderers + 2
   size_t max_finished_jobs = 1000;          ///< older finished jobs are forgotten
+  /// HTTP jobs waiting beyond this many are refused with errc::busy (HTTP 429).
+  int max_queued_jobs = 256;
+  /// …or beyond this many bytes of specs (paths) waiting.
+  int64_t max_queued_bytes = 32 << 20;
+  /// Memory the running jobs' estimates may add up to; 0: 70% of the
+  /// machine's memory (the smaller of MemTotal and the cgroup limit).
+  int64_t memory_budget_bytes = 0;
+  /// A job whose estimate is over this is refused; 0: the budget.
+  int64_t max_job_memory_bytes = 0;
   media::render_limits limits;
   /// How long a facade call waits for the coordinator before errc::unavailable.
   std::chrono::milliseconds request_timeout{10'000};
@@ -43,6 +53,10 @@ public:
 
   virtual const pipeline_counters& counters() const = 0;
 };
+
+/// The pipeline a job of a system with `config` (defaults resolved) runs in,
+/// as the memory estimate sees it.
+media::memory_context memory_context_of(const job_system_config& config);
 
 /// Starts the actor system, the worker pools and the coordinator; creates
 /// output_dir/video. Fails with errc::io_error if that folder cannot be made.

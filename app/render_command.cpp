@@ -4,12 +4,17 @@
 #include "api/job_request.hpp"
 #include "api/json_text.hpp"
 #include "app/exit_codes.hpp"
+#include "app/service_config.hpp"
+#include "media/memory_estimate.hpp"
 #include "media/render_job.hpp"
+#include "media/timeline.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -44,6 +49,7 @@ struct render_options {
   std::optional<std::string> captions_text;
   std::optional<std::string> captions_text_file;
   std::optional<std::string> caption_style;
+  std::optional<std::string> max_job_memory_mb;  ///< strict text, as `serve` reads it
 };
 
 /// The whole of a small text file (--captions-text-file), bounded like captions_text.
@@ -152,6 +158,55 @@ expected<media::render_spec> build_spec(const render_options& options) {
   return spec;
 }
 
+/// The pipeline of media::render_video as the estimate sees it: `threads`
+/// render threads over a ring of 2 × threads + 2 frames, and a slide cache
+/// holding every slide from the oldest frame in the ring to one second past
+/// the newest. When slides are as short as a frame that is ring + fps + 2
+/// slides; when the slides set the length, their own length says how many.
+media::memory_context render_memory_context(const media::render_spec& spec) {
+  media::memory_context context;
+  context.hardware_threads = media::machine_threads();
+  context.render_threads = spec.render_threads > 0 ? spec.render_threads : media::machine_threads();
+  context.frames_in_flight = 2 * context.render_threads + 2;
+  const int frames_spanned = context.frames_in_flight + spec.fps;
+  int frames_per_slide = 1;
+  if (!spec.sync_to_audio) {
+    double step = spec.slide_duration - std::min(spec.transition_duration, spec.slide_duration / 2);
+    frames_per_slide = std::max(1, static_cast<int>(step * spec.fps));
+  }
+  context.resident_slides = (frames_spanned + frames_per_slide - 1) / frames_per_slide + 2;
+  return context;
+}
+
+/// MAX_JOB_MEMORY_MB (or the option overriding it) in bytes; unset or 0:
+/// the default budget of `serve` on this machine.
+expected<int64_t> max_job_memory(const render_options& options) {
+  service_config settings;
+  const char* variable = std::getenv("MAX_JOB_MEMORY_MB");
+  if (variable != nullptr && *variable != '\0')
+    if (auto applied = apply_setting(settings, "MAX_JOB_MEMORY_MB", variable, "MAX_JOB_MEMORY_MB"); !applied)
+      return applied.error();
+  if (options.max_job_memory_mb)
+    if (auto applied = apply_setting(settings, "MAX_JOB_MEMORY_MB", *options.max_job_memory_mb,
+                                     "--max-job-memory-mb");
+        !applied)
+      return applied.error();
+  return settings.max_job_memory_mb > 0 ? settings.max_job_memory_mb << 20 : media::default_memory_budget();
+}
+
+/// Refuses a job that cannot fit before any input is read, as `serve` does
+/// at submit; the narration's length is not known yet, so only a fixed one counts.
+status check_memory(const media::render_spec& spec, const media::render_limits& limits,
+                    const render_options& options) {
+  if (auto valid = media::validate(spec, limits); !valid)
+    return valid.error();
+  auto limit = max_job_memory(options);
+  if (!limit)
+    return limit.error();
+  return media::check_job_memory(spec, render_memory_context(spec), media::fixed_audio_seconds(spec).value_or(0.0),
+                                 *limit, "MAX_JOB_MEMORY_MB");
+}
+
 /// Redraws a one-line bar on stderr at most ten times a second.
 class progress_bar {
 public:
@@ -183,6 +238,10 @@ int run_render(const render_options& options) {
   }
   media::render_limits limits;
   limits.max_image_pixels = static_cast<int64_t>(options.max_image_megapixels * 1e6);
+  if (auto fits = check_memory(*spec, limits, options); !fits) {
+    std::cerr << "video-service render: " << fits.error().message << "\n";
+    return exit_code_for(fits.error());
+  }
 
   progress_bar bar;
   media::render_callbacks callbacks;
@@ -234,7 +293,7 @@ std::function<int()> add_render_command(CLI::App& app) {
   render->add_option("--preset", options->preset, "x264 preset (default medium)");
   render->add_option("--crf", options->crf, "x264 CRF, 0..51 (default 20)");
   render->add_option("--lookahead", options->lookahead,
-                     "x264 rc-lookahead frames, 0..250 (default 20: bounded memory per job)");
+                     "x264 rc-lookahead frames, 0..60 (default 20: bounded memory per job)");
   render->add_option("--seed", options->seed, "Picks the pan directions; same seed, same video (default 0)");
   render->add_option("--threads", options->threads, "Render threads (default: one per core)");
   render->add_option("--max-image-megapixels", options->max_image_megapixels,
@@ -251,6 +310,8 @@ std::function<int()> add_render_command(CLI::App& app) {
                      "Caption look as JSON, e.g. '{\"size\":0.06,\"position\":\"center\",\"box\":true}' "
                      "(font, bold, size, color, highlight_color, outline_color, outline, box, box_color, position, "
                      "margin, max_lines, uppercase)");
+  render->add_option("--max-job-memory-mb", options->max_job_memory_mb,
+                     "Refuse a job whose memory estimate is larger (env MAX_JOB_MEMORY_MB, default 70% of memory)");
   return [render, options] {
     if (!render->parsed())
       return -1;

@@ -1,28 +1,151 @@
 #include "app/service_config.hpp"
 
+#include <cctype>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace vs::app {
 
 namespace {
 
-expected<long> parse_integer(const char* name, const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  long value = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || errno != 0 || end == nullptr || *end != '\0')
-    return make_error(errc::invalid_argument, std::string(name) + " must be an integer, not '" + text + "'", name);
-  return value;
+/// A parsed value: the text always, the number when the setting has one.
+struct value {
+  std::string text;
+  int64_t integer = 0;
+  double seconds = 0;
+};
+
+enum class kind { text, integer, seconds };
+
+/// One setting: its environment variable, how it parses, its bounds and
+/// where it goes. The single table both the environment and the options use.
+struct setting {
+  const char* variable;
+  kind type;
+  double min;
+  double max;
+  void (*store)(service_config&, const value&);
+  int64_t (*load)(const service_config&);  ///< for validate(); null for text
+};
+
+std::chrono::milliseconds to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
 }
 
-expected<double> parse_number(const char* name, const std::string& text) {
-  errno = 0;
+// 16 TiB: beyond any machine, below any overflow when turned into bytes.
+constexpr double max_megabytes = 16.0 * 1024 * 1024;
+
+const setting settings[] = {
+  {"OUTPUT_DIR", kind::text, 0, 0, [](service_config& c, const value& v) { c.output_dir = v.text; }, nullptr},
+  {"VIDEO_SERVICE_HOST", kind::text, 0, 0, [](service_config& c, const value& v) { c.host = v.text; }, nullptr},
+  {"MEDIA_ROOTS", kind::text, 0, 0, [](service_config& c, const value& v) { c.media_roots = split_roots(v.text); },
+   nullptr},
+  {"REDIS_URL", kind::text, 0, 0, [](service_config& c, const value& v) { c.redis_url = v.text; }, nullptr},
+  {"REDIS_HOST", kind::text, 0, 0, [](service_config& c, const value& v) { c.redis_host = v.text; }, nullptr},
+  {"WORKER_ID", kind::text, 0, 0, [](service_config& c, const value& v) { c.worker_id = v.text; }, nullptr},
+  {"VIDEO_SERVICE_PORT", kind::integer, 1, 65535,
+   [](service_config& c, const value& v) { c.port = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.port; }},
+  {"MAX_CONCURRENT_JOBS", kind::integer, 0, 1024,
+   [](service_config& c, const value& v) { c.max_concurrent_jobs = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.max_concurrent_jobs; }},
+  {"MAX_QUEUED_JOBS", kind::integer, 1, 100000,
+   [](service_config& c, const value& v) { c.max_queued_jobs = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.max_queued_jobs; }},
+  {"MEMORY_BUDGET_MB", kind::integer, 0, max_megabytes,
+   [](service_config& c, const value& v) { c.memory_budget_mb = v.integer; },
+   [](const service_config& c) -> int64_t { return c.memory_budget_mb; }},
+  {"MAX_JOB_MEMORY_MB", kind::integer, 0, max_megabytes,
+   [](service_config& c, const value& v) { c.max_job_memory_mb = v.integer; },
+   [](const service_config& c) -> int64_t { return c.max_job_memory_mb; }},
+  {"REDIS_PORT", kind::integer, 1, 65535,
+   [](service_config& c, const value& v) { c.redis_port = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.redis_port; }},
+  {"MAX_ATTEMPTS", kind::integer, 1, 100,
+   [](service_config& c, const value& v) { c.max_attempts = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.max_attempts; }},
+  // Each connection is a thread and a descriptor; the Debian httplib cannot
+  // serve a socket numbered 1024 or more, so the cap stays well below.
+  {"HTTP_MAX_CONNECTIONS", kind::integer, 1, 900,
+   [](service_config& c, const value& v) { c.http_max_connections = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.http_max_connections; }},
+  {"HTTP_MAX_SYNC_WAITS", kind::integer, 1, 900,
+   [](service_config& c, const value& v) { c.http_max_sync_waits = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.http_max_sync_waits; }},
+  {"HTTP_MAX_BODY_MEMORY_MB", kind::integer, 1, 65536,
+   [](service_config& c, const value& v) { c.http_max_body_memory_mb = v.integer; },
+   [](const service_config& c) -> int64_t { return c.http_max_body_memory_mb; }},
+  // Seconds are compared in milliseconds by validate(): load() gives ms.
+  {"SHUTDOWN_GRACE_SECONDS", kind::seconds, 0, 86400,
+   [](service_config& c, const value& v) { c.grace = to_ms(v.seconds); },
+   [](const service_config& c) -> int64_t { return c.grace.count(); }},
+  // Below a second the heartbeat (every lease/3) would race the reaper.
+  {"WORKER_LEASE_SECONDS", kind::seconds, 1, 3600,
+   [](service_config& c, const value& v) { c.lease = to_ms(v.seconds); },
+   [](const service_config& c) -> int64_t { return c.lease.count(); }},
+  {"HTTP_REQUEST_TIMEOUT_SECONDS", kind::seconds, 1, 3600,
+   [](service_config& c, const value& v) { c.http_request_timeout = to_ms(v.seconds); },
+   [](const service_config& c) -> int64_t { return c.http_request_timeout.count(); }},
+  {"DEPENDENCY_TIMEOUT", kind::seconds, 1, 7 * 86400,
+   [](service_config& c, const value& v) { c.dependency_timeout = to_ms(v.seconds); },
+   [](const service_config& c) -> int64_t { return c.dependency_timeout.count(); }},
+};
+
+const setting* find_setting(const std::string& variable) {
+  for (const auto& s : settings)
+    if (variable == s.variable)
+      return &s;
+  return nullptr;
+}
+
+std::string number_text(double number) {
+  char text[64];
+  if (number == std::floor(number) && std::fabs(number) < 1e15)
+    std::snprintf(text, sizeof text, "%.0f", number);
+  else
+    std::snprintf(text, sizeof text, "%g", number);
+  return text;
+}
+
+error out_of_range(const setting& s, const std::string& source, const std::string& got) {
+  std::string unit = s.type == kind::seconds ? " seconds" : "";
+  return make_error(errc::invalid_argument,
+                    source + " must be " + number_text(s.min) + ".." + number_text(s.max) + unit + ", not " + got,
+                    s.variable);
+}
+
+/// Digits with an optional minus sign, nothing else; a value too large for
+/// 64 bits is out of range, never wrapped.
+expected<value> parse_integer(const setting& s, const std::string& source, const std::string& text) {
+  value parsed{text};
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  auto [end, code] = std::from_chars(first, last, parsed.integer);
+  bool digits = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-');
+  if (!digits || (code != std::errc() && code != std::errc::result_out_of_range) || end != last)
+    return make_error(errc::invalid_argument, source + " must be an integer, not '" + text + "'", s.variable);
+  if (code == std::errc::result_out_of_range || parsed.integer < s.min || parsed.integer > s.max)
+    return out_of_range(s, source, text);
+  return parsed;
+}
+
+/// A plain decimal number of seconds ("2", "2.5", "1e3"): no leading blanks,
+/// no junk after it, finite.
+expected<value> parse_seconds(const setting& s, const std::string& source, const std::string& text) {
+  value parsed{text};
   char* end = nullptr;
-  double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || errno != 0 || end == nullptr || *end != '\0')
-    return make_error(errc::invalid_argument, std::string(name) + " must be a number, not '" + text + "'", name);
-  return value;
+  bool starts_well = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.' ||
+                                       text[0] == '-' || text[0] == '+');
+  errno = 0;
+  parsed.seconds = starts_well ? std::strtod(text.c_str(), &end) : 0.0;
+  if (!starts_well || end != text.c_str() + text.size() || std::isnan(parsed.seconds))
+    return make_error(errc::invalid_argument, source + " must be a number, not '" + text + "'", s.variable);
+  if (errno == ERANGE || !std::isfinite(parsed.seconds) || parsed.seconds < s.min || parsed.seconds > s.max)
+    return out_of_range(s, source, text);
+  return parsed;
 }
 
 } // namespace
@@ -47,49 +170,32 @@ std::vector<std::string> split_roots(const std::string& text) {
   return roots;
 }
 
+status apply_setting(service_config& config, const std::string& variable, const std::string& text,
+                     const std::string& source) {
+  const setting* s = find_setting(variable);
+  if (s == nullptr)
+    return make_error(errc::internal, "no setting " + variable);
+  expected<value> parsed = value{text};
+  if (s->type == kind::integer)
+    parsed = parse_integer(*s, source, text);
+  else if (s->type == kind::seconds)
+    parsed = parse_seconds(*s, source, text);
+  if (!parsed)
+    return parsed.error();
+  s->store(config, *parsed);
+  return {};
+}
+
 expected<service_config> service_config_from_environment(const environment_lookup& lookup) {
   service_config config;
-  auto text = [&](const char* name) -> std::string {
-    const char* value = lookup(name);
-    return value != nullptr ? std::string(value) : std::string();
-  };
-  // Each reader leaves `target` alone when the variable is unset or empty.
-  auto read_integer = [&](const char* name, int& target) -> status {
-    if (auto value = text(name); !value.empty()) {
-      auto number = parse_integer(name, value);
-      if (!number)
-        return number.error();
-      target = static_cast<int>(*number);
-    }
-    return {};
-  };
-  auto read_seconds = [&](const char* name, std::chrono::milliseconds& target) -> status {
-    if (auto value = text(name); !value.empty()) {
-      auto seconds = parse_number(name, value);
-      if (!seconds)
-        return seconds.error();
-      target = std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000));
-    }
-    return {};
-  };
-  if (auto value = text("OUTPUT_DIR"); !value.empty())
-    config.output_dir = value;
-  if (auto value = text("VIDEO_SERVICE_HOST"); !value.empty())
-    config.host = value;
-  if (auto value = text("MEDIA_ROOTS"); !value.empty())
-    config.media_roots = split_roots(value);
-  config.redis_url = text("REDIS_URL");
-  config.redis_host = text("REDIS_HOST");
-  config.worker_id = text("WORKER_ID");
-  for (auto read : {read_integer("VIDEO_SERVICE_PORT", config.port),
-                    read_integer("MAX_CONCURRENT_JOBS", config.max_concurrent_jobs),
-                    read_integer("REDIS_PORT", config.redis_port),
-                    read_integer("MAX_ATTEMPTS", config.max_attempts),
-                    read_seconds("SHUTDOWN_GRACE_SECONDS", config.grace),
-                    read_seconds("WORKER_LEASE_SECONDS", config.lease),
-                    read_seconds("DEPENDENCY_TIMEOUT", config.dependency_timeout)})
-    if (!read)
-      return read.error();
+  for (const auto& s : settings) {
+    const char* text = lookup(s.variable);
+    // Unset or empty: the default. REDIS_URL and REDIS_HOST empty mean "no Redis".
+    if (text == nullptr || *text == '\0')
+      continue;
+    if (auto applied = apply_setting(config, s.variable, text, s.variable); !applied)
+      return applied.error();
+  }
   if (auto valid = validate(config); !valid)
     return valid.error();
   return config;
@@ -98,27 +204,14 @@ expected<service_config> service_config_from_environment(const environment_looku
 status validate(const service_config& config) {
   if (config.output_dir.empty())
     return make_error(errc::invalid_argument, "the output folder must not be empty", "OUTPUT_DIR");
-  if (config.port < 1 || config.port > 65535)
-    return make_error(errc::invalid_argument, "the port must be 1..65535, not " + std::to_string(config.port),
-                      "VIDEO_SERVICE_PORT");
-  if (config.max_concurrent_jobs < 0 || config.max_concurrent_jobs > 1024)
-    return make_error(errc::invalid_argument,
-                      "MAX_CONCURRENT_JOBS must be 0..1024, not " + std::to_string(config.max_concurrent_jobs),
-                      "MAX_CONCURRENT_JOBS");
-  if (config.grace.count() < 0)
-    return make_error(errc::invalid_argument, "the shutdown grace period must not be negative",
-                      "SHUTDOWN_GRACE_SECONDS");
-  if (config.redis_port < 1 || config.redis_port > 65535)
-    return make_error(errc::invalid_argument, "REDIS_PORT must be 1..65535, not " + std::to_string(config.redis_port),
-                      "REDIS_PORT");
-  // Below a second the heartbeat (every lease/3) would race the reaper.
-  if (config.lease < std::chrono::seconds(1) || config.lease > std::chrono::hours(1))
-    return make_error(errc::invalid_argument, "WORKER_LEASE_SECONDS must be 1..3600", "WORKER_LEASE_SECONDS");
-  if (config.max_attempts < 1 || config.max_attempts > 100)
-    return make_error(errc::invalid_argument, "MAX_ATTEMPTS must be 1..100, not " + std::to_string(config.max_attempts),
-                      "MAX_ATTEMPTS");
-  if (config.dependency_timeout < std::chrono::seconds(1))
-    return make_error(errc::invalid_argument, "DEPENDENCY_TIMEOUT must be at least 1 second", "DEPENDENCY_TIMEOUT");
+  for (const auto& s : settings) {
+    if (s.load == nullptr)
+      continue;
+    int64_t loaded = s.load(config);
+    double number = s.type == kind::seconds ? static_cast<double>(loaded) / 1000 : static_cast<double>(loaded);
+    if (number < s.min || number > s.max)
+      return out_of_range(s, s.variable, number_text(number));
+  }
   return {};
 }
 

@@ -1,10 +1,13 @@
 #pragma once
 /// Configuration of `video-service serve`: the environment first (the
-/// variables PROTOCOL.md names), then command-line options override.
+/// variables PROTOCOL.md names), then command-line options override. Every
+/// number is parsed strictly: digits only (no trailing junk, no wrap-around),
+/// range-checked, and an error names the variable or option.
 
 #include "media/error.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -17,7 +20,15 @@ struct service_config {
   int port = 8004;                          ///< VIDEO_SERVICE_PORT
   std::vector<std::string> media_roots;     ///< MEDIA_ROOTS, colon-separated; empty: {output_dir}
   int max_concurrent_jobs = 0;              ///< MAX_CONCURRENT_JOBS; 0: one per core
+  int max_queued_jobs = 256;                ///< MAX_QUEUED_JOBS: HTTP jobs waiting; more get 429
+  int64_t memory_budget_mb = 0;             ///< MEMORY_BUDGET_MB: running jobs' estimates; 0: 70% of memory
+  int64_t max_job_memory_mb = 0;            ///< MAX_JOB_MEMORY_MB: one job's estimate; 0: the budget
   std::chrono::milliseconds grace{30'000};  ///< SHUTDOWN_GRACE_SECONDS: running jobs get this long on SIGTERM
+  // HTTP limits (api::http_config): what one client, or many, may hold.
+  int http_max_connections = 256;           ///< HTTP_MAX_CONNECTIONS: one thread each; more get 503
+  int http_max_sync_waits = 128;            ///< HTTP_MAX_SYNC_WAITS: /generateVideo calls waiting; more get 429
+  std::chrono::milliseconds http_request_timeout{30'000};  ///< HTTP_REQUEST_TIMEOUT_SECONDS: to send one request
+  int64_t http_max_body_memory_mb = 64;     ///< HTTP_MAX_BODY_MEMORY_MB: bodies of all connections at once
   // Redis: parsed and kept for the Redis intake; without REDIS_URL or
   // REDIS_HOST the service runs standalone.
   std::string redis_url;                    ///< REDIS_URL
@@ -36,14 +47,20 @@ struct service_config {
 /// Looks a variable up; std::getenv in production, a map in tests.
 using environment_lookup = std::function<const char*(const char*)>;
 
-/// Reads the variables above; an unparseable number is errc::invalid_argument
-/// naming the variable.
+/// Reads the variables above; a malformed or out-of-range value is
+/// errc::invalid_argument naming the variable.
 expected<service_config> service_config_from_environment(const environment_lookup& lookup);
+
+/// Sets the setting of environment variable `variable` from `text`, as
+/// given under `source` (the variable itself, or the command-line option
+/// that overrides it), which the error names.
+status apply_setting(service_config& config, const std::string& variable, const std::string& text,
+                     const std::string& source);
 
 /// Splits "a:b:c" into its non-empty parts.
 std::vector<std::string> split_roots(const std::string& text);
 
-/// Checks ranges (port 1..65535, jobs ≥ 0, grace ≥ 0, output_dir set).
+/// Checks every range (the same as parsing does) and that output_dir is set.
 status validate(const service_config& config);
 
 } // namespace vs::app

@@ -1,6 +1,7 @@
 #include "media/image_decode.hpp"
 
 #include "media/image_probe.hpp"
+#include "media/stb_input_check.hpp"
 
 #include "media/confined_file.hpp"
 
@@ -50,6 +51,8 @@ expected<rgb_image> decode_image_memory(const uint8_t* data, size_t size, const 
   auto header = probe_image(image_bytes::in_memory(data, size), name, limits);
   if (!header)
     return header.error();
+  if (auto parseable = check_stb_input(data, size, name); !parseable)
+    return parseable.error();
   const int width = header->width;
   const int height = header->height;
   const int64_t pixels = int64_t{width} * height;

@@ -1,5 +1,7 @@
 #include "media/render_spec.hpp"
 
+#include "media/timeline.hpp"
+
 #include <array>
 #include <cmath>
 
@@ -13,6 +15,11 @@ constexpr int max_height = 4320;
 constexpr int max_fps = 120;
 constexpr double max_zoom = 4.0;
 constexpr double max_slide_seconds = 3600.0;
+// x264 accepts up to 250, but its presets stop at 60 (slower, veryslow,
+// placebo) because mb-tree gains nothing measurable beyond that, while every
+// frame of lookahead holds ~3.3 bytes per output pixel (7 MB at 1080p, 27 MB
+// at 4K; bench/x264_memory.cpp).
+constexpr int max_lookahead = 60;
 
 bool finite_in(double value, double low, double high) {
   return std::isfinite(value) && value >= low && value <= high;
@@ -102,8 +109,10 @@ status validate(const render_spec& spec, const render_limits& limits) {
                    "preset");
   if (spec.crf < 0 || spec.crf > 51)
     return invalid("crf must be between 0 and 51 (got " + std::to_string(spec.crf) + ")", "crf");
-  if (spec.lookahead < 0 || spec.lookahead > 250)
-    return invalid("lookahead must be between 0 and 250 frames", "lookahead");
+  if (spec.lookahead < 0 || spec.lookahead > max_lookahead)
+    return invalid("lookahead must be between 0 and " + std::to_string(max_lookahead) + " frames (got " +
+                       std::to_string(spec.lookahead) + ")",
+                   "lookahead");
   if (spec.audio_bitrate < 32000 || spec.audio_bitrate > 512000)
     return invalid("audio_bitrate must be between 32000 and 512000 bits per second", "audio_bitrate");
   if (spec.encoder_threads < 0 || spec.encoder_threads > 64)
@@ -116,6 +125,11 @@ status validate(const render_spec& spec, const render_limits& limits) {
     return invalid("an output path is required", "output_path");
   if (auto captions = validate_captions(spec.captions, spec.audio_path, limits.captions); !captions)
     return captions;
+  // When the slides set the length, a slide too short to get a frame is
+  // known now; with the narration setting it, once the audio is decoded.
+  if (!spec.sync_to_audio)
+    if (auto slides = timeline_for(spec, std::nullopt); !slides)
+      return slides.error();
   return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace vs::media {
@@ -13,6 +14,30 @@ namespace {
 constexpr double epsilon = 1e-9;
 
 double clamp01(double value) { return std::clamp(value, 0.0, 1.0); }
+
+/// A number for a message: at most three significant digits ("0.004", "4", "0.0417").
+std::string brief(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", value);
+  return text;
+}
+
+/// The overlap of synced slides: T clamped so that T <= d/2, none for one slide.
+double synced_overlap(int slide_count, double audio_seconds, double transition) {
+  if (slide_count == 1)
+    return 0.0;
+  // T <= d/2 with d = (A + (n-1)T)/n  <=>  T <= A/(n+1).
+  return std::min(std::max(transition, 0.0), audio_seconds / (slide_count + 1));
+}
+
+/// Time from one slide's start to the next: each slide's own share of the video.
+double synced_step(int slide_count, double audio_seconds, double transition) {
+  return (audio_seconds - synced_overlap(slide_count, audio_seconds, transition)) / slide_count;
+}
+
+/// A slide whose share is under a frame may fall between two frames and never
+/// be shown; every slide must get at least one frame.
+bool at_least_one_frame(double seconds, int fps) { return seconds * fps >= 1.0 - epsilon; }
 
 } // namespace
 
@@ -27,10 +52,20 @@ expected<timeline> timeline::synced_to_audio(int slide_count, double audio_secon
     return make_error(errc::invalid_argument, "at least one slide is needed", "image_paths");
   if (!(audio_seconds * fps >= 1.0))
     return make_error(errc::input_invalid, "the audio is shorter than one video frame", "audio_path");
-  // T <= d/2 with d = (A + (n-1)T)/n  <=>  T <= A/(n+1).
-  double overlap = std::min(std::max(transition, 0.0), audio_seconds / (slide_count + 1));
-  if (slide_count == 1)
-    overlap = 0.0;
+  const double step = synced_step(slide_count, audio_seconds, transition);
+  if (!at_least_one_frame(step, fps)) {
+    // The step shrinks as slides are added: the largest count that still fits.
+    int most = slide_count - 1;
+    while (most > 1 && !at_least_one_frame(synced_step(most, audio_seconds, transition), fps))
+      --most;
+    return make_error(errc::invalid_argument,
+                      std::to_string(slide_count) + " slides over " + brief(audio_seconds) + " s of audio at " +
+                          std::to_string(fps) + " fps leave each slide " + brief(step) +
+                          " s, less than one frame (" + brief(1.0 / fps) + " s): use at most " +
+                          std::to_string(most) + " slides, a longer narration or a higher fps",
+                      "image_paths");
+  }
+  double overlap = synced_overlap(slide_count, audio_seconds, transition);
   double slide = (audio_seconds + (slide_count - 1) * overlap) / slide_count;
   // Never cut audio: the video covers the audio and ends within one frame after it.
   auto frames = static_cast<int64_t>(std::ceil(audio_seconds * fps - epsilon));
@@ -44,6 +79,13 @@ expected<timeline> timeline::fixed_slides(int slide_count, double slide_duration
   if (!(slide_duration * fps >= 1.0))
     return make_error(errc::invalid_argument, "slide_duration is shorter than one frame", "slide_duration");
   double overlap = slide_count == 1 ? 0.0 : std::min(std::max(transition, 0.0), slide_duration / 2);
+  if (!at_least_one_frame(slide_duration - overlap, fps))
+    return make_error(errc::invalid_argument,
+                      "slide_duration " + brief(slide_duration) + " s with a " + brief(overlap) +
+                          " s transition leaves each slide " + brief(slide_duration - overlap) +
+                          " s, less than one frame at " + std::to_string(fps) + " fps (" + brief(1.0 / fps) +
+                          " s): lengthen slide_duration, shorten transition_duration or raise fps",
+                      "slide_duration");
   double total = slide_count * slide_duration - (slide_count - 1) * overlap;
   auto frames = std::max<int64_t>(1, static_cast<int64_t>(std::llround(total * fps)));
   return timeline(slide_count, fps, slide_duration, overlap, total, frames, kind);

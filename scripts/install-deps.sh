@@ -12,6 +12,10 @@ packages=(
   libass-dev fonts-noto-core fonts-noto-cjk
   catch2
   ffmpeg redis-server curl
+  strace
+  # scripts/test.sh --sanitize and scripts/fuzz.sh: clang with its ASan, UBSan
+  # and libFuzzer runtimes (libclang-rt-14-dev).
+  clang libclang-rt-14-dev
 )
 
 missing=()

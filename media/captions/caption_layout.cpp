@@ -54,6 +54,19 @@ caption_geometry geometry_for(const caption_style& style, int width, int height)
   return g;
 }
 
+} // namespace
+
+int64_t overlay_bytes_bound(const caption_style& style, int width, int height) {
+  const caption_geometry g = geometry_for(style, width, height);
+  // Luma: coverage (1 byte) and premultiplied colour (2); chroma at a
+  // quarter of the pixels: coverage and two premultiplied colours (5).
+  constexpr double bytes_per_pixel = 3 + 5 / 4.0;
+  const double rows = std::min<double>(height, g.max_block_height + 2 * (g.box_padding_y + g.outline_px) + 4);
+  return static_cast<int64_t>(std::ceil(width * rows * bytes_per_pixel));
+}
+
+namespace {
+
 double line_width_ems(const caption_geometry& g, int width) { return (width - 2 * g.margin_x) / g.font_px; }
 
 /// Lines a text needs at `line_width` ems a line, explicit breaks included.

@@ -63,6 +63,11 @@ expected<std::shared_ptr<const caption_layout>> make_caption_layout(const std::v
 /// the size phrases of plain narration text are cut to.
 double page_capacity_ems(const caption_style& style, int width, int height);
 
+/// The most bytes one caption picture (caption_overlay) of this style takes
+/// on this frame: the full width, the tallest block a caption may be (more
+/// lines are shrunk to it) with its outline and box, at 4.25 bytes a pixel.
+int64_t overlay_bytes_bound(const caption_style& style, int width, int height);
+
 /// The text of an .srt file showing `cues`, cut at `video_seconds`.
 std::string format_srt(const std::vector<caption_cue>& cues, double video_seconds);
 

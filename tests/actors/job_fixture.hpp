@@ -52,10 +52,17 @@ struct job_system_fixture {
 
   explicit job_system_fixture(int max_concurrent = 2, int credits = 0, size_t max_finished = 1000) {
     actors::job_system_config config;
-    config.output_dir = output.path().string();
     config.max_concurrent_jobs = max_concurrent;
     config.credits_per_job = credits;
     config.max_finished_jobs = max_finished;
+    start(config);
+  }
+
+  /// Any configuration; the output folder is the fixture's.
+  explicit job_system_fixture(actors::job_system_config config) { start(std::move(config)); }
+
+  void start(actors::job_system_config config) {
+    config.output_dir = output.path().string();
     auto started = actors::start_job_system(config);
     REQUIRE(started);
     system = std::move(*started);
@@ -81,6 +88,17 @@ struct job_system_fixture {
     auto snapshot = jobs().wait(id, timeout);
     REQUIRE(snapshot);
     return *snapshot;
+  }
+
+  /// Submits `spec`, waits for the job to fail and returns why (the test
+  /// fails if it is refused or ends any other way).
+  vs::error submit_and_fail(const media::render_spec& spec) {
+    auto id = jobs().submit(spec);
+    REQUIRE(id);
+    auto done = wait_for(*id);
+    REQUIRE(done.state == api::job_state::failed);
+    REQUIRE(done.failure);
+    return *done.failure;
   }
 
   /// Polls until `id` reaches `state` (or fails the test after `timeout`).

@@ -31,6 +31,9 @@ TEST_CASE("serve configuration defaults without any variable", "[actors][config]
   CHECK(config->effective_media_roots() == std::vector<std::string>{"/app/output"});
   CHECK_FALSE(config->redis_enabled());
   CHECK(config->redis_port == 6379);
+  CHECK(config->max_queued_jobs == 256);
+  CHECK(config->memory_budget_mb == 0);
+  CHECK(config->max_job_memory_mb == 0);
 }
 
 TEST_CASE("serve configuration reads every variable", "[actors][config]") {
@@ -44,7 +47,14 @@ TEST_CASE("serve configuration reads every variable", "[actors][config]") {
                                                                    {"WORKER_ID", "render-7"},
                                                                    {"WORKER_LEASE_SECONDS", "4"},
                                                                    {"MAX_ATTEMPTS", "5"},
-                                                                   {"DEPENDENCY_TIMEOUT", "90"}}));
+                                                                   {"DEPENDENCY_TIMEOUT", "90"},
+                                                                   {"MAX_QUEUED_JOBS", "12"},
+                                                                   {"MEMORY_BUDGET_MB", "6144"},
+                                                                   {"MAX_JOB_MEMORY_MB", "2048"},
+                                                                   {"HTTP_MAX_CONNECTIONS", "64"},
+                                                                   {"HTTP_MAX_SYNC_WAITS", "8"},
+                                                                   {"HTTP_REQUEST_TIMEOUT_SECONDS", "12"},
+                                                                   {"HTTP_MAX_BODY_MEMORY_MB", "16"}}));
   REQUIRE(config);
   CHECK(config->output_dir == "/data/out");
   CHECK(config->port == 9000);
@@ -58,6 +68,13 @@ TEST_CASE("serve configuration reads every variable", "[actors][config]") {
   CHECK(config->lease == std::chrono::seconds(4));
   CHECK(config->max_attempts == 5);
   CHECK(config->dependency_timeout == std::chrono::seconds(90));
+  CHECK(config->max_queued_jobs == 12);
+  CHECK(config->memory_budget_mb == 6144);
+  CHECK(config->max_job_memory_mb == 2048);
+  CHECK(config->http_max_connections == 64);
+  CHECK(config->http_max_sync_waits == 8);
+  CHECK(config->http_request_timeout == std::chrono::seconds(12));
+  CHECK(config->http_max_body_memory_mb == 16);
   CHECK(app::service_config_from_environment(environment({{"REDIS_URL", "redis://r:6379/0"}}))->redis_enabled());
 }
 
@@ -78,4 +95,59 @@ TEST_CASE("serve configuration refuses bad numbers naming the variable", "[actor
   auto attempts = app::service_config_from_environment(environment({{"MAX_ATTEMPTS", "many"}}));
   REQUIRE_FALSE(attempts);
   CHECK(attempts.error().message == "MAX_ATTEMPTS must be an integer, not 'many'");
+}
+
+// Issue 7, defect 14: VIDEO_SERVICE_PORT=4294975300 used to wrap to 8004.
+TEST_CASE("serve configuration never wraps a number and refuses trailing junk", "[actors][config]") {
+  auto refused = [](const char* name, const char* text) {
+    auto config = app::service_config_from_environment(environment({{name, text}}));
+    REQUIRE_FALSE(config);
+    CHECK(config.error().code == errc::invalid_argument);
+    CHECK(config.error().field == name);
+    return config.error().message;
+  };
+  CHECK(refused("VIDEO_SERVICE_PORT", "4294975300") == "VIDEO_SERVICE_PORT must be 1..65535, not 4294975300");
+  CHECK(refused("VIDEO_SERVICE_PORT", "99999999999999999999999") ==
+        "VIDEO_SERVICE_PORT must be 1..65535, not 99999999999999999999999");
+  CHECK(refused("VIDEO_SERVICE_PORT", "8004 ") == "VIDEO_SERVICE_PORT must be an integer, not '8004 '");
+  CHECK(refused("VIDEO_SERVICE_PORT", " 8004") == "VIDEO_SERVICE_PORT must be an integer, not ' 8004'");
+  CHECK(refused("VIDEO_SERVICE_PORT", "0x1f") == "VIDEO_SERVICE_PORT must be an integer, not '0x1f'");
+  CHECK(refused("REDIS_PORT", "4294973675") == "REDIS_PORT must be 1..65535, not 4294973675");
+  CHECK(refused("MAX_CONCURRENT_JOBS", "4294967297") == "MAX_CONCURRENT_JOBS must be 0..1024, not 4294967297");
+  CHECK(refused("MAX_ATTEMPTS", "3.5") == "MAX_ATTEMPTS must be an integer, not '3.5'");
+  CHECK(refused("MAX_QUEUED_JOBS", "0") == "MAX_QUEUED_JOBS must be 1..100000, not 0");
+  CHECK(refused("HTTP_MAX_CONNECTIONS", "1024") == "HTTP_MAX_CONNECTIONS must be 1..900, not 1024");
+  CHECK(refused("HTTP_MAX_SYNC_WAITS", "0") == "HTTP_MAX_SYNC_WAITS must be 1..900, not 0");
+  CHECK(refused("HTTP_MAX_BODY_MEMORY_MB", "0") == "HTTP_MAX_BODY_MEMORY_MB must be 1..65536, not 0");
+  CHECK(refused("HTTP_REQUEST_TIMEOUT_SECONDS", "0.5") == "HTTP_REQUEST_TIMEOUT_SECONDS must be 1..3600 seconds, not 0.5");
+  CHECK(refused("MEMORY_BUDGET_MB", "18446744073709551617") ==
+        "MEMORY_BUDGET_MB must be 0..16777216, not 18446744073709551617");
+  CHECK(refused("MAX_JOB_MEMORY_MB", "-5") == "MAX_JOB_MEMORY_MB must be 0..16777216, not -5");
+  CHECK(refused("SHUTDOWN_GRACE_SECONDS", "1e400") == "SHUTDOWN_GRACE_SECONDS must be 0..86400 seconds, not 1e400");
+  CHECK(refused("SHUTDOWN_GRACE_SECONDS", "9e18") == "SHUTDOWN_GRACE_SECONDS must be 0..86400 seconds, not 9e18");
+  CHECK(refused("SHUTDOWN_GRACE_SECONDS", "nan") == "SHUTDOWN_GRACE_SECONDS must be a number, not 'nan'");
+  CHECK(refused("SHUTDOWN_GRACE_SECONDS", "inf") == "SHUTDOWN_GRACE_SECONDS must be a number, not 'inf'");
+  CHECK(refused("WORKER_LEASE_SECONDS", "5s") == "WORKER_LEASE_SECONDS must be a number, not '5s'");
+  CHECK(refused("DEPENDENCY_TIMEOUT", "-3") == "DEPENDENCY_TIMEOUT must be 1..604800 seconds, not -3");
+  CHECK(refused("DEPENDENCY_TIMEOUT", "1e12") == "DEPENDENCY_TIMEOUT must be 1..604800 seconds, not 1e12");
+  // The bounds themselves are accepted.
+  auto edges = app::service_config_from_environment(
+    environment({{"VIDEO_SERVICE_PORT", "65535"}, {"SHUTDOWN_GRACE_SECONDS", "0"}, {"MAX_QUEUED_JOBS", "100000"}}));
+  REQUIRE(edges);
+  CHECK(edges->port == 65535);
+  CHECK(edges->grace == std::chrono::milliseconds(0));
+}
+
+TEST_CASE("a command-line value goes through the same strict reader, named as the option", "[actors][config]") {
+  app::service_config config;
+  auto port = app::apply_setting(config, "VIDEO_SERVICE_PORT", "4294975300", "--port");
+  REQUIRE_FALSE(port);
+  CHECK(port.error().message == "--port must be 1..65535, not 4294975300");
+  CHECK(config.port == 8004);
+  REQUIRE(app::apply_setting(config, "MAX_JOB_MEMORY_MB", "1024", "--max-job-memory-mb"));
+  CHECK(config.max_job_memory_mb == 1024);
+  config.port = 70000;
+  auto valid = app::validate(config);
+  REQUIRE_FALSE(valid);
+  CHECK(valid.error().message == "VIDEO_SERVICE_PORT must be 1..65535, not 70000");
 }

@@ -37,6 +37,15 @@ void check_error(const httplib::Result& result, int status, const std::string& c
   CHECK(body["error"]["field"] == field);
 }
 
+/// POST /generateVideo, expecting 200: the answer.
+json generated(httplib::Client& client, const json& body) {
+  auto result = client.Post("/generateVideo", body.dump(), "application/json");
+  REQUIRE(result);
+  INFO(result->body);
+  REQUIRE(result->status == 200);
+  return json::parse(result->body);
+}
+
 } // namespace
 
 TEST_CASE("a job with inline cues draws them and names the .srt beside the video", "[http][captions]") {
@@ -44,11 +53,7 @@ TEST_CASE("a job with inline cues draws them and names the .srt beside the video
   auto client = server.client();
   json body = grey_job(server, 2.0);
   body["captions"] = json::array({{{"start", 0.5}, {"end", 1.5}, {"text", "Привет из HTTP"}}});
-  auto result = client.Post("/generateVideo", body.dump(), "application/json");
-  REQUIRE(result);
-  INFO(result->body);
-  REQUIRE(result->status == 200);
-  auto answer = json::parse(result->body);
+  auto answer = generated(client, body);
   std::string video = answer["video_path"];
   std::string srt = answer["captions_path"];
   CHECK(srt == std::filesystem::path(video).replace_extension(".srt").string());
@@ -76,11 +81,7 @@ TEST_CASE("captions_text is timed in the service too", "[http][captions]") {
   write_burst_narration(server.media("bursts.wav"), 3.0, {{0.3, 1.0}, {1.8, 0.9}});
   body["audio_path"] = server.media("bursts.wav");
   body["captions_text"] = "First phrase here. Second one.";
-  auto result = client.Post("/generateVideo", body.dump(), "application/json");
-  REQUIRE(result);
-  INFO(result->body);
-  REQUIRE(result->status == 200);
-  auto cues = read_srt(json::parse(result->body)["captions_path"]);
+  auto cues = read_srt(generated(client, body)["captions_path"]);
   REQUIRE(cues.size() == 2);
   CHECK(cues[0].text == "First phrase here.");
   CHECK(std::abs(cues[0].start - 0.3) <= 0.15);
@@ -133,11 +134,7 @@ TEST_CASE("an HTTP job's Redis mirror names its captions as captions_ref", "[htt
   json body{{"audio_path", server.dir.file("out/voice.mp3")}, {"image_paths", {server.dir.file("out/grey.png")}},
             {"resolution", "320x180"}, {"fps", 12}, {"preset", "ultrafast"},
             {"captions", json::array({{{"start", 0}, {"end", 1}, {"text", "mirrored"}}})}};
-  auto result = client.Post("/generateVideo", body.dump(), "application/json");
-  REQUIRE(result);
-  INFO(result->body);
-  REQUIRE(result->status == 200);
-  auto answer = json::parse(result->body);
+  auto answer = generated(client, body);
   std::string id = answer["job_id"];
   std::string srt = answer["captions_path"];
   CHECK(std::filesystem::exists(srt));

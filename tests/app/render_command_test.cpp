@@ -244,6 +244,12 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
   }
   std::string empty = job.dir.file("empty.jpg");
   write_bytes(empty, "");
+  std::string hostile_jpeg = job.dir.file("hostile.jpg");
+  write_flawed_image(hostile_jpeg, image_flaw::oversized_huffman_table);
+  std::string undefined_table_jpeg = job.dir.file("undefined_table.jpg");
+  write_flawed_image(undefined_table_jpeg, image_flaw::undefined_quantisation_table);
+  std::string overlong_png = job.dir.file("overlong.png");
+  write_flawed_image(overlong_png, image_flaw::overlong_png_chunk);
   std::string text_audio = job.dir.file("notes.mp3");
   write_bytes(text_audio, "this is not audio at all, just some words in a file");
   std::string silent_video = job.dir.file("video_only.mp4");
@@ -261,6 +267,12 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
       {"--audio " + q(job.audio) + base + " " + q(corrupt), corrupt},
       {"--audio " + q(job.audio) + base + " " + q(truncated), truncated},
       {"--audio " + q(job.audio) + base + " " + q(empty), "image " + empty + " is empty"},
+      {"--audio " + q(job.audio) + base + " " + q(hostile_jpeg),
+       "image " + hostile_jpeg + " is a corrupt JPEG: a Huffman table declares more than 256 codes"},
+      {"--audio " + q(job.audio) + base + " " + q(undefined_table_jpeg),
+       "image " + undefined_table_jpeg + " is a corrupt JPEG: a scan uses a quantisation table that is never defined"},
+      {"--audio " + q(job.audio) + base + " " + q(overlong_png),
+       "image " + overlong_png + " is a truncated or corrupt PNG: a chunk runs past the end of the file"},
       {"--audio " + q(text_audio) + base + good_images, text_audio},
       {"--audio " + q(silent_video) + base + good_images, "audio file " + silent_video + " has no audio stream"},
       {"--audio " + q(job.audio) + base + " --max-image-megapixels 0.5" + good_images,
@@ -288,6 +300,41 @@ TEST_CASE("bad input exits 2 with a message naming the cause", "[cli][render][er
   // No partial output left behind by any of them.
   for (const auto& entry : std::filesystem::directory_iterator(job.dir.path()))
     CHECK(entry.path().filename().string().find(".partial") == std::string::npos);
+}
+
+// Issue 7, defect 7: the CLI makes the same per-job memory check as `serve`.
+TEST_CASE("a job over MAX_JOB_MEMORY_MB exits 2 naming what to lower", "[cli][render][errors]") {
+  sample_job job(2.0);
+  std::string output = job.dir.file("never.mp4");
+  std::string huge = "--audio " + q(job.audio) + " -o " + q(output) +
+                     " --resolution 7680x4320 --zoom-factor 4 --preset medium" + job.image_args();
+  // The issue's reproduction asked for x264's maximum lookahead.
+  auto lookahead = capture_command(render_command(huge + " --lookahead 250"));
+  CHECK(lookahead.exit_code == 2);
+  CHECK(lookahead.err.find("lookahead must be between 0 and 60 frames (got 250)") != std::string::npos);
+
+  auto by_env = capture_command("MAX_JOB_MEMORY_MB=4096 " + render_command(huge + " --lookahead 60"));
+  INFO(by_env.err);
+  CHECK(by_env.exit_code == 2);
+  CHECK(by_env.err.find("video-service render: the job needs an estimated ") == 0);
+  CHECK(by_env.err.find("over the 4096 MB a job may use (MAX_JOB_MEMORY_MB); lower resolution to at most ") !=
+        std::string::npos);
+  CHECK(by_env.out.empty());
+  CHECK_FALSE(std::filesystem::exists(output));
+
+  auto by_option = capture_command(render_command(huge + " --max-job-memory-mb 2048"));
+  CHECK(by_option.exit_code == 2);
+  CHECK(by_option.err.find("over the 2048 MB a job may use (MAX_JOB_MEMORY_MB)") != std::string::npos);
+  auto bad_limit = capture_command(render_command(huge + " --max-job-memory-mb 2g"));
+  CHECK(bad_limit.exit_code == 2);
+  CHECK(bad_limit.err.find("--max-job-memory-mb must be an integer, not '2g'") != std::string::npos);
+
+  // A small job fits the same limit and renders.
+  auto small = capture_command("MAX_JOB_MEMORY_MB=256 " +
+                               render_command("--audio " + q(job.audio) + " -o " + q(output) + fast + job.image_args()));
+  INFO(small.err);
+  CHECK(small.exit_code == 0);
+  CHECK(std::filesystem::exists(output));
 }
 
 TEST_CASE("help documents the options", "[cli]") {

@@ -1,4 +1,5 @@
 // `video-service serve` as a process: start, serve, stop on SIGTERM.
+#include "tests/api/raw_http.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/mp4_probe.hpp"
@@ -24,12 +25,12 @@ struct served {
   int port = free_port();
   std::unique_ptr<child_process> process;
 
-  explicit served(const std::string& grace_seconds) {
+  explicit served(const std::string& grace_seconds, std::map<std::string, std::string> environment = {}) {
     std::filesystem::create_directories(dir.file("out"));
     process = std::make_unique<child_process>(
       std::vector<std::string>{video_service_binary(), "serve", "--host", "127.0.0.1", "--port", std::to_string(port),
                                "--output-dir", dir.file("out"), "--grace-seconds", grace_seconds},
-      std::map<std::string, std::string>{}, dir.file("serve.log"));
+      std::move(environment), dir.file("serve.log"));
     for (int i = 0; i < 200 && !get("/health"); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     REQUIRE(get("/health"));
@@ -113,8 +114,53 @@ TEST_CASE("a bad configuration exits 2 naming the setting", "[serve]") {
                                    shell_quote(dir.path().string()));
   CHECK(by_option.exit_code == 2);
   CHECK(by_option.err.find("1..65535") != std::string::npos);
+  // Issue 7, defect 14: this used to wrap around and listen on port 8004.
+  auto wrapped = capture_command("VIDEO_SERVICE_PORT=4294975300 " + video_service_binary() + " serve --output-dir " +
+                                 shell_quote(dir.path().string()));
+  CHECK(wrapped.exit_code == 2);
+  CHECK(wrapped.err.find("VIDEO_SERVICE_PORT must be 1..65535, not 4294975300") != std::string::npos);
+  auto wrapped_option = capture_command(video_service_binary() + " serve --port 4294975300 --output-dir " +
+                                        shell_quote(dir.path().string()));
+  CHECK(wrapped_option.exit_code == 2);
+  CHECK(wrapped_option.err.find("--port must be 1..65535, not 4294975300") != std::string::npos);
+  auto junk = capture_command("MAX_JOB_MEMORY_MB=2g " + video_service_binary() + " serve --output-dir " +
+                              shell_quote(dir.path().string()));
+  CHECK(junk.exit_code == 2);
+  CHECK(junk.err.find("MAX_JOB_MEMORY_MB must be an integer, not '2g'") != std::string::npos);
   auto bad_redis = capture_command("REDIS_URL=http://nowhere " + video_service_binary() + " serve --output-dir " +
                                    shell_quote(dir.path().string()));
   CHECK(bad_redis.exit_code == 2);
   CHECK(bad_redis.err.find("REDIS_URL 'http://nowhere': must start with redis://") != std::string::npos);
+  auto connections = capture_command(video_service_binary() + " serve --http-max-connections 5000 --output-dir " +
+                                     shell_quote(dir.path().string()));
+  CHECK(connections.exit_code == 2);
+  CHECK(connections.err.find("--http-max-connections must be 1..900, not 5000") != std::string::npos);
 }
+
+TEST_CASE("serve takes its HTTP limits from the environment", "[app][serve][http]") {
+  // 3 s: long enough that the slow clients still hold their slots when the
+  // third arrives on a loaded machine, short enough to watch them dropped.
+  served server("1", {{"HTTP_MAX_CONNECTIONS", "2"}, {"HTTP_REQUEST_TIMEOUT_SECONDS", "3"}});
+  // Two clients that send half a request hold both connection slots...
+  raw_connection slow_a(server.port);
+  raw_connection slow_b(server.port);
+  REQUIRE(slow_a.send_text("GET /health HTTP/1.1\r\nHost: x\r\n"));
+  REQUIRE(slow_b.send_text("GET /health HTTP/1.1\r\nHost: x\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // ...so a third is answered 503 at once, with Retry-After.
+  raw_connection third(server.port);
+  REQUIRE(third.send_text("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto refused = third.read_response(std::chrono::seconds(5));
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+  CHECK(refused->header("Retry-After") == "5");
+  // HTTP_REQUEST_TIMEOUT_SECONDS: the slow ones get 408 and go, freeing the slots.
+  auto timed_out = slow_a.read_response(std::chrono::seconds(10));
+  REQUIRE(timed_out);
+  CHECK(timed_out->status == 408);
+  CHECK(slow_b.closed_by_server(std::chrono::seconds(10)));
+  auto health = server.get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+

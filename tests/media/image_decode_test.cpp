@@ -203,7 +203,8 @@ TEST_CASE("broken files fail naming the file", "[image][errors]") {
     std::string message;  ///< exact, or a prefix when it ends with ": "
   };
   for (const auto& [path, code, message] : std::vector<bad_case>{
-           {truncated, errc::input_invalid, "cannot decode image " + truncated + ": "},
+           {truncated, errc::input_invalid,
+            "image " + truncated + " is a truncated or corrupt PNG: a chunk runs past the end of the file"},
            {empty, errc::input_invalid, "image " + empty + " is empty"},
            {text, errc::input_invalid, "image " + text + " is not a readable JPEG, PNG, BMP or GIF"},
            {missing, errc::input_missing, "image " + missing + " does not exist"},
@@ -316,27 +317,66 @@ std::vector<std::pair<std::string, std::string>> headers_declaring(uint32_t widt
 
 TEST_CASE("a header over the pixel limit is reported as too large in every format stb reads", "[image][errors]") {
   temp_dir dir;
+  // Formats the service does not offer are refused as such (stb_input_check),
+  // except a PIC header, whose declared size is read before that check.
+  auto offered = [](const std::string& name) {
+    return name == "header.png" || name == "header.jpg" || name == "header.bmp" || name == "header.gif";
+  };
   // 30000x30000 is 900 MP: stb_image itself refuses to describe such a PNG,
   // JPEG or PIC ("too large"), which read as "not an image" before.
   for (const auto& [name, bytes] : headers_declaring(30000, 30000)) {
     INFO(name);
     const std::string path = dir.file(name);
     vs::test::write_bytes(path, bytes);
+    if (!offered(name) && name != "header.pic") {
+      auto header = probe_image_file(path, defaults, anywhere);
+      REQUIRE_FALSE(header);
+      CHECK(header.error().message == "image " + path + " is not a readable JPEG, PNG, BMP or GIF");
+      continue;
+    }
     check_too_large(path, defaults, "image " + path + " is 30000x30000, over the limit of 64000000 pixels");
     auto in_memory = decode_image_memory(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), name, defaults);
     REQUIRE_FALSE(in_memory);
     CHECK(in_memory.error().code == errc::input_too_large);
   }
   // The same headers at a small size are read as what they declare: the
-  // crafted bytes are valid headers, not refused for another reason.
+  // crafted bytes are valid headers, not refused for another reason. (The
+  // JPEG is only a header: it has no scan, so it is refused as corrupt.)
   for (const auto& [name, bytes] : headers_declaring(300, 200)) {
     INFO(name);
     const std::string path = dir.file("small-" + name);
     vs::test::write_bytes(path, bytes);
     auto header = probe_image_file(path, defaults, anywhere);
+    if (name == "header.jpg") {
+      REQUIRE_FALSE(header);
+      CHECK(header.error().message == "image " + path + " is a corrupt JPEG: a component of the picture is in no scan");
+      continue;
+    }
+    if (!offered(name)) {
+      REQUIRE_FALSE(header);
+      CHECK(header.error().message == "image " + path + " is not a readable JPEG, PNG, BMP or GIF");
+      continue;
+    }
     REQUIRE(header);
     CHECK(header->width == 300);
     CHECK(header->height == 200);
+  }
+}
+
+TEST_CASE("a header whose pixel count overflows 64 bits is over the limit, not accepted", "[image][errors]") {
+  // Found by fuzz/image_fuzz: width × height computed in int64_t overflowed
+  // (undefined behaviour; in practice a product that wrapped could pass).
+  temp_dir dir;
+  for (const auto& [name, bytes] : headers_declaring(0xE3E3E3E3u, 0xE3E3E3E3u)) {
+    if (name != "header.png")
+      continue;  // PNG holds unsigned 32-bit sides (BMP's are signed: refused as invalid)
+    INFO(name);
+    const std::string path = dir.file("huge-" + name);
+    vs::test::write_bytes(path, bytes);
+    auto header = probe_image_file(path, defaults, anywhere);
+    REQUIRE_FALSE(header);
+    CHECK(header.error().code == errc::input_too_large);
+    CHECK(header.error().message.find("3823363043x") != std::string::npos);
   }
 }
 
@@ -353,4 +393,98 @@ TEST_CASE("a JPEG whose frame header follows large metadata segments is still me
   auto header = probe_image_file(path, defaults, anywhere);
   REQUIRE_FALSE(header);
   CHECK(header.error().message == "image " + path + " is 30000x30000, over the limit of 64000000 pixels");
+}
+
+TEST_CASE("images that stb_image 2.27 mishandles are refused before stb decodes them", "[image][errors]") {
+  // Found by fuzz/image_fuzz. Debian 12's stb_image copies every declared
+  // Huffman code into its 256-entry tables (writing past them), decodes a
+  // scan whose quantisation table is never defined from uninitialised memory
+  // (the slide shows leftover heap contents; so does a component in no scan),
+  // and allocates whatever length a PNG chunk declares before reading it.
+  temp_dir dir;
+  using vs::test::image_flaw;
+  struct flawed {
+    image_flaw flaw;
+    const char* file;
+    std::string problem;
+  };
+  for (const auto& [flaw, file, problem] : std::vector<flawed>{
+           {image_flaw::oversized_huffman_table, "huffman.jpg", "is a corrupt JPEG: a Huffman table declares more than 256 codes"},
+           {image_flaw::undefined_quantisation_table, "quantisation.jpg",
+            "is a corrupt JPEG: a scan uses a quantisation table that is never defined"},
+           {image_flaw::undefined_huffman_table, "dc_table.jpg",
+            "is a corrupt JPEG: a scan uses a Huffman table that is never defined"},
+           {image_flaw::no_scan, "no_scan.jpg", "is a corrupt JPEG: a component of the picture is in no scan"},
+           {image_flaw::overlong_png_chunk, "chunk.png", "is a truncated or corrupt PNG: a chunk runs past the end of the file"}}) {
+    std::string hostile = dir.file(file);
+    vs::test::write_flawed_image(hostile, flaw);
+    INFO(hostile);
+    auto image = decode_image_file(hostile, defaults, anywhere);
+    REQUIRE_FALSE(image);
+    CHECK(image.error().code == errc::input_invalid);
+    CHECK(image.error().message == "image " + hostile + " " + problem);
+    std::string bytes = slurp_prefix(hostile, 1 << 20);
+    auto in_memory = decode_image_memory(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "slide 2",
+                                         defaults);
+    REQUIRE_FALSE(in_memory);
+    CHECK(in_memory.error().message == "image slide 2 " + problem);
+    // The table flaws are in the headers: the probe at submit time sees them too.
+    if (flaw != image_flaw::overlong_png_chunk && flaw != image_flaw::no_scan) {
+      auto header = probe_image_file(hostile, defaults, anywhere);
+      REQUIRE_FALSE(header);
+      CHECK(header.error().message == "image " + hostile + " " + problem);
+    }
+  }
+  // The same pictures without the flaws decode.
+  vs::test::write_test_jpeg(dir.file("intact.jpg"), 64, 64);
+  vs::test::write_test_png(dir.file("intact.png"), 64, 64);
+  CHECK(decode_image_file(dir.file("intact.jpg"), defaults, anywhere));
+  CHECK(decode_image_file(dir.file("intact.png"), defaults, anywhere));
+}
+
+TEST_CASE("a palette BMP with a pixel beyond its palette is refused before stb decodes it", "[image][errors]") {
+  // Found by fuzz/image_fuzz: stb_image leaves the palette entries a BMP
+  // does not define uninitialised and shows them (stack contents).
+  temp_dir dir;
+  std::string beyond = dir.file("beyond.bmp");
+  vs::test::write_palette_bmp(beyond, 0, 5);
+  auto image = decode_image_file(beyond, defaults, anywhere);
+  REQUIRE_FALSE(image);
+  CHECK(image.error().code == errc::input_invalid);
+  CHECK(image.error().message == "image " + beyond + " is a corrupt BMP: a pixel uses a colour its palette does not have");
+  // The fuzzer's input: pixel data offset 0, inside the header, so no palette at all.
+  std::string no_palette = dir.file("no_palette.bmp");
+  vs::test::write_bytes(no_palette, std::string("BM6\x03\x00\x00\x36\x00\x00\x00\x00\x00\x00\x00\x28\x00\x00\x00"
+                                                "\x10\x00\x00\x00\x46\x00\x00\x00\x01\x00\x08\x00\x00\x00\x00\x00"
+                                                "\x00\x03\x00\x01\x00\x61\x90\x00\x0f\x53\x8b\x49\x44\x41\x84\x54"
+                                                "\x00\x00\x00\x00\x00\x6e\x66\x6f\x45\xff\xff\x00",
+                                                62));
+  auto refused = decode_image_file(no_palette, defaults, anywhere);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message == "image " + no_palette + " is a corrupt BMP: a pixel uses a colour its palette does not have");
+  // Pixels within the palette decode to its colours.
+  std::string within = dir.file("within.bmp");
+  vs::test::write_palette_bmp(within, 0, 1);
+  auto decoded = decode_image_file(within, defaults, anywhere);
+  REQUIRE(decoded);
+  CHECK(rgb_at(*decoded, 0, 0) == std::array<int, 3>{0, 0, 255});
+  CHECK(rgb_at(*decoded, 1, 0) == std::array<int, 3>{0, 255, 0});
+}
+
+TEST_CASE("formats stb reads but the service does not offer are refused", "[image][errors]") {
+  // PNM, TGA, PSD, HDR and PIC never reach stb_image 2.27's loaders.
+  temp_dir dir;
+  std::string source = dir.file("source.png");
+  vs::test::write_test_png(source, 32, 32);
+  for (const char* name : {"slide.ppm", "slide.tga"}) {
+    std::string path = convert(dir, source, name, "");
+    INFO(path);
+    auto header = probe_image_file(path, defaults, anywhere);
+    REQUIRE_FALSE(header);
+    CHECK(header.error().code == errc::input_invalid);
+    CHECK(header.error().message == "image " + path + " is not a readable JPEG, PNG, BMP or GIF");
+    auto image = decode_image_file(path, defaults, anywhere);
+    REQUIRE_FALSE(image);
+    CHECK(image.error().message == "image " + path + " is not a readable JPEG, PNG, BMP or GIF");
+  }
 }

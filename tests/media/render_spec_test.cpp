@@ -72,3 +72,28 @@ TEST_CASE("every bound is checked and named", "[spec]") {
   REQUIRE_FALSE(too_many);
   CHECK(too_many.error().code == errc::input_too_large);
 }
+
+TEST_CASE("lookahead is bounded at 60 frames, the most any x264 preset uses", "[spec]") {
+  auto spec = good();
+  spec.lookahead = 60;
+  CHECK(validate(spec, render_limits{}));
+  // The reproduction asked for x264's own maximum.
+  spec.lookahead = 250;
+  expect_invalid(spec, "lookahead", "lookahead must be between 0 and 60 frames (got 250)");
+  spec.lookahead = -1;
+  expect_invalid(spec, "lookahead", "lookahead must be between 0 and 60 frames (got -1)");
+}
+
+TEST_CASE("fixed slides too short for one frame are refused at validation", "[spec]") {
+  auto spec = good();
+  spec.sync_to_audio = false;
+  spec.image_paths.assign(3, "x.png");
+  spec.fps = 12;
+  spec.slide_duration = 0.1;
+  spec.transition_duration = 0.05;
+  expect_invalid(spec, "slide_duration",
+                 "slide_duration 0.1 s with a 0.05 s transition leaves each slide 0.05 s, less than one frame at 12 "
+                 "fps (0.0833 s): lengthen slide_duration, shorten transition_duration or raise fps");
+  spec.transition_duration = 0;
+  CHECK(validate(spec, render_limits{}));
+}

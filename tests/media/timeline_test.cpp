@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace vs::media;
@@ -124,4 +125,52 @@ TEST_CASE("bad timelines are refused", "[timeline]") {
   auto tiny = timeline::synced_to_audio(2, 0.01, 24, 0.5, transition_kind::crossfade);
   REQUIRE_FALSE(tiny);
   CHECK(tiny.error().message == "the audio is shorter than one video frame");
+}
+
+TEST_CASE("slides shorter than one frame are refused naming the numbers", "[timeline]") {
+  // 1000 slides over 4 s at 24 fps: most of them would fall between frames.
+  auto synced = timeline::synced_to_audio(1000, 4.0, 24, 0.5, transition_kind::crossfade);
+  REQUIRE_FALSE(synced);
+  CHECK(synced.error().code == vs::errc::invalid_argument);
+  CHECK(synced.error().field == "image_paths");
+  CHECK(synced.error().message ==
+        "1000 slides over 4 s of audio at 24 fps leave each slide 0.004 s, less than one frame (0.0417 s): "
+        "use at most 95 slides, a longer narration or a higher fps");
+  // The count the message names fits; one more does not.
+  CHECK(timeline::synced_to_audio(95, 4.0, 24, 0.5, transition_kind::crossfade));
+  CHECK_FALSE(timeline::synced_to_audio(96, 4.0, 24, 0.5, transition_kind::crossfade));
+
+  // Fixed slides: the overlap (at most half a slide) eats into each slide's share.
+  auto fixed = timeline::fixed_slides(3, 0.1, 12, 0.05, transition_kind::crossfade);
+  REQUIRE_FALSE(fixed);
+  CHECK(fixed.error().code == vs::errc::invalid_argument);
+  CHECK(fixed.error().field == "slide_duration");
+  CHECK(fixed.error().message ==
+        "slide_duration 0.1 s with a 0.05 s transition leaves each slide 0.05 s, less than one frame at 12 fps "
+        "(0.0833 s): lengthen slide_duration, shorten transition_duration or raise fps");
+  CHECK(timeline::fixed_slides(3, 0.1, 12, 0.0, transition_kind::crossfade));
+}
+
+TEST_CASE("at the shortest slides allowed every slide appears on a frame", "[timeline]") {
+  for (auto kind : {transition_kind::crossfade, transition_kind::fadeblack, transition_kind::none}) {
+    for (int fps : {10, 24, 25, 30, 60}) {
+      for (double audio : {2.0, 3.7, 9.99}) {
+        int slides = 2;
+        while (timeline::synced_to_audio(slides + 1, audio, fps, 0.5, kind))
+          ++slides;
+        auto t = timeline::synced_to_audio(slides, audio, fps, 0.5, kind);
+        REQUIRE(t);
+        std::vector<bool> seen(static_cast<size_t>(slides), false);
+        for (int64_t k = 0; k < t->frame_count(); ++k) {
+          auto plan = t->plan(k);
+          if (plan.brightness > 0)
+            seen[static_cast<size_t>(plan.first)] = true;
+          if (plan.second >= 0)
+            seen[static_cast<size_t>(plan.second)] = true;
+        }
+        INFO("kind " << to_string(kind) << " fps " << fps << " audio " << audio << " slides " << slides);
+        CHECK(std::count(seen.begin(), seen.end(), false) == 0);
+      }
+    }
+  }
 }

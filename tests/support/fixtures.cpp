@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <vector>
@@ -47,6 +48,51 @@ void write_test_jpeg(const std::string& path, int width, int height, int variant
   auto pixels = make_pattern(width, height, 3, variant);
   if (!stbi_write_jpg(path.c_str(), width, height, 3, pixels.data(), 90))
     throw std::runtime_error("cannot write " + path);
+}
+
+void write_flawed_image(const std::string& path, image_flaw flaw) {
+  if (flaw == image_flaw::overlong_png_chunk)
+    write_test_png(path, 64, 64);
+  else
+    write_test_jpeg(path, 64, 64);
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string marker = flaw == image_flaw::overlong_png_chunk             ? "IDAT"
+                             : flaw == image_flaw::undefined_quantisation_table ? "\xff\xdb"
+                             : flaw == image_flaw::no_scan                      ? "\xff\xda"
+                                                                                : "\xff\xc4";
+  auto at = bytes.find(marker);
+  if (at == std::string::npos || at + 21 > bytes.size())
+    throw std::runtime_error("no " + marker + " in " + path);
+  switch (flaw) {
+    case image_flaw::oversized_huffman_table:  // FF C4, length (2), class/id, 16 code counts: the last two
+      bytes[at + 19] = bytes[at + 20] = '\xff';
+      break;
+    case image_flaw::undefined_quantisation_table:  // FF DB, length (2), precision/id: table 0 becomes 2
+    case image_flaw::undefined_huffman_table:       // FF C4, length (2), class/id: DC table 0 becomes 2
+      bytes[at + 4] = '\x02';
+      break;
+    case image_flaw::overlong_png_chunk:  // the 4-byte length before the type: 0x31000000
+      bytes.replace(at - 4, 4, std::string("\x31\x00\x00\x00", 4));
+      break;
+    case image_flaw::no_scan:  // EOI where the scan starts
+      bytes = bytes.substr(0, at) + "\xff\xd9";
+      break;
+  }
+  write_bytes(path, bytes);
+}
+
+void write_palette_bmp(const std::string& path, uint8_t first, uint8_t second) {
+  auto le32 = [](uint32_t value) {
+    return std::string{static_cast<char>(value), static_cast<char>(value >> 8), static_cast<char>(value >> 16),
+                       static_cast<char>(value >> 24)};
+  };
+  std::string bytes = "BM" + le32(66) + le32(0) + le32(14 + 40 + 8);             // file header, pixels at 62
+  bytes += le32(40) + le32(2) + le32(1) + std::string("\x01\x00\x08\x00", 4);  // 2x1, 1 plane, 8 bits
+  bytes += le32(0) + le32(4) + le32(0) + le32(0) + le32(2) + le32(0);            // uncompressed, 2 colours
+  bytes += std::string("\xff\x00\x00\x00\x00\xff\x00\x00", 8);              // BGRx: blue, green
+  bytes += std::string{static_cast<char>(first), static_cast<char>(second), '\0', '\0'};  // one padded row
+  write_bytes(path, bytes);
 }
 
 void write_solid_png(const std::string& path, int width, int height, uint8_t r, uint8_t g, uint8_t b) {

@@ -41,3 +41,30 @@ TEST_CASE("captions true captions the voice task's own text and records captions
                                            "text_task_id and has no params.text to caption");
   CHECK(pipeline.field("cap2", "captions_ref").empty());
 }
+
+TEST_CASE("a captions file in params is found like the other inputs and confined to the media folders",
+          "[worker][redis][captions]") {
+  pipeline_fixture pipeline;
+  // Relative, like the pipeline's own result_refs: under OUTPUT_DIR.
+  write_bytes(pipeline.output_dir() + "/cues.srt", "1\n00:00:00,500 --> 00:00:01,500\nИз Redis\n");
+  auto slides = pipeline.upstream("e", 2.0);
+  pipeline.video_task("cap3", "e-voice", slides, R"({"fps":12,"resolution":"320x180","captions":"cues.srt"})");
+  auto outside = pipeline.upstream("f", 1.0);
+  pipeline.video_task("cap4", "f-voice", outside, R"({"fps":12,"resolution":"320x180","captions":"/etc/hostname"})");
+
+  auto worker = pipeline.start_worker("w1");
+  pipeline.push("cap3");
+  pipeline.push("cap4");
+
+  REQUIRE(pipeline.status_becomes("cap3", "success"));
+  auto cues = read_srt(pipeline.field("cap3", "captions_ref"));
+  REQUIRE(cues.size() == 1);
+  CHECK(cues[0].text == "Из Redis");
+  CHECK(cues[0].start == 0.5);
+
+  REQUIRE(pipeline.status_becomes("cap4", "failed"));
+  CHECK(pipeline.field("cap4", "error") ==
+        "task cap4: params.captions /etc/hostname is outside the allowed folders " + pipeline.output_dir() +
+            " (MEDIA_ROOTS, by default OUTPUT_DIR, and OUTPUT_DIR/voice, OUTPUT_DIR/images)");
+  CHECK(pipeline.field("cap4", "captions_ref").empty());
+}
