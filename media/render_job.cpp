@@ -1,6 +1,8 @@
 #include "media/render_job.hpp"
 
 #include "media/audio_encode.hpp"
+#include "media/captions/caption_export.hpp"
+#include "media/captions/caption_source.hpp"
 #include "media/frame_composer.hpp"
 #include "media/fit_compose.hpp"
 #include "media/frame_pipeline.hpp"
@@ -72,7 +74,10 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     return make_error(errc::input_too_large,
                       "the video would have " + std::to_string(slides->frame_count()) +
                           " frames, over the limit of " + std::to_string(limits.max_output_frames));
-  const render_plan plan = make_render_plan(spec, *slides);
+  auto captions = captions::prepare_captions(spec, limits, roots, callbacks.cancel);
+  if (!captions)
+    return captions.error();
+  const render_plan plan = make_render_plan(spec, *slides, *captions);
   auto poster_index = poster_frame(spec, *slides);
   if (!poster_index)
     return poster_index.error();
@@ -117,6 +122,8 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
       second = *loaded;
     }
     compose_frame(plan, frame, **first, second.get(), target, scratch[static_cast<size_t>(worker)]);
+    if (auto painted = paint_captions(plan, index, target, scratch[static_cast<size_t>(worker)]); !painted)
+      return painted;
     int upcoming = slides->slide_at(std::min(index + lookahead, total - 1));
     if (upcoming != frame.first && upcoming != frame.second)
       cache.prefetch(upcoming);
@@ -160,12 +167,20 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
     return flushed.error();
   if (auto finished = mp4.finish(); !finished)
     return finished.error();
+  const double duration = static_cast<double>(total) / spec.fps;
+  std::optional<captions::caption_export> srt;
+  if (*captions) {
+    auto written = captions::caption_export::write(spec.output_path, captions::format_srt((*captions)->cues, duration));
+    if (!written)
+      return written.error();
+    srt.emplace(std::move(*written));
+  }
   // The poster first: a video in place always has its poster beside it.
   const std::string poster_path = *poster_index ? poster_path_for(spec.output_path) : std::string();
   if (!poster_path.empty())
     if (auto written = write_file_atomically(poster_path, poster_jpeg); !written)
       return written.error();
-  if (auto committed = output->commit(); !committed) {
+  if (auto committed = captions::commit_with_captions(*output, srt); !committed) {
     std::error_code ignored;
     if (!poster_path.empty())
       std::filesystem::remove(poster_path, ignored);
@@ -177,7 +192,9 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   result.poster_path = poster_path;
   result.frames = total;
   result.fps = spec.fps;
-  result.duration_seconds = static_cast<double>(total) / spec.fps;
+  result.duration_seconds = duration;
+  if (srt)
+    result.captions_path = srt->path();
   result.audio_seconds = *audio ? (*audio)->duration_seconds() : 0.0;
   result.width = spec.width;
   result.height = spec.height;

@@ -132,11 +132,13 @@ expected<bool> task_queue::progress(const std::string& id, const std::string& to
 
 expected<write_result> task_queue::complete(const std::string& id, const std::string& token,
                                             const std::string& result_ref, double duration_seconds,
-                                            int64_t file_size, const std::string& poster_ref) {
+                                            int64_t file_size, const std::string& poster_ref,
+                                            const std::string& captions_ref) {
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.3f", duration_seconds);
   auto reply = client_.eval(scripts::complete, {task_key(id), processing_key(worker_)},
-                            {token, id, local_timestamp(), result_ref, duration, std::to_string(file_size), poster_ref});
+                            {token, id, local_timestamp(), result_ref, duration, std::to_string(file_size), poster_ref,
+                             captions_ref});
   if (!reply)
     return reply.error();
   return to_write_result(scripts::complete.name, *reply);
