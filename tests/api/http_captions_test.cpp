@@ -119,7 +119,7 @@ TEST_CASE("bad captions are refused before the job is queued, naming the line or
   check_error(with("captions", json::array({{{"start", 1}, {"end", 0.5}, {"text", "x"}}})), 422, "invalid_argument",
               "captions[0].end (0.5) must be after its start (1)", "captions");
   check_error(with("captions", "/etc/hostname"), 403, "forbidden_path",
-              "captions /etc/hostname is outside the allowed media folders", "captions");
+              "captions /etc/hostname is outside the allowed media folders" + server.roots_note(), "captions");
   check_error(with("caption_style", {{"max_lines", 0}}), 422, "invalid_argument",
               "caption_style.max_lines must be between 1 and 10", "caption_style.max_lines");
   check_error(with("captions_text", 42), 422, "invalid_argument", "captions_text must be a string", "captions_text");

@@ -313,7 +313,7 @@ TEST_CASE("complete records captions_ref when the video has captions and clears 
   server.cli({"LPUSH", processing_key("w1"), "with"});
   auto claimed = queue.claim("with");
   REQUIRE(claimed);
-  auto done = queue.complete("with", claimed->token, "/out/video/with.mp4", 2.0, 10, "/out/video/with.srt");
+  auto done = queue.complete("with", claimed->token, "/out/video/with.mp4", 2.0, 10, "", "/out/video/with.srt");
   REQUIRE(done);
   CHECK(done->outcome == write_result::kind::made);
   CHECK(field(server, "with", "captions_ref") == "/out/video/with.srt");
