@@ -1,5 +1,6 @@
 # Multi-stage build on Debian 12: the build stage uses the repository's own
-# installer and build script, the runtime stage carries only shared libraries.
+# installer and build script, the runtime stage carries only shared libraries
+# (and the fonts captions are drawn in: Noto for Latin, Cyrillic, Arabic, Hebrew, CJK).
 FROM debian:bookworm AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/
@@ -13,6 +14,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libcaf-core0.17 libavformat59 libavcodec59 libavutil57 libswscale6 libswresample4 libavfilter8 libebur128-1 \
       libhiredis0.14 libcpp-httplib0.11 libspdlog1.10 libfmt9 libstb0 ca-certificates curl \
+      libass9 fontconfig fonts-noto-core fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app video \
  && mkdir -p /app/output && chown -R video /app

@@ -4,6 +4,7 @@
 ///
 ///   facade ──► job_coordinator ──spawns──► job_runner (one per running job)
 ///                    ▲                        │  ├─► job_preparer   (detached, one-shot: probe + narration)
+///                    │                        │  ├─► caption_preparer (detached, one-shot: captions)
 ///                    └── progress/done/failed ┘  ├─► image_decoder pool  (detached workers)
 ///                                                ├─► frame_renderer pool (detached workers, shared by all jobs)
 ///                                                └─► video_sink     (detached, one per job: x264 + MP4)
@@ -69,6 +70,12 @@ using job_runner_actor = caf::typed_actor<
 using job_preparer_actor = caf::typed_actor<
   // The encoded narration (null without an audio path).
   caf::replies_to<atom::prepare, prepare_request>::with<audio_ptr>>;
+
+/// One-shot, detached: reads the job's captions file, or times its captions
+/// text against the narration, and lays the captions out.
+using caption_preparer_actor = caf::typed_actor<
+  // The laid-out captions (null without captions).
+  caf::replies_to<atom::prepare, prepare_request>::with<captions_ptr>>;
 
 /// Decodes a slide into its working image (a pool worker, or the pool itself).
 using image_decoder_actor = caf::typed_actor<

@@ -56,6 +56,14 @@ expected<media::render_spec> spec_for(const redis::video_task& task, const redis
       return make_error(music.error().code, music.error().message, "music_path");
     spec->music_path = *music;
   }
+  // A captions file is an input like the others: relative to OUTPUT_DIR
+  // (then OUTPUT_DIR/text, where the narration's text lives) and inside the roots.
+  if (!spec->captions.path.empty()) {
+    auto captions = roots.locate(spec->captions.path, "text", "task " + task.id + ": params.captions");
+    if (!captions)
+      return make_error(captions.error().code, captions.error().message, "captions");
+    spec->captions.path = *captions;
+  }
   // Checked again on the files the render opens (a folder swapped for a
   // symlink after this check must not lead outside).
   spec->input_roots = roots.folders();
@@ -91,6 +99,51 @@ void submit(resolver_ptr self, const claimed_task& task, media::render_spec spec
           return recheck_later(self, task, "room in the job queue");
         fail(self, task, why.message);
       });
+}
+
+/// For `params.captions: true`: the narration's own text becomes
+/// captions_text (PROTOCOL.md, "Narration text"). Returns false when the
+/// task was failed or will be checked again.
+bool caption_narration(resolver_ptr self, const claimed_task& task, redis::video_task& run,
+                       const std::map<std::string, std::optional<redis::field_map>>& dependencies) {
+  auto& st = self->state;
+  if (!redis::wants_narration_captions(run))
+    return true;
+  const std::string& voice = run.voice_track_id;
+  auto found = dependencies.find(voice);
+  if (voice.empty() || found == dependencies.end() || !found->second) {
+    fail(self, task, "task " + task.id + ": params.captions is true, but it has no voice track whose text could "
+                                         "be captioned (give captions_text instead)");
+    return false;
+  }
+  auto source = redis::narration_text_source_of(voice, *found->second);
+  if (!source) {
+    fail(self, task, "task " + task.id + ": " + source.error().message);
+    return false;
+  }
+  std::string text = source->text;
+  if (!source->text_task_id.empty()) {
+    auto text_task = st.redis->queue().read(source->text_task_id);
+    st.health->report(text_task);
+    if (!text_task && redis::is_transient(text_task.error())) {
+      recheck_later(self, task, "Redis (" + text_task.error().message + ")");
+      return false;
+    }
+    if (!text_task) {
+      fail(self, task, "text task " + source->text_task_id + ": " + text_task.error().message);
+      return false;
+    }
+    auto read = redis::narration_text_of(source->text_task_id, *text_task, *st.roots,
+                                         media::captions::caption_limits{}.max_text_bytes);
+    if (!read) {
+      fail(self, task, "task " + task.id + ": " + read.error().message);
+      return false;
+    }
+    text = std::move(*read);
+  }
+  run.params.erase("captions");
+  run.params["captions_text"] = std::move(text);
+  return true;
 }
 
 void resolve(resolver_ptr self, claimed_task task) {
@@ -134,6 +187,8 @@ void resolve(resolver_ptr self, claimed_task task) {
     case redis::dependency_verdict::kind::ready:
       break;
   }
+  if (!caption_narration(self, task, *parsed, dependencies))
+    return;
   auto spec = spec_for(*parsed, verdict.inputs, *st.roots);
   if (!spec)
     return fail(self, task, spec.error().message);

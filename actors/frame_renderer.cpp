@@ -18,6 +18,10 @@ frame_renderer_actor::behavior_type frame_renderer(frame_renderer_actor::statefu
           return to_caf(writable.error());
         media::compose_frame(*request.plan, request.frame, *request.first, request.second.get(),
                              request.target->view(), self->state.scratch);
+        if (auto painted = media::paint_captions(*request.plan, request.index, request.target->view(),
+                                                 self->state.scratch);
+            !painted)
+          return to_caf(painted.error());
       } catch (const std::exception& e) {
         return caf_error(errc::internal, "rendering frame " + std::to_string(request.index) + " failed: " + e.what());
       }

@@ -61,12 +61,20 @@ void set_state(coordinator_ptr self, job_entry& entry, api::job_state next) {
   entry.snapshot.state = next;
 }
 
-/// What a waiting job's spec holds in memory: mostly its paths (up to 1000).
+/// What a waiting job's spec holds in memory: mostly its paths (up to 1000)
+/// and inline captions.
 int64_t spec_bytes(const media::render_spec& spec) {
   int64_t bytes = sizeof(media::render_spec) + static_cast<int64_t>(spec.audio_path.size() + spec.output_path.size());
   for (const auto* paths : {&spec.image_paths, &spec.input_roots})
     for (const auto& path : *paths)
       bytes += static_cast<int64_t>(sizeof(std::string) + path.size());
+  // Inline captions: up to a megabyte of text each (caption_limits).
+  const media::caption_request& captions = spec.captions;
+  bytes += static_cast<int64_t>(captions.path.size() + captions.text.size());
+  for (const auto& cue : captions.cues)
+    bytes += static_cast<int64_t>(sizeof cue + cue.text.size());
+  for (const auto& word : captions.words)
+    bytes += static_cast<int64_t>(sizeof word + word.text.size());
   return bytes;
 }
 
@@ -145,9 +153,13 @@ void finalize(coordinator_ptr self, const std::string& id, api::job_state final_
   entry.cancel_waiters.clear();
   notify(self, entry);
   // The observers have the final snapshot; the job kept in the table for
-  // status queries does not need its (up to 1000) paths any more.
+  // status queries does not need its (up to 1000) paths nor its captions
+  // (up to a megabyte of text) any more.
   entry.snapshot.spec.image_paths = {};
   entry.snapshot.spec.input_roots = {};
+  entry.snapshot.spec.captions.cues = {};
+  entry.snapshot.spec.captions.words = {};
+  entry.snapshot.spec.captions.text = {};
   admit_next(self);
   evict_finished(self);
   check_shutdown_done(self);
@@ -234,7 +246,7 @@ caf::error queue_full(const job_coordinator_state& st, const job_submission& sub
                                    " jobs waiting, MAX_QUEUED_JOBS); retry later");
   if (st.queued_bytes + bytes > st.setup.max_queued_bytes)
     return caf_error(errc::busy, "the queue is full (" + std::to_string(st.queue.size()) + " waiting jobs hold " +
-                                   std::to_string(st.queued_bytes >> 10) + " KB of paths; this one needs " +
+                                   std::to_string(st.queued_bytes >> 10) + " KB of paths and captions text; this one needs " +
                                    std::to_string(bytes >> 10) + " KB more of the " +
                                    std::to_string(st.setup.max_queued_bytes >> 10) + " KB allowed); retry later");
   return {};

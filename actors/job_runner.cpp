@@ -1,6 +1,7 @@
 #include "actors/job_runner.hpp"
 
 #include "actors/caf_error.hpp"
+#include "actors/caption_preparer.hpp"
 #include "actors/chunk_owner.hpp"
 #include "actors/job_preparer.hpp"
 #include "actors/video_sink.hpp"
@@ -278,9 +279,11 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   auto poster = media::poster_frame(spec, *timeline);
   if (!poster)
     return fail(self, to_caf(poster.error()));
-  if (run_in_chunks(self, *timeline, *poster, audio))
+  // Captions are painted by the job's own renderers only: a captioned job
+  // is rendered whole, never in chunks (docs/chunked.md).
+  if (!st.captions && run_in_chunks(self, *timeline, *poster, audio))
     return;
-  st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline));
+  st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline, st.captions));
   st.total = timeline->frame_count();
   st.lookahead = spec.fps;
   st.slides.resize(static_cast<size_t>(timeline->slide_count()));
@@ -297,6 +300,7 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   setup.settings.lookahead = spec.lookahead;
   setup.output_path = spec.output_path;
   setup.audio = std::move(audio);
+  setup.captions = st.captions;
   setup.cancelled = st.cancelled;
   if (*poster) {
     setup.poster_frame = **poster;
@@ -315,6 +319,14 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
       [=](caf::error& failure) { fail(self, std::move(failure)); });
   // Slides and frames start while the encoder opens.
   pump(self);
+}
+
+/// Plans the job once both the narration and the captions are ready.
+void start_when_prepared(runner_ptr self) {
+  auto& st = self->state;
+  if (st.ended || !st.audio || !st.captions_ready)
+    return;
+  on_prepared(self, *st.audio);
 }
 
 } // namespace
@@ -338,8 +350,25 @@ job_runner_actor::behavior_type job_runner(job_runner_actor::stateful_pointer<jo
   prepare_request request{spec, st.setup.limits, media::fixed_audio_seconds(spec), st.cancelled};
   auto preparer = self->spawn<caf::detached + caf::linked>(job_preparer);
   self->request(preparer, caf::infinite, atom::prepare_v, std::move(request))
-    .then([=](audio_ptr& audio) { on_prepared(self, std::move(audio)); },
-          [=](caf::error& failure) { fail(self, std::move(failure)); });
+    .then(
+      [=](audio_ptr& audio) {
+        self->state.audio = std::move(audio);
+        start_when_prepared(self);
+      },
+      [=](caf::error& failure) { fail(self, std::move(failure)); });
+  if (spec.captions.requested()) {
+    st.captions_ready = false;
+    auto captioner = self->spawn<caf::detached + caf::linked>(caption_preparer);
+    prepare_request captions_request{spec, st.setup.limits, std::nullopt, st.cancelled};
+    self->request(captioner, caf::infinite, atom::prepare_v, std::move(captions_request))
+      .then(
+        [=](captions_ptr& captions) {
+          self->state.captions = std::move(captions);
+          self->state.captions_ready = true;
+          start_when_prepared(self);
+        },
+        [=](caf::error& failure) { fail(self, std::move(failure)); });
+  }
 
   return {
     [=](atom::cancel) {

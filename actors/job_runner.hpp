@@ -1,6 +1,7 @@
 #pragma once
 /// Drives one admitted job through pipelined stages:
-///   prepare (detached: probe every image, encode the narration)
+///   prepare (detached: probe every image, encode the narration; beside it,
+///     when the job has captions, read or time them)
 ///   → plan (timeline + render plan)
 ///   → slides from the decoder pool, one working image per slide, requested
 ///     a second of video ahead and dropped once no frame left to issue needs
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +61,10 @@ struct job_runner_state {
   bool chunked = false;          ///< a chunk owner renders the job; it reports the end
   video_sink_actor sink;
   bool sink_ready = false;
+
+  std::optional<audio_ptr> audio;  ///< set once the narration is encoded
+  captions_ptr captions;
+  bool captions_ready = true;      ///< false while the caption preparer works
 
   plan_ptr plan;
   int64_t total = 0;

@@ -11,6 +11,7 @@
 
 #include "api/job_service.hpp"
 #include "media/audio_encode.hpp"
+#include "media/captions/caption_layout.hpp"
 #include "media/fit_compose.hpp"
 #include "media/frame_composer.hpp"
 #include "media/image_decode.hpp"
@@ -50,6 +51,8 @@ using plan_ptr = std::shared_ptr<const media::render_plan>;
 /// on is a transfer of ownership by convention.
 using frame_ptr = std::shared_ptr<media::video_frame>;
 using audio_ptr = std::shared_ptr<const media::encoded_audio>;
+/// A job's captions laid out (null: none), shared by its frames and its sink.
+using captions_ptr = std::shared_ptr<const media::captions::caption_layout>;
 /// A flag the runner raises on cancel; blocking stages poll it.
 using cancel_flag = std::shared_ptr<std::atomic<bool>>;
 
@@ -92,6 +95,7 @@ struct encoder_setup {
   media::video_encoder_settings settings;
   std::string output_path;      ///< the final path; the encoder writes beside it and renames
   audio_ptr audio;              ///< null: a silent video
+  captions_ptr captions;        ///< null: no .srt beside the video
   cancel_flag cancelled;
   int64_t poster_frame = -1;    ///< the frame written as the poster JPEG; -1: none
   std::string poster_path;      ///< where it goes (beside the video)
@@ -119,6 +123,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::prepare_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::encoder_setup)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::claimed_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::audio_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::captions_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::media::slide_image)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::api::job_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<vs::api::job_snapshot>)

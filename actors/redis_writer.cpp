@@ -132,7 +132,7 @@ pending_write failure_write(const claimed_task& lease, const std::string& messag
 pending_write success_write(const claimed_task& lease, const api::job_result& result) {
   auto write = task_write(lease, "success", [lease, result](redis::task_queue& queue, const std::string&) {
     return queue.complete(lease.id, lease.token, result.video_path, result.duration_seconds, result.file_size,
-                          result.poster_path);
+                          result.poster_path, result.captions_path);
   });
   std::string prefix = "the video " + result.video_path + " was made, but recording the success failed: ";
   write.steps.emplace_back("failure", [lease, prefix](redis::task_queue& queue, const std::string& why) {

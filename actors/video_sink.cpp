@@ -16,6 +16,7 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
       auto& st = self->state;
       st.settings = setup.settings;
       st.output_path = setup.output_path;
+      st.captions = setup.captions;
       st.cancelled = setup.cancelled;
       st.poster_frame = setup.poster_frame;
       st.poster_path = setup.poster_path;
@@ -69,24 +70,35 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
         return to_caf(finished.error());
       st.writer.reset();
       st.encoder.reset();
+      const double duration = static_cast<double>(st.frames) / st.settings.fps;
+      std::optional<media::captions::caption_export> srt;
+      if (st.captions) {
+        auto written = media::captions::caption_export::write(
+            st.output_path, media::captions::format_srt(st.captions->cues, duration));
+        if (!written)
+          return to_caf(written.error());
+        srt.emplace(std::move(*written));
+      }
       // The poster first: a video in place always has its poster beside it.
       const bool poster = st.poster_frame >= 0;
       if (poster)
         if (auto written = media::write_file_atomically(st.poster_path, st.poster_jpeg); !written)
           return to_caf(written.error());
-      if (auto committed = st.output->commit(); !committed) {
+      if (auto committed = media::captions::commit_with_captions(*st.output, srt); !committed) {
         std::error_code ignored;
         if (poster)
           std::filesystem::remove(st.poster_path, ignored);
         return to_caf(committed.error());
       }
       api::job_result result;
+      if (srt)
+        result.captions_path = srt->path();
       result.video_path = st.output_path;
       result.width = st.settings.width;
       result.height = st.settings.height;
       result.fps = st.settings.fps;
       result.frames = st.frames;
-      result.duration_seconds = static_cast<double>(st.frames) / st.settings.fps;
+      result.duration_seconds = duration;
       std::error_code ec;
       result.file_size = static_cast<int64_t>(std::filesystem::file_size(st.output_path, ec));
       if (poster)

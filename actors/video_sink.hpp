@@ -6,6 +6,7 @@
 /// on failure, and whenever the actor goes away without finishing.
 
 #include "actors/actors.hpp"
+#include "media/captions/caption_export.hpp"
 #include "media/mp4_writer.hpp"
 #include "media/output_file.hpp"
 
@@ -31,6 +32,7 @@ struct video_sink_state {
   std::unique_ptr<media::mp4_writer> writer;
   media::video_encoder_settings settings;
   std::string output_path;
+  captions_ptr captions;
   cancel_flag cancelled;
   int64_t frames = 0;
   int64_t poster_frame = -1;     ///< encoded as JPEG on its way to x264

@@ -29,6 +29,8 @@ json generate_answer(const job_snapshot& job) {
       {"job_id", job.id},
   };
   add_poster(answer, job.id, result);
+  if (!result.captions_path.empty())
+    answer["captions_path"] = result.captions_path;
   return answer;
 }
 

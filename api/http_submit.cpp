@@ -2,6 +2,7 @@
 
 #include "api/http_framing.hpp"
 #include "api/job_request.hpp"
+#include "media/captions/caption_source.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +52,12 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
       return resolved.error();
     image = *resolved;
   }
+  if (!spec->captions.path.empty()) {
+    auto captions = context.roots.resolve(spec->captions.path, "captions");
+    if (!captions)
+      return captions.error();
+    spec->captions.path = *captions;
+  }
   // Checked again on the files the render opens: a folder swapped for a
   // symlink after this check must not lead outside the roots.
   for (const auto& root : context.roots.roots())
@@ -61,6 +68,11 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
   checked.output_path = "pending.mp4";
   if (auto valid = media::validate(checked, media::render_limits{}); !valid)
     return valid.error();
+  // A malformed captions file or a font that is not installed: 422 now, not a failed job later.
+  if (auto captions = media::captions::precheck_captions(checked, media::render_limits{},
+                                                         media::root_folders(checked.input_roots));
+      !captions)
+    return captions.error();
   return spec;
 }
 

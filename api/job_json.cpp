@@ -64,6 +64,8 @@ nlohmann::json snapshot_json(const job_snapshot& job) {
         {"frames", job.result->frames},
     };
     add_poster(out["result"], job.id, *job.result);
+    if (!job.result->captions_path.empty())
+      out["result"]["captions_path"] = job.result->captions_path;
   }
   if (job.failure)
     out["error"] = error_object(*job.failure);

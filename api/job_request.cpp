@@ -1,6 +1,7 @@
 #include "api/job_request.hpp"
 
 #include "api/closest_name.hpp"
+#include "api/caption_fields.hpp"
 #include "api/json_text.hpp"
 #include "api/picture_fields.hpp"
 
@@ -219,6 +220,8 @@ expected<media::render_spec> apply_job_fields(const json& body, media::render_sp
   // after image_paths, since slides and image_paths exclude each other.
   if (auto pictures = apply_picture_fields(body, spec); !pictures)
     return pictures.error();
+  if (auto captions = apply_caption_fields(body, spec.captions); !captions)
+    return captions.error();
   return spec;
 }
 
@@ -227,6 +230,8 @@ std::vector<std::string> job_field_names() {
   for (const auto& field : job_fields)
     names.emplace_back(field.name);
   for (const char* name : picture_field_names())
+    names.emplace_back(name);
+  for (const char* name : {"captions", "captions_text", "caption_style"})  // api/caption_fields
     names.emplace_back(name);
   return names;
 }

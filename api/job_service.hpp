@@ -24,6 +24,7 @@ inline bool is_final(job_state state) {
 
 struct job_result {
   std::string video_path;
+  std::string captions_path;  ///< the .srt beside the video; empty without captions
   double duration_seconds = 0;
   int64_t file_size = 0;
   int width = 0;

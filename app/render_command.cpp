@@ -1,5 +1,6 @@
 #include "app/render_command.hpp"
 
+#include "api/caption_fields.hpp"
 #include "api/job_request.hpp"
 #include "api/json_text.hpp"
 #include "app/exit_codes.hpp"
@@ -51,6 +52,10 @@ struct render_options {
   std::optional<double> ducking;
   std::optional<double> loudness;
   bool no_loudness = false;
+  std::optional<std::string> captions;
+  std::optional<std::string> captions_text;
+  std::optional<std::string> captions_text_file;
+  std::optional<std::string> caption_style;
   std::optional<std::string> max_job_memory_mb;  ///< strict text, as `serve` reads it
   std::optional<std::string> fit;
   std::optional<std::string> background;
@@ -109,6 +114,49 @@ status apply_picture_options(const render_options& options, media::render_spec& 
     spec.pictures.poster_time.reset();
     if (!options.poster->empty())
       spec.pictures.poster_time = std::strtod(options.poster->c_str(), nullptr);
+  }
+  return {};
+}
+
+/// The whole of a small text file (--captions-text-file), bounded like captions_text.
+expected<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return make_error(errc::input_missing, "captions text file " + path + " cannot be read", "captions_text");
+  std::string text;
+  const size_t limit = static_cast<size_t>(media::captions::caption_limits{}.max_text_bytes);
+  text.resize(limit + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > limit)
+    return make_error(errc::input_too_large,
+                      "captions text file " + path + " is over the limit of " + std::to_string(limit) + " bytes",
+                      "captions_text");
+  return text;
+}
+
+/// --captions, --captions-text(-file) and --caption-style over what the spec file said.
+status apply_caption_options(const render_options& options, media::caption_request& captions) {
+  if (options.captions) {
+    captions = media::caption_request{{}, {}, {}, {}, captions.style};
+    captions.path = *options.captions;
+  }
+  if (options.captions_text) {
+    captions.text = *options.captions_text;
+  } else if (options.captions_text_file) {
+    auto text = read_text_file(*options.captions_text_file);
+    if (!text)
+      return text.error();
+    captions.text = std::move(*text);
+  }
+  if (options.caption_style) {
+    auto value = nlohmann::json::parse(*options.caption_style, nullptr, false);
+    if (value.is_discarded())
+      return make_error(errc::invalid_argument, "--caption-style must be a JSON object", "caption_style");
+    auto style = api::parse_caption_style(value, captions.style);
+    if (!style)
+      return style.error();
+    captions.style = std::move(*style);
   }
   return {};
 }
@@ -187,6 +235,8 @@ expected<media::render_spec> build_spec(const render_options& options) {
     spec.loudness = *options.loudness;
   if (options.no_loudness)
     spec.loudness.reset();
+  if (auto captions = apply_caption_options(options, spec.captions); !captions)
+    return captions.error();
   return spec;
 }
 
@@ -302,6 +352,8 @@ int run_render(const render_options& options) {
   };
   if (!result->poster_path.empty())
     line["poster_path"] = result->poster_path;
+  if (!result->captions_path.empty())
+    line["captions_path"] = result->captions_path;
   std::cout << api::json_text(line) << std::endl;
   return exit_ok;
 }
@@ -358,6 +410,18 @@ std::function<int()> add_render_command(CLI::App& app) {
                                       "Integrated loudness of the result in LUFS, -40..-5, true peak <= -1 dBTP "
                                       "(default -14)");
   render->add_flag("--no-loudness", options->no_loudness, "Leave the audio levels as they are")->excludes(loudness);
+  render->add_option("--captions", options->captions,
+                     "Burn in captions from an .srt, .vtt or .json file (cues, or {\"words\": [...]} for a "
+                     "karaoke highlight); an .srt is written beside the video");
+  auto* text = render->add_option("--captions-text", options->captions_text,
+                                  "Burn in this narration text, timed against the narration's pauses");
+  render->add_option("--captions-text-file", options->captions_text_file,
+                     "Like --captions-text, the text read from a UTF-8 file")
+      ->excludes(text);
+  render->add_option("--caption-style", options->caption_style,
+                     "Caption look as JSON, e.g. '{\"size\":0.06,\"position\":\"center\",\"box\":true}' "
+                     "(font, bold, size, color, highlight_color, outline_color, outline, box, box_color, position, "
+                     "margin, max_lines, uppercase)");
   render->add_option("--max-job-memory-mb", options->max_job_memory_mb,
                      "Refuse a job whose memory estimate is larger (env MAX_JOB_MEMORY_MB, default 70% of memory)");
   return [render, options] {

@@ -23,8 +23,6 @@ extern "C" {
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -85,24 +83,7 @@ int64_t measure(const config& c) {
 }
 
 int64_t run_child(const config& c) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0)
-    return -1;
-  pid_t child = fork();
-  if (child == 0) {
-    close(pipe_fds[0]);
-    int64_t bytes = measure(c);
-    ssize_t written = write(pipe_fds[1], &bytes, sizeof bytes);
-    _exit(written == sizeof bytes ? 0 : 1);
-  }
-  close(pipe_fds[1]);
-  int64_t bytes = -1;
-  if (read(pipe_fds[0], &bytes, sizeof bytes) != sizeof bytes)
-    bytes = -1;
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(child, &status, 0);
-  return bytes;
+  return vs::test::in_child_process([&] { return measure(c); });
 }
 
 std::vector<std::string> split(const std::string& text) {

@@ -34,14 +34,15 @@ camera_rect render_plan::camera(int slide, double progress, const yuv_image& ima
   return camera_at(in_working_image(camera_paths[static_cast<size_t>(slide)], image.picture, work), progress, work);
 }
 
-render_plan make_render_plan(const render_spec& spec, const timeline& timeline) {
+render_plan make_render_plan(const render_spec& spec, const timeline& timeline,
+                             std::shared_ptr<const captions::caption_layout> captions) {
   double zoom = working_zoom(spec);
   std::vector<camera_path> paths;
   paths.reserve(static_cast<size_t>(timeline.slide_count()));
   for (int slide = 0; slide < timeline.slide_count(); ++slide)
     paths.push_back(camera_path_of(spec, slide));
   return render_plan{spec.width, spec.height, zoom, working_size_for(spec.width, spec.height, zoom), timeline,
-                     std::move(paths)};
+                     std::move(paths), std::move(captions)};
 }
 
 picture_view view_of(yuv_image& image) {
@@ -65,6 +66,12 @@ void compose_frame(const render_plan& job, const frame_plan& plan, const yuv_ima
     fade_plane(target.planes[1], black_chroma, level);
     fade_plane(target.planes[2], black_chroma, level);
   }
+}
+
+status paint_captions(const render_plan& job, int64_t index, picture_view target, compose_scratch& scratch) {
+  if (!job.captions)
+    return {};
+  return scratch.captions.paint(job.captions, index, target.planes);
 }
 
 } // namespace vs::media

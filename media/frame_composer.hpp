@@ -3,6 +3,8 @@
 /// per visible slide, bilinear sampling plane by plane, then the transition
 /// (blend or fade). Frames can be composed in any order and on any thread.
 
+#include "media/captions/caption_layout.hpp"
+#include "media/captions/caption_painter.hpp"
 #include "media/ken_burns.hpp"
 #include "media/picture_view.hpp"
 #include "media/plane_sampler.hpp"
@@ -13,6 +15,7 @@
 #include "media/yuv.hpp"
 
 #include <array>
+#include <memory>
 #include <vector>
 
 namespace vs::media {
@@ -25,6 +28,7 @@ struct render_plan {
   working_size work;          ///< size every slide's working image has
   media::timeline timeline;
   std::vector<camera_path> camera_paths;  ///< one per slide
+  std::shared_ptr<const captions::caption_layout> captions;  ///< null: no captions
 
   /// The camera window of `slide` at `progress`, in working-image luma pixels.
   camera_rect camera(int slide, double progress) const;
@@ -33,13 +37,15 @@ struct render_plan {
   camera_rect camera(int slide, double progress, const yuv_image& image) const;
 };
 
-/// Builds the plan for `spec` on `timeline`.
-render_plan make_render_plan(const render_spec& spec, const timeline& timeline);
+/// Builds the plan for `spec` on `timeline`, with `captions` drawn over it.
+render_plan make_render_plan(const render_spec& spec, const timeline& timeline,
+                             std::shared_ptr<const captions::caption_layout> captions = nullptr);
 
 /// Per-thread buffers reused from frame to frame.
 struct compose_scratch {
   sampler_scratch sampler;
   transition_scratch transition;
+  captions::caption_painter captions;  ///< this thread's libass renderer
 };
 
 /// Composes `plan` of one frame into `target`. `first` and `second` are the
@@ -47,6 +53,10 @@ struct compose_scratch {
 /// a single-slide frame).
 void compose_frame(const render_plan& job, const frame_plan& plan, const yuv_image& first, const yuv_image* second,
                    picture_view target, compose_scratch& scratch);
+
+/// Blends the caption frame `index` shows onto `target`, after
+/// compose_frame; nothing without captions. Fails only if libass cannot start.
+status paint_captions(const render_plan& job, int64_t index, picture_view target, compose_scratch& scratch);
 
 /// Wraps a yuv_image as a picture_view (for tests and scratch layers).
 picture_view view_of(yuv_image& image);

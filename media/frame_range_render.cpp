@@ -26,12 +26,13 @@ using range_consumer = std::function<status(int64_t frame_number, video_frame& f
 /// them to `consume` in order, holding no more slides than the cache's window.
 status draw_frame_range(const render_spec& spec, const render_limits& limits, const root_folders& roots,
                         const timeline& slides, frame_range range, const range_consumer& consume_frame,
-                        const render_callbacks& callbacks) {
+                        const render_callbacks& callbacks,
+                        std::shared_ptr<const captions::caption_layout> captions) {
   if (range.first < 0 || range.end > slides.frame_count() || range.size() <= 0)
     return make_error(errc::input_invalid, "frames [" + std::to_string(range.first) + ", " +
                                                std::to_string(range.end) + ") are not within the video's " +
                                                std::to_string(slides.frame_count()) + " frames");
-  const render_plan plan = make_render_plan(spec, slides);
+  const render_plan plan = make_render_plan(spec, slides, std::move(captions));
   const image_decode_limits decode_limits = image_limits_of(limits);
   slide_cache cache(slides.slide_count(), [&](int slide) -> expected<slide_image> {
     auto decoded = decode_image_file(spec.image_paths[static_cast<size_t>(slide)], decode_limits, roots);
@@ -64,6 +65,8 @@ status draw_frame_range(const render_spec& spec, const render_limits& limits, co
       second = *loaded;
     }
     compose_frame(plan, frame, **first, second.get(), target, scratch[static_cast<size_t>(worker)]);
+    if (auto painted = paint_captions(plan, frame_number, target, scratch[static_cast<size_t>(worker)]); !painted)
+      return painted;
     int upcoming = slides.slide_at(std::min(frame_number + lookahead, range.end - 1));
     if (upcoming != frame.first && upcoming != frame.second)
       cache.prefetch(upcoming);
@@ -113,7 +116,8 @@ video_encoder_settings encoder_settings_of(const render_spec& spec) {
 
 status encode_frame_range(const render_spec& spec, const render_limits& limits, const root_folders& roots,
                           const timeline& slides, frame_range range, video_encoder& encoder,
-                          const packet_sink& sink, const render_callbacks& callbacks, poster_capture* poster) {
+                          const packet_sink& sink, const render_callbacks& callbacks, poster_capture* poster,
+                          std::shared_ptr<const captions::caption_layout> captions) {
   auto consume = [&](int64_t frame_number, video_frame& frame) -> status {
     // The poster is the very frame the encoder gets.
     if (poster && frame_number == poster->frame) {
@@ -124,13 +128,14 @@ status encode_frame_range(const render_spec& spec, const render_limits& limits, 
     }
     return encoder.encode(frame, frame_number - range.first, sink);
   };
-  return draw_frame_range(spec, limits, roots, slides, range, consume, callbacks);
+  return draw_frame_range(spec, limits, roots, slides, range, consume, callbacks, std::move(captions));
 }
 
 status render_range_to_mp4(const render_spec& spec, const render_limits& limits, const root_folders& roots,
                            const timeline& slides, frame_range range, const std::string& path,
                            std::shared_ptr<const encoded_audio> audio, bool faststart,
-                           const render_callbacks& callbacks, poster_capture* poster) {
+                           const render_callbacks& callbacks, poster_capture* poster,
+                           std::shared_ptr<const captions::caption_layout> captions) {
   // A fresh encoder: its first frame is an IDR, and x264 (no open GOP) never
   // lets a frame of this range refer to one outside it.
   auto encoder = video_encoder::open(encoder_settings_of(spec));
@@ -141,7 +146,8 @@ status render_range_to_mp4(const render_spec& spec, const render_limits& limits,
     return writer.error();
   mp4_writer& mp4 = **writer;
   packet_sink to_file = [&](AVPacket& packet) { return mp4.write_video(packet); };
-  if (auto rendered = encode_frame_range(spec, limits, roots, slides, range, **encoder, to_file, callbacks, poster);
+  if (auto rendered = encode_frame_range(spec, limits, roots, slides, range, **encoder, to_file, callbacks, poster,
+                                            std::move(captions));
       !rendered)
     return rendered;
   if (auto flushed = (*encoder)->flush(to_file); !flushed)
@@ -162,7 +168,8 @@ expected<std::string> render_poster_jpeg(const render_spec& spec, const render_l
   };
   render_callbacks callbacks;
   callbacks.cancel = cancel;
-  if (auto drawn = draw_frame_range(spec, limits, roots, slides, {frame, frame + 1}, take, callbacks); !drawn)
+  if (auto drawn = draw_frame_range(spec, limits, roots, slides, {frame, frame + 1}, take, callbacks, nullptr);
+      !drawn)
     return drawn.error();
   return jpeg;
 }

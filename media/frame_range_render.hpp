@@ -6,6 +6,7 @@
 
 #include "media/audio_encode.hpp"
 #include "media/chunk_plan.hpp"
+#include "media/captions/caption_layout.hpp"
 #include "media/error.hpp"
 #include "media/image_decode.hpp"
 #include "media/render_spec.hpp"
@@ -44,11 +45,13 @@ struct poster_capture {
 /// Renders `range` of `slides` and encodes it with `encoder`, frame
 /// `range.first` as the encoder's frame 0; packets go to `sink`. Progress
 /// counts frames of the range. Does not flush the encoder. When `poster`
-/// names a frame of the range, its JPEG is captured into it.
+/// names a frame of the range, its JPEG is captured into it; `captions`
+/// (null: none) are painted over every frame.
 status encode_frame_range(const render_spec& spec, const render_limits& limits, const root_folders& roots,
                           const timeline& slides, frame_range range, video_encoder& encoder,
                           const packet_sink& sink, const render_callbacks& callbacks,
-                          poster_capture* poster = nullptr);
+                          poster_capture* poster = nullptr,
+                          std::shared_ptr<const captions::caption_layout> captions = nullptr);
 
 /// Renders `range` into the MP4 at `path` (a temporary name: the caller
 /// commits it) with a fresh encoder, muxed with `audio` (null: none).
@@ -56,7 +59,8 @@ status encode_frame_range(const render_spec& spec, const render_limits& limits, 
 status render_range_to_mp4(const render_spec& spec, const render_limits& limits, const root_folders& roots,
                            const timeline& slides, frame_range range, const std::string& path,
                            std::shared_ptr<const encoded_audio> audio, bool faststart,
-                           const render_callbacks& callbacks, poster_capture* poster = nullptr);
+                           const render_callbacks& callbacks, poster_capture* poster = nullptr,
+                           std::shared_ptr<const captions::caption_layout> captions = nullptr);
 
 /// The poster JPEG of frame `frame`, drawn by the same code and from the
 /// same inputs as the frame a render encodes (a frame is a pure function of

@@ -5,6 +5,7 @@
 #include "media/image_decode.hpp"
 #include "media/poster.hpp"
 #include "media/slide_plan.hpp"
+#include "media/captions/caption_memory.hpp"
 #include "media/timeline.hpp"
 #include "media/working_image.hpp"
 
@@ -290,6 +291,8 @@ memory_estimate estimate_job_memory(const render_spec& spec, const memory_contex
   estimate.audio = audio_bytes(spec, video_seconds);
   estimate.image_decoding = std::max(0, context.image_decodes) * context.image_decode_bytes;
   estimate.other = other_bytes(spec.width, spec.height);
+  estimate.captions = captions::caption_memory_bytes(spec.captions, spec.width, spec.height,
+                                                     context.render_threads, video_seconds);
   return estimate;
 }
 
@@ -326,7 +329,9 @@ status check_job_memory(const render_spec& spec, const memory_context& context, 
                         mib_text(estimate.slide_images) + ", frame buffers " + mib_text(estimate.frame_buffers) +
                         ", x264 " + mib_text(estimate.encoder) + ", audio " + mib_text(estimate.audio) +
                         (estimate.image_decoding > 0 ? ", image decoding " + mib_text(estimate.image_decoding) : "") +
-                        ", other " + mib_text(estimate.other) + "), over the " + mib_text(limit_bytes) + " MB a job may use (" + limit_name + "); ";
+                        ", other " + mib_text(estimate.other) +
+                        (estimate.captions > 0 ? ", captions " + mib_text(estimate.captions) : std::string()) +
+                        "), over the " + mib_text(limit_bytes) + " MB a job may use (" + limit_name + "); ";
   if (options.empty()) {
     message += "no single setting brings it under: lower several of resolution, zoom_factor, lookahead, preset, "
                "encoder_threads and audio_bitrate";

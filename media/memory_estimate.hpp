@@ -1,8 +1,8 @@
 #pragma once
 /// How much memory a job needs while it renders, from its geometry and
 /// settings alone, as an upper bound: working slide images, frame buffers,
-/// libx264 (lookahead, reference and per-thread frames, by preset) and the
-/// narration. The x264 figures are measured (bench/x264_memory.cpp), the
+/// libx264 (lookahead, reference and per-thread frames, by preset), the
+/// narration and burned-in captions. The x264 figures are measured (bench/x264_memory.cpp), the
 /// whole calibrated against real renders (bench/memory_calibration.cpp).
 /// Admission uses it to refuse a job that can never fit and to run only as
 /// many jobs as the worker's memory holds.
@@ -36,8 +36,9 @@ struct memory_estimate {
   int64_t audio = 0;          ///< encoded narration and the MP4 index, by length
   int64_t image_decoding = 0; ///< the job's own image decodes (memory_context::image_decodes)
   int64_t other = 0;          ///< codec contexts, encoded packets, stage threads, allocator slack
+  int64_t captions = 0;       ///< libass renderers, caption pictures and script (media/captions/caption_memory)
 
-  int64_t total() const { return slide_images + frame_buffers + encoder + audio + image_decoding + other; }
+  int64_t total() const { return slide_images + frame_buffers + encoder + audio + image_decoding + other + captions; }
 };
 
 /// The estimate for `spec` producing `video_seconds` of video.

@@ -1,5 +1,7 @@
 #include "media/render_job.hpp"
 
+#include "media/captions/caption_export.hpp"
+#include "media/captions/caption_source.hpp"
 #include "media/narration.hpp"
 #include "media/output_file.hpp"
 #include "media/poster.hpp"
@@ -41,6 +43,9 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   auto slides = checked_timeline(spec, limits, audio_seconds_of(*audio));
   if (!slides)
     return slides.error();
+  auto captions = captions::prepare_captions(spec, limits, roots, callbacks.cancel);
+  if (!captions)
+    return captions.error();
 
   const int64_t total = slides->frame_count();
   auto poster_index = poster_frame(spec, *slides);
@@ -49,15 +54,23 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   poster_capture poster;
   poster.frame = poster_index->value_or(-1);
   if (auto rendered = render_range_to_mp4(spec, limits, roots, *slides, {0, total}, output->temporary_path(), *audio,
-                                          true, callbacks, &poster);
+                                          true, callbacks, &poster, *captions);
       !rendered)
     return rendered.error();
+  const double duration = static_cast<double>(total) / spec.fps;
+  std::optional<captions::caption_export> srt;
+  if (*captions) {
+    auto written = captions::caption_export::write(spec.output_path, captions::format_srt((*captions)->cues, duration));
+    if (!written)
+      return written.error();
+    srt.emplace(std::move(*written));
+  }
   // The poster first: a video in place always has its poster beside it.
   const std::string poster_path = *poster_index ? poster_path_for(spec.output_path) : std::string();
   if (!poster_path.empty())
     if (auto written = write_file_atomically(poster_path, poster.jpeg); !written)
       return written.error();
-  if (auto committed = output->commit(); !committed) {
+  if (auto committed = captions::commit_with_captions(*output, srt); !committed) {
     std::error_code ignored;
     if (!poster_path.empty())
       std::filesystem::remove(poster_path, ignored);
@@ -69,7 +82,9 @@ expected<render_result> render_video(const render_spec& spec, const render_limit
   result.poster_path = poster_path;
   result.frames = total;
   result.fps = spec.fps;
-  result.duration_seconds = static_cast<double>(total) / spec.fps;
+  result.duration_seconds = duration;
+  if (srt)
+    result.captions_path = srt->path();
   result.audio_seconds = *audio ? (*audio)->duration_seconds() : 0.0;
   result.width = spec.width;
   result.height = spec.height;

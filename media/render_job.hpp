@@ -17,6 +17,7 @@ namespace vs::media {
 struct render_result {
   std::string path;
   std::string poster_path;      ///< empty unless the job asked for a poster
+  std::string captions_path;    ///< the .srt beside the video; empty without captions
   double duration_seconds = 0;  ///< frames / fps
   double audio_seconds = 0;     ///< decoded narration length (0 without audio)
   int64_t frames = 0;

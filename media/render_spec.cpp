@@ -50,6 +50,29 @@ status validate_audio_mix(const render_spec& spec) {
   return {};
 }
 
+/// One source at most, each within the limits; text needs a narration to time it by.
+status validate_captions(const caption_request& request, const std::string& audio_path,
+                         const captions::caption_limits& limits) {
+  int sources = !request.path.empty() + !request.cues.empty() + !request.words.empty() + !request.text.empty();
+  if (sources > 1)
+    return make_error(errc::invalid_argument,
+                      request.text.empty() ? "captions holds more than one source"
+                                           : "captions and captions_text cannot both be given",
+                      request.text.empty() ? "captions" : "captions_text");
+  if (auto style = captions::validate(request.style); !style)
+    return style;
+  if (auto cues = captions::check_cues(request.cues, limits, "captions"); !cues)
+    return cues;
+  if (auto words = captions::check_words(request.words, limits, "captions.words"); !words)
+    return words;
+  if (auto text = captions::check_text(request.text, limits, "captions_text"); !text)
+    return text;
+  if (!request.text.empty() && audio_path.empty())
+    return make_error(errc::invalid_argument, "captions_text is timed against the narration: give audio_path too",
+                      "captions_text");
+  return {};
+}
+
 } // namespace
 
 bool is_x264_preset(const std::string& preset) {
@@ -112,6 +135,8 @@ status validate(const render_spec& spec, const render_limits& limits) {
     return invalid("an output path is required", "output_path");
   if (auto pictures = validate_pictures(spec); !pictures)
     return pictures.error();
+  if (auto captions = validate_captions(spec.captions, spec.audio_path, limits.captions); !captions)
+    return captions;
   // When the slides set the length, a slide too short to get a frame is
   // known now; with the narration setting it, once the audio is decoded.
   if (!spec.sync_to_audio) {

@@ -3,6 +3,8 @@
 /// encoder settings. Every entry point (CLI, HTTP, Redis) builds one of these;
 /// `validate` is the single place the bounds are checked.
 
+#include "media/captions/caption_cue.hpp"
+#include "media/captions/caption_style.hpp"
 #include "media/error.hpp"
 #include "media/picture_options.hpp"
 
@@ -24,6 +26,20 @@ struct render_limits {
   double max_audio_seconds = 3 * 3600.0;         ///< decoded narration length
   int max_images = 1000;                         ///< slides per job
   int64_t max_output_frames = 24 * 3 * 3600;     ///< output length in frames
+  captions::caption_limits captions;             ///< captions file, cue count, text size
+};
+
+/// Captions burned into the video (and written beside it as .srt). At most
+/// one source: a file, inline cues, inline word timings, or plain text that
+/// is timed against the narration.
+struct caption_request {
+  std::string path;                           ///< .srt, .vtt or .json file (confined like every input)
+  std::vector<captions::caption_cue> cues;    ///< `captions: [{start, end, text}]`
+  std::vector<captions::caption_word> words;  ///< `captions: {words: […]}`: karaoke
+  std::string text;                           ///< `captions_text`: needs the narration
+  captions::caption_style style;
+
+  bool requested() const { return !path.empty() || !cues.empty() || !words.empty() || !text.empty(); }
 };
 
 struct render_spec {
@@ -67,6 +83,7 @@ struct render_spec {
   /// Fit, per-slide options (durations, fit, motion, focus), slide starts,
   /// transitions per boundary and the poster (media/picture_options.hpp).
   picture_options pictures;
+  caption_request captions;               ///< none by default
 };
 
 /// Checks geometry, timing, motion and encoder settings (not the files).

@@ -1,5 +1,11 @@
 #include "redis/dependency_check.hpp"
 
+#include "media/confined_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
 namespace vs::redis {
 
 namespace {
@@ -51,7 +57,83 @@ dependency_verdict from_params(const video_task& task, const input_roots& roots)
   return verdict;
 }
 
+/// A result_ref that means a file rather than text: absolute, or a .txt name, on one line.
+bool looks_like_path(const std::string& ref) {
+  if (ref.empty() || ref.find('\n') != std::string::npos || ref.size() > 4096)
+    return false;
+  auto ends_with_txt = ref.size() > 4 && (ref.compare(ref.size() - 4, 4, ".txt") == 0 ||
+                                          ref.compare(ref.size() - 4, 4, ".TXT") == 0);
+  return ref[0] == '/' || ends_with_txt;
+}
+
+expected<std::string> read_text_file(const std::string& path, const input_roots& roots, int64_t max_bytes,
+                                     const std::string& what) {
+  auto file = media::confined_file::open(path, media::root_folders(roots.folders()), what, max_bytes);
+  if (!file)
+    return file.error();
+  std::string text(static_cast<size_t>(file->size()), '\0');
+  size_t filled = 0;
+  while (filled < text.size()) {
+    ssize_t got = ::read(file->descriptor(), text.data() + filled, text.size() - filled);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0)
+      return make_error(errc::dependency_failed, "cannot read " + what + " " + path + ": " + std::strerror(errno));
+    if (got == 0)
+      break;
+    filled += static_cast<size_t>(got);
+  }
+  text.resize(filled);
+  return text;
+}
+
 } // namespace
+
+bool wants_narration_captions(const video_task& task) {
+  auto captions = task.params.find("captions");
+  return captions != task.params.end() && captions->is_boolean() && captions->get<bool>();
+}
+
+expected<narration_text_source> narration_text_source_of(const std::string& voice_id, const field_map& voice) {
+  narration_text_source source;
+  source.text_task_id = field_of(voice, "text_task_id");
+  auto params = nlohmann::json::parse(field_of(voice, "params"), nullptr, false);
+  if (!params.is_object())
+    params = nlohmann::json::object();
+  if (source.text_task_id.empty())
+    if (auto id = params.find("text_task_id"); id != params.end() && id->is_string())
+      source.text_task_id = id->get<std::string>();
+  if (source.text_task_id.empty())
+    if (auto text = params.find("text"); text != params.end() && text->is_string())
+      source.text = text->get<std::string>();
+  if (source.text_task_id.empty() && source.text.empty())
+    return make_error(errc::dependency_failed, "params.captions is true, but voice track " + voice_id +
+                                                   " names no text_task_id and has no params.text to caption");
+  return source;
+}
+
+expected<std::string> narration_text_of(const std::string& text_task_id, const std::optional<field_map>& text_task,
+                                        const input_roots& roots, int64_t max_bytes) {
+  const std::string what = "text task " + text_task_id;
+  if (!text_task)
+    return make_error(errc::dependency_failed, what + " (the narration's text) does not exist (no task:" +
+                                                   text_task_id + ")");
+  std::string status = field_of(*text_task, "status");
+  if (status != "success")
+    return make_error(errc::dependency_failed,
+                      what + " (the narration's text) is " + (status.empty() ? "without status" : status) +
+                          ", not success");
+  std::string ref = field_of(*text_task, "result_ref");
+  if (ref.empty())
+    return make_error(errc::dependency_failed, what + " succeeded without a result_ref");
+  if (!looks_like_path(ref))
+    return ref;  // the text service may store the text itself
+  auto path = roots.locate(ref, "text", what + ": its result");
+  if (!path)
+    return make_error(path.error().code == errc::input_missing ? errc::dependency_failed : path.error().code,
+                      path.error().message);
+  return read_text_file(*path, roots, max_bytes, "the text of " + what);
+}
 
 std::vector<std::string> dependency_ids(const video_task& task) {
   std::vector<std::string> ids;

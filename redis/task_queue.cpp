@@ -110,11 +110,13 @@ expected<bool> task_queue::progress(const std::string& id, const std::string& to
 
 expected<write_result> task_queue::complete(const std::string& id, const std::string& token,
                                             const std::string& result_ref, double duration_seconds,
-                                            int64_t file_size, const std::string& poster_ref) {
+                                            int64_t file_size, const std::string& poster_ref,
+                                            const std::string& captions_ref) {
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.3f", duration_seconds);
   return run_write(client_, scripts::complete, {task_key(id), processing_key(worker_)},
-                   {token, id, local_timestamp(), result_ref, duration, std::to_string(file_size), poster_ref});
+                   {token, id, local_timestamp(), result_ref, duration, std::to_string(file_size), poster_ref,
+                    captions_ref});
 }
 
 expected<write_result> task_queue::fail(const std::string& id, const std::string& token, const std::string& message) {

@@ -81,9 +81,11 @@ public:
   expected<bool> progress(const std::string& id, const std::string& token, int percent,
                           const std::vector<std::pair<std::string, std::string>>& extra = {});
   /// Marks success and triggers the consumers; a non-empty `poster_ref`
-  /// (the poster JPEG beside the video) is recorded as the task's `poster_ref`.
+  /// (the poster JPEG beside the video) and `captions_ref` (the .srt beside
+  /// it) are recorded on the task, an empty one removes an older value.
   expected<write_result> complete(const std::string& id, const std::string& token, const std::string& result_ref,
-                                  double duration_seconds, int64_t file_size, const std::string& poster_ref = "");
+                                  double duration_seconds, int64_t file_size, const std::string& poster_ref = {},
+                                  const std::string& captions_ref = {});
   expected<write_result> fail(const std::string& id, const std::string& token, const std::string& message);
   expected<write_result> release(const std::string& id, const std::string& token);
   /// The last resort for a task whose final state cannot be written: puts

@@ -236,7 +236,15 @@ end
 
 redis.call('HSET', key, 'status', 'success', 'result_ref', ARGV[4], 'updated_at', now, 'finished_at', now,
            'progress', '100', 'duration', ARGV[5], 'file_size', ARGV[6])
-if ARGV[7] and ARGV[7] ~= '' then redis.call('HSET', key, 'poster_ref', ARGV[7]) end
+-- The files beside the video; a re-run without one drops the older value.
+for index, field in ipairs({'poster_ref', 'captions_ref'}) do
+  local value = ARGV[6 + index]
+  if value and value ~= '' then
+    redis.call('HSET', key, field, value)
+  else
+    redis.call('HDEL', key, field)
+  end
+end
 if #problems > 0 then
   redis.call('HSET', key, 'consumer_errors', table.concat(problems, '; '))
 else

@@ -33,7 +33,7 @@ extern const lua_script claim;
 extern const lua_script progress;
 
 /// KEYS: task, processing list. ARGV: token, id, now, result_ref, duration,
-/// file_size, poster_ref (optional; empty: none). Marks success and triggers the consumers (PROTOCOL.md step 4).
+/// file_size, poster_ref, captions_ref (empty: none, and any older one is removed). Marks success and triggers the consumers (PROTOCOL.md step 4).
 /// A consumer that is malformed (no hash, `queue` no integer, no service)
 /// is skipped and named in the task's `consumer_errors`; the others are
 /// triggered. → {"done", consumers queued, consumer errors}, {"already"}

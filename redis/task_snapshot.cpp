@@ -66,6 +66,8 @@ std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_
     fields.emplace_back("file_size", std::to_string(job.result->file_size));
     if (!job.result->poster_path.empty())
       fields.emplace_back("poster_ref", job.result->poster_path);
+    if (!job.result->captions_path.empty())
+      fields.emplace_back("captions_ref", job.result->captions_path);
   }
   if (job.failure)
     fields.emplace_back("error", job.failure->message);
@@ -93,12 +95,17 @@ api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fie
   job.created_at_ms = timestamp_ms(fields, "created_at");
   job.started_at_ms = timestamp_ms(fields, "started_at");
   job.finished_at_ms = timestamp_ms(fields, "finished_at");
-  if (auto params = api::parse_json_object(field_of(fields, "params")))
+  if (auto params = api::parse_json_object(field_of(fields, "params"))) {
+    // captions: true means the chain's narration text, which only the resolver reads.
+    if (params->contains("captions") && params->at("captions").is_boolean())
+      params->erase("captions");
     if (auto spec = api::apply_job_fields(*params, media::render_spec{}))
       job.spec = std::move(*spec);
+  }
   if (job.state == api::job_state::success) {
     api::job_result result;
     result.video_path = field_of(fields, "result_ref");
+    result.captions_path = field_of(fields, "captions_ref");
     result.duration_seconds = std::atof(field_of(fields, "duration").c_str());
     result.file_size = std::atoll(field_of(fields, "file_size").c_str());
     result.width = job.spec.width;

@@ -92,6 +92,36 @@ std::string submit_redis(job_system_fixture& fixture, const media::render_spec& 
   return answer;
 }
 
+/// One job in the pipeline and a queue of at most 100 KB of specs.
+actors::job_system_config queue_of_100_kb() {
+  auto config = small_pipeline();
+  config.max_concurrent_jobs = 1;
+  config.max_queued_bytes = 100 << 10;
+  return config;
+}
+
+struct queue_filled {
+  std::string running;
+  std::string waiting;
+  error refusal;
+};
+
+/// With a small job running, `spec` waits once and is refused (busy) the second time.
+queue_filled fill_queue(job_system_fixture& fixture, const job_inputs& inputs, const media::render_spec& spec) {
+  queue_filled filled;
+  auto running = fixture.jobs().submit(inputs.spec());
+  REQUIRE(running);
+  filled.running = *running;
+  auto waiting = fixture.jobs().submit(spec);
+  REQUIRE(waiting);
+  filled.waiting = *waiting;
+  auto refused = fixture.jobs().submit(spec);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == errc::busy);
+  filled.refusal = refused.error();
+  return filled;
+}
+
 } // namespace
 
 TEST_CASE("a job whose estimate exceeds the per-job limit is refused at submit naming what to lower",
@@ -265,31 +295,22 @@ TEST_CASE("HTTP jobs beyond MAX_QUEUED_JOBS are refused as busy while Redis task
 
 TEST_CASE("the paths of waiting jobs are bounded and finished jobs drop theirs", "[actors][admission]") {
   job_inputs inputs(30.0);
-  auto config = small_pipeline();
-  config.max_concurrent_jobs = 1;
-  config.max_queued_bytes = 100 << 10;
-  job_system_fixture fixture(config);
+  job_system_fixture fixture(queue_of_100_kb());
   // 300 slides with 200-character paths: about 70 KB of spec.
   auto spec = inputs.spec();
   std::string long_path = inputs.dir.file(std::string(180, 'x') + ".png");
   write_test_png(long_path, 64, 64, 3, 0);
   spec.image_paths.assign(300, long_path);
-  auto running = fixture.jobs().submit(inputs.spec());
-  REQUIRE(running);
-  auto waiting = fixture.jobs().submit(spec);
-  REQUIRE(waiting);
-  auto refused = fixture.jobs().submit(spec);
-  REQUIRE_FALSE(refused);
-  CHECK(refused.error().code == errc::busy);
+  auto filled = fill_queue(fixture, inputs, spec);
   // About 300 × (32 + path length) bytes each; the folder's name varies.
-  const std::string& message = refused.error().message;
+  const std::string& message = filled.refusal.message;
   CHECK(message.rfind("the queue is full (1 waiting jobs hold ", 0) == 0);
   CHECK(message.find(" KB more of the 100 KB allowed); retry later") != std::string::npos);
   // Small jobs still fit.
   auto small = fixture.jobs().submit(inputs.spec());
   REQUIRE(small);
-  REQUIRE(fixture.jobs().cancel(*waiting));
-  REQUIRE(fixture.jobs().cancel(*running));
+  REQUIRE(fixture.jobs().cancel(filled.waiting));
+  REQUIRE(fixture.jobs().cancel(filled.running));
   auto done = fixture.wait_for(*small);
   CHECK(done.state == api::job_state::success);
   auto kept = fixture.jobs().find(*small);
@@ -316,4 +337,33 @@ TEST_CASE("a narrated job pushed over the per-job limit by its real length fails
   CHECK(message.find("a job may use (MAX_JOB_MEMORY_MB); lower ") != std::string::npos);
   CHECK(message.find("audio_bitrate to at most ") != std::string::npos);
   CHECK(fixture.partial_files().empty());
+}
+
+TEST_CASE("the captions text of waiting jobs counts toward the queue bound and finished jobs drop it",
+          "[actors][admission][captions]") {
+  job_inputs inputs(30.0);
+  job_system_fixture fixture(queue_of_100_kb());
+  // 70 KB of narration text: counted as a few paths' worth of spec before.
+  auto spec = inputs.spec();
+  spec.captions.text = std::string(70 << 10, 'a');
+  auto filled = fill_queue(fixture, inputs, spec);
+  const std::string& message = filled.refusal.message;
+  INFO(message);
+  // 70 KB of text plus the spec and its paths (under 1 KB), each.
+  CHECK(message.rfind("the queue is full (1 waiting jobs hold 70 KB of paths and captions text; this one needs 70 KB "
+                      "more of the 100 KB allowed); retry later",
+                      0) == 0);
+  REQUIRE(fixture.jobs().cancel(filled.waiting));
+  REQUIRE(fixture.jobs().cancel(filled.running));
+  // A finished job kept for status queries holds no caption text.
+  auto captioned = inputs.spec();
+  captioned.captions.cues = {{0.0, 1.0, std::string(1000, 'b')}};
+  auto small = fixture.jobs().submit(captioned);
+  REQUIRE(small);
+  auto done = fixture.wait_for(*small);
+  CHECK(done.state == api::job_state::success);
+  auto kept = fixture.jobs().find(*small);
+  REQUIRE(kept);
+  CHECK(kept->spec.captions.cues.empty());
+  CHECK(kept->result->captions_path == (fixture.video_folder() / (*small + ".srt")).string());
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <stdexcept>
@@ -89,6 +90,10 @@ public:
 
   /// Path of a file inside the media root.
   std::string media(const std::string& name) const { return dir.file("media/" + name); }
+  /// What a 403/404 on an input path adds: the allowed folders (api/media_roots).
+  std::string roots_note() const {
+    return " (inputs must lie in MEDIA_ROOTS: " + std::filesystem::canonical(dir.file("media")).string() + ")";
+  }
 
   /// Writes a small job's inputs into the media root and returns its JSON body.
   nlohmann::json small_job(double seconds = 2.0, int slides = 2) const {

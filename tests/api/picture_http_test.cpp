@@ -155,7 +155,7 @@ TEST_CASE("bad picture fields over HTTP are a 422 naming the field", "[http][pic
   CHECK(outside->status == 403);
   CHECK(json::parse(outside->body)["error"]["field"] == "slides[1].path");
   CHECK(json::parse(outside->body)["error"]["message"] ==
-        "slides[1].path /etc/hostname is outside the allowed media folders");
+        "slides[1].path /etc/hostname is outside the allowed media folders" + server.roots_note());
 
   // Durations longer than the narration: known once the audio is read, so the job fails naming the field.
   auto long_slides = with_slides(json::array({json{{"path", image}, {"duration", 1.5}}, json{{"path", image}, {"duration", 1.5}}, image}));

@@ -10,8 +10,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
 
 extern "C" {
 #include <libavutil/frame.h>
@@ -74,24 +72,9 @@ int64_t encode_and_measure(const video_encoder_settings& settings) {
   return (test::proc_status_kb("VmHWM") - before_kb) * 1024;
 }
 
-/// What a real libx264 encode adds to the peak RSS of a fresh process (a
-/// fork: memory freed by earlier tests would hide part of it).
+/// What a real libx264 encode adds to the peak RSS of a fresh process.
 int64_t measured_x264_bytes(const video_encoder_settings& settings) {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    close(fds[0]);
-    int64_t bytes = encode_and_measure(settings);
-    _exit(write(fds[1], &bytes, sizeof bytes) == sizeof bytes ? 0 : 1);
-  }
-  close(fds[1]);
-  int64_t bytes = -1;
-  CHECK(read(fds[0], &bytes, sizeof bytes) == sizeof bytes);
-  close(fds[0]);
-  int code = 0;
-  waitpid(child, &code, 0);
+  int64_t bytes = test::in_child_process([&] { return encode_and_measure(settings); });
   REQUIRE(bytes > 0);
   return bytes;
 }

@@ -213,3 +213,58 @@ TEST_CASE("bad task hashes are refused naming the field", "[redis][task]") {
   REQUIRE_FALSE(slides);
   CHECK(slides.error().field == "slide_ids");
 }
+
+TEST_CASE("params.captions true asks for the narration text", "[redis][deps][captions]") {
+  auto task = task_with("voice", {});
+  CHECK_FALSE(wants_narration_captions(task));
+  task.params = nlohmann::json::parse(R"({"captions": true})");
+  CHECK(wants_narration_captions(task));
+  task.params = nlohmann::json::parse(R"({"captions": "file.srt"})");
+  CHECK_FALSE(wants_narration_captions(task));
+}
+
+TEST_CASE("a voice task names its text task, in a field or its params, or carries the text", "[redis][deps][captions]") {
+  auto field = narration_text_source_of("voice", {{"text_task_id", "t1"}});
+  REQUIRE(field);
+  CHECK(field->text_task_id == "t1");
+  auto in_params = narration_text_source_of("voice", {{"params", R"({"text_task_id":"t2","text":"ignored"})"}});
+  REQUIRE(in_params);
+  CHECK(in_params->text_task_id == "t2");
+  auto inline_text = narration_text_source_of("voice", {{"params", R"({"text":"Сама фраза."})"}});
+  REQUIRE(inline_text);
+  CHECK(inline_text->text_task_id.empty());
+  CHECK(inline_text->text == "Сама фраза.");
+  auto neither = narration_text_source_of("voice", {{"params", "not json"}});
+  REQUIRE_FALSE(neither);
+  CHECK(neither.error().code == errc::dependency_failed);
+  CHECK(neither.error().message ==
+        "params.captions is true, but voice track voice names no text_task_id and has no params.text to caption");
+}
+
+TEST_CASE("a text task's result is a file inside the roots or the text itself", "[redis][deps][captions]") {
+  temp_dir dir;
+  std::filesystem::create_directories(dir.path() / "text");
+  vs::test::write_bytes(dir.file("text/text_t1.txt"), "Текст из файла.");
+  input_roots roots(dir.path().string(), {});
+  const int64_t max = 1 << 20;
+  CHECK(*narration_text_of("t1", done("text_t1.txt"), roots, max) == "Текст из файла.");
+  CHECK(*narration_text_of("t1", done(dir.file("text/text_t1.txt")), roots, max) == "Текст из файла.");
+  // Not a path: the text service stored the text itself.
+  CHECK(*narration_text_of("t1", done("Just the words, said aloud."), roots, max) == "Just the words, said aloud.");
+
+  auto missing = narration_text_of("t1", done("text_none.txt"), roots, max);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == errc::dependency_failed);
+  auto outside = narration_text_of("t1", done("/etc/hostname"), roots, max);
+  REQUIRE_FALSE(outside);
+  CHECK(outside.error().code == errc::forbidden_path);
+  auto too_big = narration_text_of("t1", done("text_t1.txt"), roots, 4);
+  REQUIRE_FALSE(too_big);
+  CHECK(too_big.error().code == errc::input_too_large);
+  auto running = narration_text_of("t1", field_map{{"status", "processing"}}, roots, max);
+  REQUIRE_FALSE(running);
+  CHECK(running.error().message == "text task t1 (the narration's text) is processing, not success");
+  auto absent = narration_text_of("t1", std::nullopt, roots, max);
+  REQUIRE_FALSE(absent);
+  CHECK(absent.error().message == "text task t1 (the narration's text) does not exist (no task:t1)");
+}

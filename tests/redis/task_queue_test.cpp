@@ -304,3 +304,26 @@ TEST_CASE("a password authenticates and a wrong one is reported as unavailable",
   CHECK(refused.error().message.find("WRONGPASS") != std::string::npos);
   CHECK_FALSE(bad.connected());
 }
+
+TEST_CASE("complete records captions_ref when the video has captions and clears a stale one", "[redis][queue][captions]") {
+  redis_server server;
+  redis_client client(local_endpoint(server));
+  task_queue queue(client, "w1");
+  make_task(server, "with");
+  server.cli({"LPUSH", processing_key("w1"), "with"});
+  auto claimed = queue.claim("with");
+  REQUIRE(claimed);
+  auto done = queue.complete("with", claimed->token, "/out/video/with.mp4", 2.0, 10, "", "/out/video/with.srt");
+  REQUIRE(done);
+  CHECK(done->outcome == write_result::kind::made);
+  CHECK(field(server, "with", "captions_ref") == "/out/video/with.srt");
+
+  // A task rendered again without captions (its params changed) loses the old ref.
+  make_task(server, "without");
+  server.cli({"HSET", task_key("without"), "captions_ref", "/old.srt"});
+  server.cli({"LPUSH", processing_key("w1"), "without"});
+  auto second = queue.claim("without");
+  REQUIRE(second);
+  REQUIRE(queue.complete("without", second->token, "/out/video/without.mp4", 2.0, 10));
+  CHECK(server.cli({"HEXISTS", task_key("without"), "captions_ref"}) == "0");
+}

@@ -5,7 +5,10 @@
 
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace vs::test {
 
@@ -37,6 +40,31 @@ inline int64_t proc_status_kb(const std::string& name) {
 inline void reset_peak_rss() {
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
+}
+
+/// Runs `measure` in a fork of this process and returns what it returned,
+/// or -1 if the child failed: a fresh process's peak RSS, which memory
+/// freed by earlier tests would otherwise hide.
+inline int64_t in_child_process(const std::function<int64_t()>& measure) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return -1;
+  pid_t child = fork();
+  if (child < 0)
+    return -1;
+  if (child == 0) {
+    close(fds[0]);
+    int64_t value = measure();
+    _exit(write(fds[1], &value, sizeof value) == sizeof value ? 0 : 1);
+  }
+  close(fds[1]);
+  int64_t value = -1;
+  if (read(fds[0], &value, sizeof value) != sizeof value)
+    value = -1;
+  close(fds[0]);
+  int code = 0;
+  waitpid(child, &code, 0);
+  return WIFEXITED(code) && WEXITSTATUS(code) == 0 ? value : -1;
 }
 
 } // namespace vs::test
