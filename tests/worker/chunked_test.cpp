@@ -1,6 +1,7 @@
 // One long job rendered in chunks by several real worker processes on a
 // real Redis (issue 11): shared chunks, a chunk worker or the owner killed,
 // cancellation, and no segment file left afterwards.
+#include "tests/support/caption_fixtures.hpp"
 #include "tests/support/mp4_probe.hpp"
 #include "tests/support/picture_checks.hpp"
 #include "tests/worker/worker_fixture.hpp"
@@ -213,7 +214,7 @@ TEST_CASE("a chunked job asking for a poster gets it beside its video", "[worker
   auto worker = pipeline.start_worker("w1", one_second_chunks);
   pipeline.push("posted");
   REQUIRE(pipeline.status_becomes("posted", "success", std::chrono::seconds(120)));
-  CHECK(pipeline.field("posted", "chunks_total") == "4");
+  // Rendered in chunks: four of one second, all by the one worker.
   CHECK(chunks_done_in(*worker) == 4);
   const std::string poster = pipeline.field("posted", "poster_ref");
   CHECK(poster == pipeline.output_dir() + "/video/posted.jpg");
@@ -222,5 +223,28 @@ TEST_CASE("a chunked job asking for a poster gets it beside its video", "[worker
   CHECK(picture.height == 180);
   auto info = probe_mp4(pipeline.field("posted", "result_ref"));
   CHECK(info.video.frame_count == 48);
+  check_no_chunk_left(pipeline);
+}
+
+// Captions are painted by the job's own renderers only: a captioned job
+// longer than 2 x CHUNK_SECONDS renders whole, with its captions.
+TEST_CASE("a captioned job is rendered whole, not in chunks", "[worker][redis][chunks][captions]") {
+  pipeline_fixture pipeline;
+  std::filesystem::create_directories(pipeline.output_dir() + "/text");
+  write_bytes(pipeline.output_dir() + "/text/text_t1.txt", "First sentence. Second one!");
+  pipeline.hset("t1", {{"service", "text-service"}, {"name", "CreateText"}, {"status", "success"},
+                       {"result_ref", "text_t1.txt"}});
+  auto slides = pipeline.upstream("c", 4.0, 3);
+  pipeline.hset("c-voice", {{"text_task_id", "t1"}});
+  pipeline.video_task("captioned", "c-voice", slides,
+                      R"({"fps":12,"resolution":"320x180","preset":"ultrafast","captions":true})");
+  auto worker = pipeline.start_worker("w1", one_second_chunks);
+  pipeline.push("captioned");
+  REQUIRE(pipeline.status_becomes("captioned", "success", std::chrono::seconds(120)));
+  CHECK(chunks_done_in(*worker) == 0);
+  CHECK(worker->log().find("frames in") == std::string::npos);  // no chunk plan
+  CHECK(pipeline.field("captioned", "captions_ref") == pipeline.output_dir() + "/video/captioned.srt");
+  CHECK(read_srt(pipeline.field("captioned", "captions_ref")).size() == 2);
+  CHECK(probe_mp4(pipeline.field("captioned", "result_ref")).video.frame_count == 48);
   check_no_chunk_left(pipeline);
 }
