@@ -237,11 +237,26 @@ std::string format_srt(const std::vector<caption_cue>& cues, double video_second
     double end = std::min(cue.end, video_seconds);
     if (cue.start >= video_seconds || end <= cue.start)
       continue;
+    // A blank line ends an SRT cue: keep the author's breaks, never a blank
+    // line (not even first or last). Nor a time line: a text line "1" over
+    // "00:00:00,000 --> …" (a cue's text may hold one once its tags are
+    // stripped) would start a cue of its own in every reader, ours included.
+    // Both found by fuzz/captions_fuzz.
+    std::string text;
+    size_t line_start = 0;
+    while (line_start <= cue.text.size()) {
+      size_t line_end = std::min(cue.text.find('\n', line_start), cue.text.size());
+      std::string line = cue.text.substr(line_start, line_end - line_start);
+      line_start = line_end + 1;
+      if (line.find_first_not_of(" \t\r\f\v") == std::string::npos)
+        continue;
+      for (size_t at = line.find("-->"); at != std::string::npos; at = line.find("-->", at))
+        line.replace(at, 3, "->");
+      text += (text.empty() ? "" : "\n") + line;
+    }
+    if (text.empty())
+      continue;
     out += std::to_string(++number) + "\n" + format_timestamp(cue.start) + " --> " + format_timestamp(end) + "\n";
-    // A blank line ends an SRT cue: keep the author's breaks, never an empty line.
-    std::string text = cue.text;
-    for (size_t at = text.find("\n\n"); at != std::string::npos; at = text.find("\n\n"))
-      text.erase(at, 1);
     out += text + "\n\n";
   }
   return out;

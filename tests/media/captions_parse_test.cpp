@@ -2,6 +2,7 @@
 // the errors for bad ones, which name the file, the line and the cause.
 
 #include "media/captions/caption_file.hpp"
+#include "media/captions/caption_layout.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -176,4 +177,29 @@ TEST_CASE("a captions file is read by extension, confined to the roots", "[capti
   auto large = read_caption_file(dir.file("a.srt"), roots, tiny);
   REQUIRE_FALSE(large);
   CHECK(large.error().code == errc::input_too_large);
+}
+
+TEST_CASE("the exported .srt reads back as the cues it was written from, whatever their text", "[captions][parse]") {
+  // Found by fuzz/captions_fuzz: a cue whose text holds "<i>1</i>" over a
+  // malformed time line (read as text) was exported as "1" over a time line,
+  // which started a cue of its own, out of order: the .srt beside the video
+  // did not parse (nor would it in a player).
+  auto parsed = srt("1\n00:00:00,004 --> 00:00:01,500\nHello\n<i>1</i>\n00:00:0,000 --> 00:00:01,500\nworld\n");
+  REQUIRE(parsed.cues.size() == 1);
+  const std::string exported = format_srt(parsed.cues, 1.5);
+  auto again = parse_srt(exported, "the exported .srt", limits);
+  INFO(exported);
+  REQUIRE(again);
+  REQUIRE(again->cues.size() == 1);
+  CHECK(again->cues[0].start == Approx(0.004));
+  CHECK(again->cues[0].text == "Hello\n1\n00:00:0,000 -> 00:00:01,500\nworld");
+
+  // And a JSON cue whose text starts (or ends) with a line break: the blank
+  // line it made right under the time line ended the cue there.
+  const std::string leading = format_srt({{0.0, 1.0, "\nlines\n\n"}, {1.0, 2.0, " \n "}}, 2.0);
+  INFO(leading);
+  auto read = parse_srt(leading, "the exported .srt", limits);
+  REQUIRE(read);
+  REQUIRE(read->cues.size() == 1);
+  CHECK(read->cues[0].text == "lines");
 }

@@ -164,7 +164,9 @@ TEST_CASE("what a decode holds stays within the cost its headers give", "[image]
   REQUIRE(vs::test::run_command("ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc=s=3000x2000 -frames:v 1 -pix_fmt bgra '" +
                                 samples.back().path + "'") == 0);
 
-  for (const auto& [name, path] : samples) {
+  for (const auto& sample : samples) {
+    const std::string& name = sample.name;
+    const std::string& path = sample.path;  // a plain reference: lambdas cannot capture bindings in C++17
     auto header = probe_image_file(path, defaults, anywhere);
     REQUIRE(header);
     const std::string bytes = slurp(path);
