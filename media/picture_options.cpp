@@ -1,4 +1,5 @@
 #include "media/picture_options.hpp"
+#include "media/hex_digit.hpp"
 
 #include <array>
 #include <cstdio>
@@ -33,16 +34,6 @@ constexpr std::array<fit_mode, 3> fits = {fit_mode::cover, fit_mode::contain, fi
 constexpr std::array<motion_kind, 8> motions = {motion_kind::automatic, motion_kind::in,   motion_kind::out,
                                                 motion_kind::left,      motion_kind::right, motion_kind::up,
                                                 motion_kind::down,      motion_kind::none};
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 } // namespace
 
@@ -137,7 +128,7 @@ expected<rgb_color> parse_color(const std::string& text, const std::string& fiel
   std::array<int, 6> digits{};
   const size_t count = text.size() - 1;
   for (size_t i = 0; i < count; ++i)
-    if ((digits[i] = hex_value(text[i + 1])) < 0)
+    if ((digits[i] = hex_digit_value(text[i + 1])) < 0)
       return invalid();
   auto channel = [&](size_t i) {
     // "#RGB" doubles each digit: #f80 is #ff8800.

@@ -1,4 +1,5 @@
 #include "media/captions/caption_style.hpp"
+#include "media/hex_digit.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -9,16 +10,6 @@ namespace {
 
 error invalid(const std::string& field, const std::string& message) {
   return make_error(errc::invalid_argument, message, field);
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 bool finite_in(double value, double low, double high) { return std::isfinite(value) && value >= low && value <= high; }
@@ -51,8 +42,8 @@ expected<rgba> parse_color(const std::string& text, const std::string& field) {
     return bad();
   uint8_t channels[4] = {0, 0, 0, 255};
   for (size_t i = 0; i * 2 + 1 < text.size(); ++i) {
-    int high = hex_value(text[1 + 2 * i]);
-    int low = hex_value(text[2 + 2 * i]);
+    int high = hex_digit_value(text[1 + 2 * i]);
+    int low = hex_digit_value(text[2 + 2 * i]);
     if (high < 0 || low < 0)
       return bad();
     channels[i] = static_cast<uint8_t>(high * 16 + low);

@@ -26,17 +26,6 @@ json grey_job(const http_fixture& server, double seconds) {
           {"caption_style", {{"color", "#00FF00"}, {"size", 0.12}}}};
 }
 
-void check_error(const httplib::Result& result, int status, const std::string& code, const std::string& message,
-                 const std::string& field) {
-  REQUIRE(result);
-  INFO(result->body);
-  CHECK(result->status == status);
-  auto body = json::parse(result->body);
-  CHECK(body["error"]["code"] == code);
-  CHECK(body["error"]["message"] == message);
-  CHECK(body["error"]["field"] == field);
-}
-
 /// POST /generateVideo, expecting 200: the answer.
 json generated(httplib::Client& client, const json& body) {
   auto result = client.Post("/generateVideo", body.dump(), "application/json");
@@ -98,31 +87,31 @@ TEST_CASE("bad captions are refused before the job is queued, naming the line or
     return client.Post("/jobs", body.dump(), "application/json");
   };
   write_bytes(server.media("bad.srt"), "1\n00:00:00,000 --> 00:00:01,000\nok\n\nnot a number\n");
-  check_error(with("captions", server.media("bad.srt")), 422, "input_invalid",
+  check_error_reply(with("captions", server.media("bad.srt")), 422, "input_invalid",
               "captions file " + server.media("bad.srt") +
                   ", line 5: expected a time line like 00:00:01,000 --> 00:00:02,500, got \"not a number\"",
               "captions");
   write_bytes(server.media("order.srt"), "1\n00:00:02,000 --> 00:00:03,000\nB\n\n2\n00:00:01,000 --> 00:00:02,000\nA\n");
-  check_error(with("captions", server.media("order.srt")), 422, "input_invalid",
+  check_error_reply(with("captions", server.media("order.srt")), 422, "input_invalid",
               "captions file " + server.media("order.srt") +
                   ", line 6: the cue starts at 00:00:01,000, before the cue above it (00:00:02,000): cues must be "
                   "in time order",
               "captions");
   good["captions"] = json::array({{{"start", 0}, {"end", 1}, {"text", "hello"}}});
-  check_error(with("caption_style", {{"font", "Nonexistent Sans 3000"}}), 422, "invalid_argument",
+  check_error_reply(with("caption_style", {{"font", "Nonexistent Sans 3000"}}), 422, "invalid_argument",
               "caption_style.font \"Nonexistent Sans 3000\" is not installed (fc-list lists the installed families)",
               "caption_style.font");
-  check_error(with("captions", true), 422, "invalid_argument",
+  check_error_reply(with("captions", true), 422, "invalid_argument",
               "captions: true takes the narration text of a Redis task chain; here give a captions file path, a "
               "list of cues, {\"words\": [...]} or captions_text",
               "captions");
-  check_error(with("captions", json::array({{{"start", 1}, {"end", 0.5}, {"text", "x"}}})), 422, "invalid_argument",
+  check_error_reply(with("captions", json::array({{{"start", 1}, {"end", 0.5}, {"text", "x"}}})), 422, "invalid_argument",
               "captions[0].end (0.5) must be after its start (1)", "captions");
-  check_error(with("captions", "/etc/hostname"), 403, "forbidden_path",
+  check_error_reply(with("captions", "/etc/hostname"), 403, "forbidden_path",
               "captions /etc/hostname is outside the allowed media folders" + server.roots_note(), "captions");
-  check_error(with("caption_style", {{"max_lines", 0}}), 422, "invalid_argument",
+  check_error_reply(with("caption_style", {{"max_lines", 0}}), 422, "invalid_argument",
               "caption_style.max_lines must be between 1 and 10", "caption_style.max_lines");
-  check_error(with("captions_text", 42), 422, "invalid_argument", "captions_text must be a string", "captions_text");
+  check_error_reply(with("captions_text", 42), 422, "invalid_argument", "captions_text must be a string", "captions_text");
   CHECK(body_of(client.Get("/jobs"))["jobs"].empty());
 }
 

@@ -8,6 +8,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <catch2/catch.hpp>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -118,6 +119,18 @@ inline nlohmann::json body_of(const httplib::Result& result) {
   if (!result)
     throw std::runtime_error("no HTTP response");
   return nlohmann::json::parse(result->body);
+}
+
+/// Checks an error answer: its status and the JSON error's code, message and field.
+inline void check_error_reply(const httplib::Result& result, int status, const std::string& code,
+                              const std::string& message, const std::string& field) {
+  REQUIRE(result);
+  INFO(result->body);
+  CHECK(result->status == status);
+  auto body = nlohmann::json::parse(result->body);
+  CHECK(body["error"]["code"] == code);
+  CHECK(body["error"]["message"] == message);
+  CHECK(body["error"]["field"] == field);
 }
 
 } // namespace vs::test
