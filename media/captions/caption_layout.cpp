@@ -250,7 +250,9 @@ std::string format_srt(const std::vector<caption_cue>& cues, double video_second
       line_start = line_end + 1;
       if (line.find_first_not_of(" \t\r\f\v") == std::string::npos)
         continue;
-      for (size_t at = line.find("-->"); at != std::string::npos; at = line.find("-->", at))
+      // Search from the start again after each replacement: "--->" becomes
+      // "-->" (found by fuzz/captions_fuzz); every pass shortens the line.
+      for (size_t at = line.find("-->"); at != std::string::npos; at = line.find("-->"))
         line.replace(at, 3, "->");
       text += (text.empty() ? "" : "\n") + line;
     }

@@ -194,6 +194,17 @@ TEST_CASE("the exported .srt reads back as the cues it was written from, whateve
   CHECK(again->cues[0].start == Approx(0.004));
   CHECK(again->cues[0].text == "Hello\n1\n00:00:0,000 -> 00:00:01,500\nworld");
 
+  // Also found by fuzz/captions_fuzz: a longer arrow "--->" in the text was
+  // shortened by one dash into "-->", a time line again.
+  auto arrows = srt("1\n00:00:00,004 --> 00:00:01,500\nHello\n<i>1</i>\n00:00:0,000 ---> 00:00:01,0\n----->x\n");
+  REQUIRE(arrows.cues.size() == 1);
+  const std::string exported_arrows = format_srt(arrows.cues, 1.5);
+  INFO(exported_arrows);
+  auto arrows_again = parse_srt(exported_arrows, "the exported .srt", limits);
+  REQUIRE(arrows_again);
+  REQUIRE(arrows_again->cues.size() == 1);
+  CHECK(arrows_again->cues[0].text == "Hello\n1\n00:00:0,000 -> 00:00:01,0\n->x");
+
   // And a JSON cue whose text starts (or ends) with a line break: the blank
   // line it made right under the time line ended the cue there.
   const std::string leading = format_srt({{0.0, 1.0, "\nlines\n\n"}, {1.0, 2.0, " \n "}}, 2.0);
