@@ -16,7 +16,7 @@
 // Prints what it checked; exits 1 on the first kind of fault it lists.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { resolve as absolute } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const [toolsDir, documentPath, answersPath] = process.argv.slice(2);
@@ -24,7 +24,7 @@ if (!toolsDir || !documentPath) {
   console.error("usage: node check_openapi.mjs TOOLS_DIR DOCUMENT [ANSWERS]");
   process.exit(2);
 }
-const require = createRequire(join(toolsDir, "package.json"));
+const require = createRequire(absolute(toolsDir, "package.json"));
 const { Validator } = await import(pathToFileURL(require.resolve("@seriousme/openapi-schema-validator")).href);
 const Ajv2020 = require("ajv/dist/2020").default;
 const addFormats = require("ajv-formats").default;
