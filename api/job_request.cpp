@@ -150,12 +150,12 @@ job_field member_field(const char* name, const char* schema, const char* descrip
 /// Every field a job body may carry: THE list, with the picture fields
 /// (api/picture_fields) and the caption fields (api/caption_fields). A body
 /// naming any other field is refused (check_known_fields), and the job
-/// schema of /openapi.json is generated from these rows (job_request_schema).
+/// schema of /openapi.json is generated from these rows (job_request_schemas).
 /// To add a field, add its row here with its schema and description; rows
 /// apply in this order, so the first bad field named is the first bad row.
 const job_field job_fields[] = {
     {"audio_path", set_member<&spec::audio_path, read_string>, R"({"type": "string"})",
-     "The narration: an absolute path inside MEDIA_ROOTS (or the path POST /uploads answers). The video lasts as "
+     "The narration: an absolute path inside MEDIA_ROOTS. The video lasts as "
      "long as it. Required unless sync_to_audio is false (a silent video)."},
     member_field<&spec::fps, read_int>("fps", R"({"type": "integer", "minimum": 1, "maximum": 120})",
                                        "Frames per second of the video."),
@@ -201,7 +201,7 @@ const job_field job_fields[] = {
      true},
     {"image_paths", set_image_paths,
      R"({"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 1000})",
-     "The slides in order: absolute paths inside MEDIA_ROOTS (or paths POST /uploads answers). Give image_paths "
+     "The slides in order: absolute paths inside MEDIA_ROOTS. Give image_paths "
      "or slides, not both."},
     {"resolution", set_resolution,
      R"({"oneOf": [{"type": "string", "pattern": "^[0-9]{1,5}[xX][0-9]{1,5}$", "examples": ["1080x1920"]},)"

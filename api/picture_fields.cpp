@@ -17,7 +17,7 @@ namespace {
 /// names are refused.
 const std::vector<field_doc> slide_fields = {
     {"path", R"({"type": "string"})",
-     "The picture: an absolute path inside MEDIA_ROOTS (or a path POST /uploads answers)."},
+     "The picture: an absolute path inside MEDIA_ROOTS."},
     {"duration", R"({"type": "number", "exclusiveMinimum": 0})",
      "Seconds on screen, transitions included; the slides without one share the rest of the video. Not with "
      "slide_starts."},
