@@ -2,6 +2,8 @@
 
 #include "api/http_cors.hpp"
 #include "api/http_generate.hpp"
+#include "api/http_guarded.hpp"
+#include "api/http_openapi.hpp"
 #include "api/http_poster.hpp"
 #include "api/http_reply.hpp"
 #include "api/http_submit.hpp"
@@ -27,24 +29,10 @@ void send_snapshot(httplib::Response& res, job_service& jobs, const std::string&
   send_json(res, 200, snapshot_json(*job));
 }
 
-/// Wraps a handler so that no exception ever escapes as a crash or an HTML page.
-template <class Handler>
-httplib::Server::Handler guarded(Handler handler) {
-  return [handler](const httplib::Request& req, httplib::Response& res) {
-    try {
-      handler(req, res);
-    } catch (const std::exception& e) {
-      send_error(res, make_error(errc::internal, std::string("internal error: ") + e.what()));
-    } catch (...) {
-      send_error(res, make_error(errc::internal, "internal error"));
-    }
-  };
-}
-
 } // namespace
 
-void install_routes(httplib::Server& server, route_context context) {
-  server.Get("/health", guarded([context](const httplib::Request&, httplib::Response& res) {
+void install_routes(route_registry& routes, route_context context) {
+  routes.add("GET", "/health", guarded([context](const httplib::Request&, httplib::Response& res) {
     service_stats stats = context.jobs.stats();
     send_json(res, 200,
               {{"status", "healthy"},
@@ -56,7 +44,7 @@ void install_routes(httplib::Server& server, route_context context) {
 
   // For load balancers and orchestrators: 200 only while this process can
   // take jobs; /health stays 200 while it drains or Redis is down.
-  server.Get("/ready", guarded([context](const httplib::Request&, httplib::Response& res) {
+  routes.add("GET", "/ready", guarded([context](const httplib::Request&, httplib::Response& res) {
     service_stats stats = context.jobs.stats();
     if (!stats.accepting_jobs || context.stopping.load())
       return send_error(res, make_error(errc::unavailable, "the service is stopping and takes no new jobs"));
@@ -66,19 +54,19 @@ void install_routes(httplib::Server& server, route_context context) {
   }));
 
   // CORS preflights (and plain OPTIONS) on every path.
-  server.Options(".*", guarded([context](const httplib::Request& req, httplib::Response& res) {
+  routes.add("OPTIONS", "*", ".*", guarded([context](const httplib::Request& req, httplib::Response& res) {
     answer_options(req, res, context.config.cors_origins);
   }));
 
-  server.Get("/metrics", guarded([context](const httplib::Request&, httplib::Response& res) {
+  routes.add("GET", "/metrics", guarded([context](const httplib::Request&, httplib::Response& res) {
     res.set_content(render_metrics(context.jobs.stats()), "text/plain; version=0.0.4");
   }));
 
-  server.Post("/generateVideo", guarded([context](const httplib::Request& req, httplib::Response& res) {
+  routes.add("POST", "/generateVideo", guarded([context](const httplib::Request& req, httplib::Response& res) {
     generate_video(req, res, context);
   }));
 
-  server.Post("/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
+  routes.add("POST", "/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
     auto id = submit_job(req, context);
     if (!id)
       return send_error(res, id.error());
@@ -86,7 +74,7 @@ void install_routes(httplib::Server& server, route_context context) {
     send_json(res, 202, {{"job_id", *id}, {"status", "queued"}, {"status_url", "/jobs/" + *id}});
   }));
 
-  server.Get("/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
+  routes.add("GET", "/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
     size_t limit = 50;
     if (req.has_param("limit")) {
       const std::string text = req.get_param_value("limit");
@@ -101,13 +89,13 @@ void install_routes(httplib::Server& server, route_context context) {
     send_json(res, 200, {{"jobs", list}});
   }));
 
-  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64}))", guarded([context](const httplib::Request& req,
-                                                                 httplib::Response& res) {
+  routes.add("GET", "/jobs/{id}", R"(/jobs/([A-Za-z0-9_-]{1,64}))",
+             guarded([context](const httplib::Request& req, httplib::Response& res) {
     send_snapshot(res, context.jobs, req.matches[1]);
   }));
 
-  server.Delete(R"(/jobs/([A-Za-z0-9_-]{1,64}))", guarded([context](const httplib::Request& req,
-                                                                    httplib::Response& res) {
+  routes.add("DELETE", "/jobs/{id}", R"(/jobs/([A-Za-z0-9_-]{1,64}))",
+             guarded([context](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     if (auto cancelled = context.jobs.cancel(id); !cancelled)
       return send_error(res, cancelled.error());
@@ -115,23 +103,25 @@ void install_routes(httplib::Server& server, route_context context) {
   }));
 
   const std::string video_folder = (std::filesystem::path(context.config.output_dir) / "video").string();
-  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/video)",
+  routes.add("GET", "/jobs/{id}/video", R"(/jobs/([A-Za-z0-9_-]{1,64})/video)",
              guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
                serve_video(req, res, context.jobs, video_folder);
              }));
-  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/poster)",
+  routes.add("GET", "/jobs/{id}/poster", R"(/jobs/([A-Za-z0-9_-]{1,64})/poster)",
              guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
                serve_poster(req, res, context.jobs, video_folder);
              }));
 
   // Any task hash of the pipeline, as stored (all values are strings).
-  server.Get(R"(/tasks/([A-Za-z0-9_-]{1,64}))", guarded([context](const httplib::Request& req,
-                                                                  httplib::Response& res) {
+  routes.add("GET", "/tasks/{id}", R"(/tasks/([A-Za-z0-9_-]{1,64}))",
+             guarded([context](const httplib::Request& req, httplib::Response& res) {
     auto task = context.jobs.find_task(req.matches[1]);
     if (!task)
       return send_error(res, task.error());
     send_json(res, 200, json(*task));
   }));
+
+  install_openapi_routes(routes, context);
 }
 
 } // namespace vs::api
