@@ -2,9 +2,12 @@
 
 #include "api/http_cors.hpp"
 #include "api/http_generate.hpp"
+#include "api/http_guarded.hpp"
+#include "api/http_job_parts.hpp"
 #include "api/http_poster.hpp"
 #include "api/http_reply.hpp"
 #include "api/http_submit.hpp"
+#include "api/http_uploads.hpp"
 #include "api/http_video.hpp"
 #include "api/job_json.hpp"
 #include "api/metrics_text.hpp"
@@ -25,20 +28,6 @@ void send_snapshot(httplib::Response& res, job_service& jobs, const std::string&
   if (!job)
     return send_error(res, job.error());
   send_json(res, 200, snapshot_json(*job));
-}
-
-/// Wraps a handler so that no exception ever escapes as a crash or an HTML page.
-template <class Handler>
-httplib::Server::Handler guarded(Handler handler) {
-  return [handler](const httplib::Request& req, httplib::Response& res) {
-    try {
-      handler(req, res);
-    } catch (const std::exception& e) {
-      send_error(res, make_error(errc::internal, std::string("internal error: ") + e.what()));
-    } catch (...) {
-      send_error(res, make_error(errc::internal, "internal error"));
-    }
-  };
 }
 
 } // namespace
@@ -74,17 +63,9 @@ void install_routes(httplib::Server& server, route_context context) {
     res.set_content(render_metrics(context.jobs.stats()), "text/plain; version=0.0.4");
   }));
 
-  server.Post("/generateVideo", guarded([context](const httplib::Request& req, httplib::Response& res) {
-    generate_video(req, res, context);
-  }));
-
-  server.Post("/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
-    auto id = submit_job(req, context);
-    if (!id)
-      return send_error(res, id.error());
-    res.set_header("Location", "/jobs/" + *id);
-    send_json(res, 202, {{"job_id", *id}, {"status", "queued"}, {"status_url", "/jobs/" + *id}});
-  }));
+  // A JSON body, or multipart/form-data with the job and its files (api/http_job_parts).
+  server.Post("/generateVideo", job_body_reader(context, generate_video));
+  server.Post("/jobs", job_body_reader(context, post_job));
 
   server.Get("/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
     size_t limit = 50;
@@ -123,6 +104,8 @@ void install_routes(httplib::Server& server, route_context context) {
              guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
                serve_poster(req, res, context.jobs, video_folder);
              }));
+
+  install_upload_routes(server, context);
 
   // Any task hash of the pipeline, as stored (all values are strings).
   server.Get(R"(/tasks/([A-Za-z0-9_-]{1,64}))", guarded([context](const httplib::Request& req,
