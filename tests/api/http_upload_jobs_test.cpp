@@ -327,3 +327,15 @@ TEST_CASE("the sweep removes old unused uploads and keeps those of live jobs", "
   age(used, std::chrono::hours(30));
   CHECK(eventually([&] { return !fs::exists(used); }));
 }
+
+TEST_CASE("the sweep runs when the server starts", "[http][uploads][sweep]") {
+  std::string old_upload;
+  http_fixture server([&](vs::api::http_config& config) {
+    config.upload_sweep_interval = std::chrono::hours(1);
+    fs::create_directories(config.output_dir + "/uploads");
+    old_upload = config.output_dir + "/uploads/" + std::string(64, 'c') + ".png";
+    write_test_png(old_upload, 8, 8);
+    age(old_upload, std::chrono::hours(25));
+  });
+  CHECK(eventually([&] { return !fs::exists(old_upload); }, std::chrono::seconds(10)));
+}

@@ -303,3 +303,37 @@ TEST_CASE("an upload of hundreds of MB streams to disk: memory stays flat", "[ht
   if (rss_is_meaningful)
     CHECK(peak_kb - baseline_kb < 32 * 1024);
 }
+
+TEST_CASE("an upload may outlast the request deadline while it arrives at 64 KiB/s and a trickle is cut off",
+          "[http][uploads][slow]") {
+  http_fixture server([](vs::api::http_config& config) { config.request_timeout = std::chrono::seconds(1); });
+  // 2.4 s at 160 KiB/s: more than twice the deadline.
+  const uint32_t data_bytes = 384 * 1024;
+  const std::string wav = wav_header(data_bytes) + std::string(data_bytes, '\0');
+  raw_connection steady(server.port);
+  REQUIRE(steady.send_text("POST /uploads?filename=slow.wav HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                           std::to_string(wav.size()) + "\r\n\r\n"));
+  auto started = std::chrono::steady_clock::now();
+  for (size_t at = 0; at < wav.size(); at += 16384) {
+    REQUIRE(steady.send_text(wav.substr(at, 16384)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto stored = steady.read_response();
+  REQUIRE(stored);
+  INFO(stored->body);
+  CHECK(stored->status == 201);
+  CHECK(std::chrono::steady_clock::now() - started > std::chrono::seconds(2));
+
+  // 5 KiB/s: each byte buys less time than it took to come.
+  raw_connection trickle(server.port);
+  REQUIRE(trickle.send_text("POST /uploads HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n"));
+  std::optional<raw_response> answer;
+  for (int i = 0; i < 100 && !answer; ++i) {
+    trickle.send_text(std::string(512, '\0'));
+    answer = trickle.read_response(std::chrono::milliseconds(100));
+  }
+  REQUIRE(answer);
+  CHECK(answer->status == 408);
+  CHECK(json::parse(answer->body)["error"]["message"] == "the request was not received within 1 s");
+  CHECK(names_in(uploads_folder(server)) == std::set<std::string>{json::parse(stored->body)["id"]});
+}
