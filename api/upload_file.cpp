@@ -1,5 +1,7 @@
 #include "api/upload_file.hpp"
 
+#include "api/upload_folder.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -24,8 +26,15 @@ error io_failure(const std::string& doing, int code) {
 } // namespace
 
 expected<std::unique_ptr<upload_file>> upload_file::create(const std::filesystem::path& folder) {
-  std::string pattern = (folder / (std::string(temp_prefix) + "XXXXXX")).string();
-  int descriptor = ::mkostemp(pattern.data(), O_CLOEXEC);
+  // Not mkstemp: its 0600 would ignore the umask the videos are made with.
+  std::string pattern;
+  int descriptor = -1;
+  for (int attempt = 0; descriptor < 0 && attempt < 8; ++attempt) {
+    pattern = (folder / (temp_prefix + random_file_suffix())).string();
+    descriptor = ::open(pattern.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (descriptor < 0 && errno != EEXIST)
+      break;
+  }
   if (descriptor < 0)
     return io_failure("create a file", errno);
   EVP_MD_CTX* hash = EVP_MD_CTX_new();

@@ -1,7 +1,7 @@
 #pragma once
 /// One incoming upload on its way to disk: a temporary file in the uploads
-/// folder (".upload-XXXXXX", so two workers sharing the folder never write
-/// the same file) that the bytes are appended to as they arrive, through a
+/// folder (".upload-" and random digits, so two workers sharing the folder
+/// never write the same file) that the bytes are appended to as they arrive, through a
 /// small buffer, while their SHA-256 is computed (OpenSSL's EVP). Memory is
 /// the buffer and the hash state, whatever the size of the file.
 ///

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fcntl.h>
+#include <random>
 #include <sys/stat.h>
 
 namespace vs::api {
@@ -38,6 +39,15 @@ std::vector<std::string> uploads_used_by(const media::render_spec& spec, const f
   for (const auto& image : spec.image_paths)
     consider(image);
   return used;
+}
+
+std::string random_file_suffix() {
+  static thread_local std::mt19937_64 generator(std::random_device{}());
+  static const char digits[] = "0123456789abcdef";
+  std::string text;
+  for (uint64_t bits = generator(), i = 0; i < 16; ++i, bits >>= 4)
+    text += digits[bits & 0xf];
+  return text;
 }
 
 std::vector<std::string> touch_files(const std::vector<std::string>& paths) {

@@ -32,6 +32,10 @@ bool is_upload_id(const std::string& text);
 /// that lie in `folder`, each once.
 std::vector<std::string> uploads_used_by(const media::render_spec& spec, const std::filesystem::path& folder);
 
+/// 16 random hex digits, for names of temporary files that no other
+/// process sharing the folder picks too.
+std::string random_file_suffix();
+
 /// Sets the modification time of each of `paths` to now. Returns those
 /// that could not be touched (removed meanwhile).
 std::vector<std::string> touch_files(const std::vector<std::string>& paths);

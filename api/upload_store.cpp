@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <random>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,15 +46,6 @@ void sync_folder(const fs::path& folder) {
     ::fsync(descriptor);
     ::close(descriptor);
   }
-}
-
-std::string random_suffix() {
-  static thread_local std::mt19937_64 generator(std::random_device{}());
-  static const char digits[] = "0123456789abcdef";
-  std::string text;
-  for (uint64_t bits = generator(), i = 0; i < 16; ++i, bits >>= 4)
-    text += digits[bits & 0xf];
-  return text;
 }
 
 } // namespace
@@ -166,7 +156,7 @@ bool upload_store::collect(const fs::path& path, int64_t oldest_kept_ms) {
   // Another worker sharing the folder may store the same bytes again
   // between the age check and the removal: the file is renamed aside first
   // and its age read again on what was renamed; a young one goes back.
-  const fs::path aside = folder_ / (sweep_prefix + random_suffix());
+  const fs::path aside = folder_ / (sweep_prefix + random_file_suffix());
   if (::rename(path.c_str(), aside.c_str()) != 0)
     return false;
   int64_t modified = modified_ms(aside);

@@ -190,7 +190,20 @@ TEST_CASE("an upload over UPLOAD_MAX_MB gets 413 naming the limit and leaves no 
     CHECK(too_big->status == 413);
     CHECK(json::parse(too_big->body)["error"]["message"] == limit);
   }
+  // A client that goes away mid-upload.
+  {
+    raw_connection cut(server.port);
+    REQUIRE(cut.send_text("POST /uploads HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n" +
+                          std::string(300000, 'x')));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (names_in(folder).empty() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(names_in(folder).size() == 1);  // its temporary file, while it lasts
+  }
   // Nothing stays: no temporary file, no upload.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!names_in(folder).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   CHECK(names_in(folder).empty());
   // Over the JSON limit (1 MiB) but within the upload limit: stored.
   write_test_audio(server.media("long.wav"), 32.0);
@@ -244,6 +257,8 @@ TEST_CASE("what is not audio or an image is refused by its content with 415 nami
   // Parts other than "file", and no file at all.
   check_error_reply(post_file_part(client, "/uploads", "image", png, "slide.png"), 422, "invalid_argument",
                 "the request has a part named image; files go in parts named file", "image");
+  check_error_reply(client.Post("/uploads", "--zz\r\nnot a part", "multipart/form-data; boundary=zz"), 400,
+                    "malformed_request", "the multipart/form-data body is malformed or incomplete", "");
   // One refused file refuses the request: the good one is not stored either.
   check_error_reply(client.Post("/uploads", httplib::MultipartFormDataItems{{"file", png, "slide.png", "image/png"},
                                                                          {"file", text, "notes.txt", "text/plain"}}),
