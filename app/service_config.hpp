@@ -31,6 +31,10 @@ struct service_config {
   int64_t http_max_body_memory_mb = 64;     ///< HTTP_MAX_BODY_MEMORY_MB: bodies of all connections at once
   std::vector<std::string> cors_origins;    ///< CORS_ORIGINS: comma list of origins, or *; empty: none
   std::string log_format = "text";          ///< LOG_FORMAT: text or json (one JSON object per line)
+  // Standalone mode's job store (store/job_store): not opened with Redis.
+  std::string job_store_path;               ///< JOB_STORE_PATH; empty: output_dir/jobs.sqlite
+  int job_history_days = 30;                ///< JOB_HISTORY_DAYS: finished jobs kept this long; 0: no age bound
+  int64_t job_history_max = 10000;          ///< JOB_HISTORY_MAX: finished jobs kept at most; 0: no count bound
   // Redis: parsed and kept for the Redis intake; without REDIS_URL or
   // REDIS_HOST the service runs standalone.
   std::string redis_url;                    ///< REDIS_URL
@@ -47,6 +51,8 @@ struct service_config {
   bool redis_enabled() const { return !redis_url.empty() || !redis_host.empty(); }
   /// media_roots, or {output_dir} when none are configured.
   std::vector<std::string> effective_media_roots() const;
+  /// job_store_path, or output_dir/jobs.sqlite when none is configured.
+  std::string effective_job_store_path() const;
 };
 
 /// Looks a variable up; std::getenv in production, a map in tests.
