@@ -43,8 +43,10 @@ struct job_store_settings {
   /// A job found rendering at start-up (the process died under it) this
   /// many times is failed instead of rendered again (MAX_ATTEMPTS).
   int max_attempts = 3;
-  /// How long opening waits for a lock held by another process.
-  std::chrono::milliseconds busy_timeout{5000};
+  /// How long opening waits for a lock held by another process: only
+  /// another serve holds it, and that one for its whole life, so a short
+  /// wait suffices (a process that just exited has already let go).
+  std::chrono::milliseconds busy_timeout{2000};
 };
 
 /// What open() found left by the previous process.
