@@ -90,7 +90,7 @@ expected<std::string> single_text(sqlite_db& db, const std::string& sql, const s
 }
 
 /// Takes the file for this process, in write-ahead-log mode.
-status configure(sqlite_db& db) {
+status configure(sqlite_db& db, bool flush_every_commit) {
   // Before the first read: the lock, once taken, is kept until close, and
   // the WAL index lives in this process's memory (no -shm file to share).
   if (!db.exec("PRAGMA locking_mode = EXCLUSIVE", "setting the locking mode"))
@@ -101,7 +101,8 @@ status configure(sqlite_db& db) {
   if (*mode != "wal")
     return make_error(errc::io_error, where(db.path()) + " cannot use write-ahead logging (journal mode stays " +
                                         *mode + ")");
-  if (!db.exec("PRAGMA synchronous = NORMAL", "setting synchronous"))
+  if (!db.exec(flush_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+               "setting synchronous"))
     return unusable(db, "setting synchronous");
   // Reading took a shared lock; a write takes the exclusive one, kept from now on.
   if (!db.exec("BEGIN EXCLUSIVE; COMMIT", "locking the file"))
@@ -288,7 +289,7 @@ expected<std::unique_ptr<job_store>> job_store::open(const job_store_settings& s
     return make_error(errc::io_error, where(settings.path) + " cannot be opened: " +
                                         db.error().message.substr(("cannot open " + settings.path + ": ").size()));
   db->set_busy_timeout(static_cast<int>(settings.busy_timeout.count()));
-  if (auto configured = configure(*db); !configured)
+  if (auto configured = configure(*db, settings.flush_every_commit); !configured)
     return configured.error();
   if (auto checked = check_integrity(*db); !checked)
     return checked.error();

@@ -47,6 +47,9 @@ struct job_store_settings {
   /// another serve holds it, and that one for its whole life, so a short
   /// wait suffices (a process that just exited has already let go).
   std::chrono::milliseconds busy_timeout{2000};
+  /// synchronous=FULL: an fsync per transition, so a power cut loses none
+  /// either. Off in serve (see above); bench/job_store_cost measures both.
+  bool flush_every_commit = false;
 };
 
 /// What open() found left by the previous process.
