@@ -179,6 +179,15 @@ TEST_CASE("after SIGKILL mid-render, a restart serves the finished job, renders 
   REQUIRE(poster);
   CHECK(poster->status == 200);
   CHECK(poster->get_header_value("Content-Type") == "image/jpeg");
+  // It ended: it cannot be cancelled; an id nobody knows is still a 404.
+  httplib::Client client("127.0.0.1", service.port);
+  auto cancel = client.Delete(("/jobs/" + finished).c_str());
+  REQUIRE(cancel);
+  CHECK(cancel->status == 409);
+  CHECK(json::parse(cancel->body)["error"]["message"] == "job " + finished + " already ended (success)");
+  auto unknown = service.get("/jobs/0000000000000000");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
 
   json third_job = service.wait_for_state(third, "success");
   json killed_job = service.get_json("/jobs/" + killed);
