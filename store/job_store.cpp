@@ -117,16 +117,14 @@ status check_integrity(sqlite_db& db) {
   if (!statement)
     return unusable(db, doing);
   std::string problems;
-  for (;;) {
-    auto row = statement->step();
-    if (!row)
-      return unusable(db, doing);
-    if (!*row)
-      break;
+  auto read = statement->for_each_row([&]() -> status {
     std::string line = statement->text(0);
     if (line != "ok")
       problems += (problems.empty() ? "" : "; ") + line;
-  }
+    return {};
+  });
+  if (!read)
+    return unusable(db, doing);
   if (!problems.empty())
     return make_error(errc::io_error, where(db.path()) + " is damaged (" + problems +
                                         "): move it aside to start with an empty job history, or restore a copy");
@@ -258,17 +256,86 @@ struct job_store::impl {
       return statement.error();
     bind(*statement);
     std::vector<api::job_snapshot> jobs;
-    for (;;) {
-      auto row = statement->step();
-      if (!row)
-        return row.error();
-      if (!*row)
-        return jobs;
+    auto read = statement->for_each_row([&]() -> status {
       auto job = read_snapshot(*statement, with_spec);
       if (!job)
         return job.error();
       jobs.push_back(std::move(*job));
+      return {};
+    });
+    if (!read)
+      return read.error();
+    return jobs;
+  }
+
+  /// Jobs found rendering: the process died under them. Queued again with
+  /// the attempt counted, or failed at the bound; then the history pruned.
+  status restart_interrupted(const job_store_settings& settings, int64_t now_ms, job_recovery& recovery) {
+    const std::string doing = "recovering jobs";
+    auto transaction = sqlite_transaction::begin(db, doing);
+    if (!transaction)
+      return transaction.error();
+    auto interrupted = db.prepare("SELECT id, attempts FROM jobs WHERE state = 'processing' ORDER BY seq", doing);
+    if (!interrupted)
+      return interrupted.error();
+    std::vector<std::pair<std::string, int>> found;
+    auto read = interrupted->for_each_row([&]() -> status {
+      found.emplace_back(interrupted->text(0), static_cast<int>(interrupted->integer(1)) + 1);
+      return {};
+    });
+    if (!read)
+      return read.error();
+    for (const auto& [id, attempts] : found) {
+      if (attempts >= settings.max_attempts) {
+        auto failure = make_error(errc::internal, "job " + id + " gave up after " + std::to_string(attempts) +
+                                                    " attempts: the service stopped (killed or crashed) while it "
+                                                    "rendered, each time (MAX_ATTEMPTS " +
+                                                    std::to_string(settings.max_attempts) + ")");
+        if (auto failed = fail(id, now_ms, failure, attempts); !failed)
+          return failed;
+        ++recovery.given_up;
+        continue;
+      }
+      auto requeued = run("UPDATE jobs SET state = 'queued', attempts = ?1, started_at_ms = 0, progress = 0, "
+                          "frames_done = 0, frames_total = 0, chunks_done = 0, chunks_total = 0 WHERE id = ?2",
+                          doing, [&](sqlite_statement& s) { s.bind(1, int64_t{attempts}).bind(2, id); });
+      if (!requeued)
+        return requeued.error();
+      ++recovery.restarted;
     }
+    auto pruned = prune(settings, now_ms);
+    if (!pruned)
+      return pruned.error();
+    recovery.pruned = *pruned;
+    return transaction->commit();
+  }
+
+  /// The queued jobs with their specs, in order; one whose spec cannot be
+  /// read back fails alone.
+  status read_queue(int64_t now_ms, job_recovery& recovery) {
+    auto queued = db.prepare(std::string("SELECT ") + snapshot_columns +
+                               ", spec FROM jobs WHERE state = 'queued' ORDER BY seq",
+                             "reading the queue");
+    if (!queued)
+      return queued.error();
+    std::vector<std::pair<std::string, error>> unreadable;
+    auto read = queued->for_each_row([&]() -> status {
+      auto job = read_snapshot(*queued, true);
+      if (job)
+        recovery.queued.push_back(std::move(*job));
+      else
+        unreadable.emplace_back(queued->text(0), make_error(errc::internal, "job " + queued->text(0) +
+                                                                               " could not be resumed: " +
+                                                                               job.error().message));
+      return {};
+    });
+    if (!read)
+      return read.error();
+    for (const auto& [id, failure] : unreadable)
+      if (auto failed = fail(id, now_ms, failure, 0); !failed)
+        return failed;
+    recovery.unreadable = static_cast<int>(unreadable.size());
+    return {};
   }
 };
 
@@ -300,75 +367,12 @@ expected<std::unique_ptr<job_store>> job_store::open(const job_store_settings& s
 
 expected<job_recovery> job_store::recover(int64_t now_ms) {
   std::lock_guard<std::mutex> guard(impl_->mutex);
-  sqlite_db& db = impl_->db;
   job_recovery recovery;
-  {
-    const std::string doing = "recovering jobs";
-    auto transaction = sqlite_transaction::begin(db, doing);
-    if (!transaction)
-      return transaction.error();
-    auto interrupted = db.prepare("SELECT id, attempts FROM jobs WHERE state = 'processing' ORDER BY seq", doing);
-    if (!interrupted)
-      return interrupted.error();
-    std::vector<std::pair<std::string, int>> found;
-    for (;;) {
-      auto row = interrupted->step();
-      if (!row)
-        return row.error();
-      if (!*row)
-        break;
-      found.emplace_back(interrupted->text(0), static_cast<int>(interrupted->integer(1)) + 1);
-    }
-    for (const auto& [id, attempts] : found) {
-      if (attempts >= settings_.max_attempts) {
-        auto failure = make_error(errc::internal, "job " + id + " gave up after " + std::to_string(attempts) +
-                                                    " attempts: the service stopped (killed or crashed) while it "
-                                                    "rendered, each time (MAX_ATTEMPTS " +
-                                                    std::to_string(settings_.max_attempts) + ")");
-        if (auto failed = impl_->fail(id, now_ms, failure, attempts); !failed)
-          return failed.error();
-        ++recovery.given_up;
-        continue;
-      }
-      auto requeued = impl_->run("UPDATE jobs SET state = 'queued', attempts = ?1, started_at_ms = 0, progress = 0, "
-                                 "frames_done = 0, frames_total = 0, chunks_done = 0, chunks_total = 0 WHERE id = ?2",
-                                 doing, [&](sqlite_statement& s) { s.bind(1, int64_t{attempts}).bind(2, id); });
-      if (!requeued)
-        return requeued.error();
-      ++recovery.restarted;
-    }
-    auto pruned = impl_->prune(settings_, now_ms);
-    if (!pruned)
-      return pruned.error();
-    recovery.pruned = *pruned;
-    if (auto committed = transaction->commit(); !committed)
-      return committed.error();
-  }
-  // Row by row: one job whose spec cannot be read back fails alone.
-  auto queued = db.prepare(std::string("SELECT ") + snapshot_columns + ", spec FROM jobs WHERE state = 'queued' ORDER BY seq",
-                           "reading the queue");
-  if (!queued)
-    return queued.error();
-  std::vector<std::pair<std::string, error>> unreadable;
-  for (;;) {
-    auto row = queued->step();
-    if (!row)
-      return row.error();
-    if (!*row)
-      break;
-    auto job = read_snapshot(*queued, true);
-    if (job)
-      recovery.queued.push_back(std::move(*job));
-    else
-      unreadable.emplace_back(queued->text(0), make_error(errc::internal, "job " + queued->text(0) +
-                                                                             " could not be resumed: " +
-                                                                             job.error().message));
-  }
-  for (const auto& [id, failure] : unreadable)
-    if (auto failed = impl_->fail(id, now_ms, failure, 0); !failed)
-      return failed.error();
-  recovery.unreadable = static_cast<int>(unreadable.size());
-  auto finished = single_text(db, "SELECT count(*) FROM jobs WHERE finished_at_ms > 0", "counting finished jobs");
+  if (auto restarted = impl_->restart_interrupted(settings_, now_ms, recovery); !restarted)
+    return restarted.error();
+  if (auto read = impl_->read_queue(now_ms, recovery); !read)
+    return read.error();
+  auto finished = single_text(impl_->db, "SELECT count(*) FROM jobs WHERE finished_at_ms > 0", "counting finished jobs");
   if (!finished)
     return finished.error();
   recovery.finished = std::stoll(*finished);

@@ -71,6 +71,20 @@ public:
   expected<bool> step();
   /// Steps to the end (an INSERT, UPDATE or DELETE); the rows it changed.
   expected<int64_t> run();
+  /// Steps through every row, calling `on_row()` at each (it reads the
+  /// columns through this statement); stops at the first error it returns.
+  template <class OnRow>
+  status for_each_row(OnRow on_row) {
+    for (;;) {
+      auto row = step();
+      if (!row)
+        return row.error();
+      if (!*row)
+        return {};
+      if (status done = on_row(); !done)
+        return done;
+    }
+  }
 
   /// Columns count from 0.
   bool is_null(int column) const;

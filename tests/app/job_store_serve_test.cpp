@@ -1,6 +1,7 @@
 // Standalone `video-service serve` keeps its jobs in OUTPUT_DIR/jobs.sqlite:
 // real processes killed (SIGKILL) or stopped (SIGTERM) mid-render and
 // started again on the same folder, with real renders and real MP4s decoded.
+#include "tests/app/serve_http.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/mp4_probe.hpp"
@@ -77,14 +78,7 @@ struct durable_service {
     return json::parse(answer->body);
   }
 
-  std::string submit(const json& body) const {
-    httplib::Client client("127.0.0.1", port);
-    auto posted = client.Post("/jobs", body.dump(), "application/json");
-    REQUIRE(posted);
-    INFO(posted->body);
-    REQUIRE(posted->status == 202);
-    return json::parse(posted->body)["job_id"];
-  }
+  std::string submit(const json& body) const { return submit_job(port, body); }
 
   /// Long enough (720p, 6 s: seconds of rendering) to be caught while rendering.
   std::string submit_slow() const {

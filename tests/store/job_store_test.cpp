@@ -83,6 +83,22 @@ std::unique_ptr<job_store> with_rendering_job(const job_store_settings& settings
   return store;
 }
 
+/// Runs `sql` on the file at `path` as another program would.
+void run_sql(const std::string& path, const std::string& sql) {
+  auto db = sqlite_db::open(path);
+  REQUIRE(db);
+  REQUIRE(db->exec(sql, "running " + sql));
+}
+
+/// Why the store refuses a file once `sql` has run on it.
+std::string refusal_after(const job_store_settings& settings, const std::string& sql) {
+  run_sql(settings.path, sql);
+  auto store = job_store::open(settings);
+  REQUIRE_FALSE(store);
+  CHECK(store.error().code == errc::io_error);
+  return store.error().message;
+}
+
 std::vector<std::string> ids_of(const std::vector<api::job_snapshot>& jobs) {
   std::vector<std::string> ids;
   for (const auto& job : jobs)
@@ -274,11 +290,7 @@ TEST_CASE("a job whose stored spec cannot be read back fails alone, naming why",
     REQUIRE(store->add(queued_job("broken0000000001", t0)));
     REQUIRE(store->add(queued_job("fine000000000002", t0)));
   }
-  {
-    auto db = sqlite_db::open(settings.path);
-    REQUIRE(db);
-    REQUIRE(db->exec("UPDATE jobs SET spec = '{\"fps\": 24}' WHERE id = 'broken0000000001'", "breaking a spec"));
-  }
+  run_sql(settings.path, "UPDATE jobs SET spec = '{\"fps\": 24}' WHERE id = 'broken0000000001'");
   auto store = open_store(settings);
   auto recovery = store->recover(t0 + 5);
   REQUIRE(recovery);
@@ -339,28 +351,14 @@ TEST_CASE("a job store of a newer schema, or another program's database, is refu
   temp_dir dir;
   auto settings = settings_in(dir);
   { open_store(settings); }
-  {
-    auto db = sqlite_db::open(settings.path);
-    REQUIRE(db);
-    REQUIRE(db->exec("PRAGMA user_version = 7", "setting the version"));
-  }
-  auto newer = job_store::open(settings);
-  REQUIRE_FALSE(newer);
-  CHECK(newer.error().message == "the job store " + settings.path +
-                                   " (JOB_STORE_PATH) has schema version 7, written by a newer video-service; this "
-                                   "one reads up to version 1");
-
+  CHECK(refusal_after(settings, "PRAGMA user_version = 7") ==
+        "the job store " + settings.path +
+          " (JOB_STORE_PATH) has schema version 7, written by a newer video-service; this one reads up to version 1");
   settings.path = dir.file("other.sqlite");
-  {
-    auto db = sqlite_db::open(settings.path);
-    REQUIRE(db);
-    REQUIRE(db->exec("CREATE TABLE invoices (id INTEGER)", "making another database"));
-  }
-  auto other = job_store::open(settings);
-  REQUIRE_FALSE(other);
-  CHECK(other.error().message == "the job store " + settings.path +
-                                   " (JOB_STORE_PATH) is an SQLite database of something else (tables, no job store "
-                                   "schema version): choose another JOB_STORE_PATH");
+  CHECK(refusal_after(settings, "CREATE TABLE invoices (id INTEGER)") ==
+        "the job store " + settings.path +
+          " (JOB_STORE_PATH) is an SQLite database of something else (tables, no job store schema version): choose "
+          "another JOB_STORE_PATH");
 }
 
 TEST_CASE("a second job store on the same file is refused while the first holds it", "[store]") {
