@@ -285,7 +285,10 @@ struct job_store::impl {
     });
     if (!read)
       return read.error();
-    for (const auto& [id, attempts] : found) {
+    for (const auto& job : found) {
+      // Named copies: a lambda cannot capture a structured binding in C++17 (clang refuses).
+      const std::string& id = job.first;
+      const int attempts = job.second;
       if (attempts >= settings.max_attempts) {
         auto failure = make_error(errc::internal, "job " + id + " gave up after " + std::to_string(attempts) +
                                                     " attempts: the service stopped (killed or crashed) while it "
