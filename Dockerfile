@@ -14,7 +14,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libcaf-core0.17 libavformat59 libavcodec59 libavutil57 libswscale6 libswresample4 libavfilter8 libebur128-1 \
       libhiredis0.14 libcpp-httplib0.11 libspdlog1.10 libfmt9 libstb0 ca-certificates curl \
-      libass9 fontconfig fonts-noto-core fonts-noto-cjk \
+      libass9 fontconfig fonts-noto-core fonts-noto-cjk libsqlite3-0 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app video \
  && mkdir -p /app/output && chown -R video /app

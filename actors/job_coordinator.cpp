@@ -87,6 +87,26 @@ int64_t reservation_for(const job_coordinator_state& st, const media::render_spe
 
 void admit_next(coordinator_ptr self);
 
+/// A transition the job store could not write: the job goes on in memory; a
+/// restart would find it as it was before.
+void log_unrecorded(const status& recorded) {
+  if (!recorded)
+    spdlog::error("job store: {}", recorded.error().message);
+}
+
+/// Writes how a job ended, unless the shutdown stopped it: the store then
+/// keeps it queued, as if it had not started, for the next process.
+void record_end(job_coordinator_state& st, const job_entry& entry, bool was_running) {
+  if (!entry.resumes_after_restart)
+    log_unrecorded(st.setup.store->finished(entry.snapshot));
+  else if (was_running)
+    log_unrecorded(st.setup.store->requeue(entry.snapshot.id));
+}
+
+std::string output_path_for(const job_coordinator_state& st, const std::string& id) {
+  return (std::filesystem::path(st.setup.output_dir) / "video" / (id + ".mp4")).string();
+}
+
 void evict_finished(coordinator_ptr self) {
   auto& st = self->state;
   for (auto it = st.order.begin(); st.finished > st.setup.max_finished_jobs && it != st.order.end();) {
@@ -127,6 +147,9 @@ void finalize(coordinator_ptr self, const std::string& id, api::job_state final_
     entry.snapshot.progress = 1.0;
     entry.snapshot.frames_done = entry.snapshot.frames_total;
   }
+  // Recorded before anyone hears of it: a success seen is a success kept.
+  if (st.setup.store)
+    record_end(st, entry, was_running);
   if (was_running) {
     --st.running;
     st.reserved -= entry.reserved;
@@ -169,6 +192,8 @@ void start_job(coordinator_ptr self, job_entry& entry, int64_t reservation) {
   auto& st = self->state;
   set_state(self, entry, api::job_state::processing);
   entry.snapshot.started_at_ms = now_ms();
+  if (st.setup.store)
+    log_unrecorded(st.setup.store->started(entry.snapshot.id, entry.snapshot.started_at_ms));
   ++st.running;
   entry.reserved = reservation;
   st.reserved += reservation;
@@ -274,16 +299,22 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
       st.jobs.erase(found);
     }
   } else {
+    // Finished jobs of earlier processes live on in the store only.
+    auto stored = [&](const std::string& candidate) {
+      if (!st.setup.store)
+        return false;
+      auto found = st.setup.store->contains(candidate);
+      return found && *found;
+    };
     do
       id = random_id(st.random);
-    while (st.jobs.count(id) > 0);
+    while (st.jobs.count(id) > 0 || stored(id));
   }
   media::render_spec spec = std::move(submission.spec);
-  auto folder = std::filesystem::path(st.setup.output_dir) / "video";
-  spec.output_path = (folder / (id + ".mp4")).string();
+  spec.output_path = output_path_for(st, id);
   // Made at start-up; made again if someone removed it since (one mkdir).
   std::error_code ignored;
-  std::filesystem::create_directories(folder, ignored);
+  std::filesystem::create_directories(std::filesystem::path(spec.output_path).parent_path(), ignored);
   if (auto valid = media::validate(spec, st.setup.limits); !valid)
     return to_caf(valid.error());
   // With the narration setting the length, the length part is checked again
@@ -305,6 +336,10 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
   entry.snapshot.created_at_ms = now_ms();
   entry.snapshot.spec = std::move(spec);
   entry.spec_bytes = bytes;
+  // Durable before the client hears the id.
+  if (st.setup.store)
+    if (auto recorded = st.setup.store->add(entry.snapshot); !recorded)
+      return to_caf(recorded.error());
   st.queued_bytes += bytes;
   ++st.jobs_by_state[api::to_string(api::job_state::queued)];
   auto& stored = st.jobs.emplace(id, std::move(entry)).first->second;
@@ -380,13 +415,21 @@ api::service_stats stats(coordinator_ptr self) {
 void begin_shutdown(coordinator_ptr self) {
   auto& st = self->state;
   st.shutting_down = true;
-  // Queued jobs will never start.
+  // Queued jobs will not start in this process; with a store they start
+  // in the next one.
+  const bool kept = st.setup.store != nullptr;
   auto queued = std::move(st.queue);
   st.queue.clear();
   for (const auto& id : queued) {
+    auto found = st.jobs.find(id);
+    if (found == st.jobs.end())
+      continue;
+    found->second.resumes_after_restart = kept;
     ++st.cancelled_by_shutdown;
     finalize(self, id, api::job_state::cancelled, std::nullopt,
-             vs::make_error(errc::cancelled, "the service shut down before the job started"));
+             vs::make_error(errc::cancelled, kept ? "the service shut down before the job started; it stays queued "
+                                                    "and starts when the service starts again"
+                                                  : "the service shut down before the job started"));
   }
 }
 
@@ -412,6 +455,26 @@ void on_progress(coordinator_ptr self, const std::string& id, int64_t done, int6
   }
   notify(self, found->second);
   on_length_known(self, found->second, total);
+}
+
+/// Puts back the jobs a previous process left, ahead of any new one.
+void resume(coordinator_ptr self) {
+  auto& st = self->state;
+  for (auto& snapshot : st.setup.resumed) {
+    const std::string id = snapshot.id;
+    job_entry entry;
+    entry.snapshot = std::move(snapshot);
+    // Results go where this process keeps them, whatever the last one used.
+    entry.snapshot.spec.output_path = output_path_for(st, id);
+    entry.spec_bytes = spec_bytes(entry.snapshot.spec);
+    st.queued_bytes += entry.spec_bytes;
+    ++st.jobs_by_state[api::to_string(api::job_state::queued)];
+    st.jobs.emplace(id, std::move(entry));
+    st.order.push_back(id);
+    st.queue.push_back(id);
+  }
+  st.setup.resumed.clear();
+  admit_next(self);
 }
 
 } // namespace
@@ -442,6 +505,7 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
         self->send_exit(entry.runner, msg.reason);
     self->quit(msg.reason);
   });
+  resume(self);
   return {
     [=](atom::submit, job_submission& submission) -> caf::result<std::string> { return submit(self, submission); },
     [=](atom::get, const std::string& id) -> caf::result<api::job_snapshot> {
@@ -491,6 +555,7 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
       for (auto& [id, entry] : self->state.jobs)
         if (entry.snapshot.state == api::job_state::processing && !entry.cancel_requested) {
           entry.cancel_requested = true;
+          entry.resumes_after_restart = self->state.setup.store != nullptr;
           ++self->state.cancelled_by_shutdown;
           self->send(entry.runner, atom::cancel_v);
         }
@@ -511,6 +576,9 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
                        (found != self->state.jobs.end() && found->second.cancel_requested);
       if (cancelled && cause.code != errc::cancelled)
         cause = vs::make_error(errc::cancelled, "the job was cancelled");
+      if (cancelled && found != self->state.jobs.end() && found->second.resumes_after_restart)
+        cause = vs::make_error(errc::cancelled, "the service shut down while the job rendered; it renders again "
+                                                "from the start when the service starts again");
       finalize(self, id, cancelled ? api::job_state::cancelled : api::job_state::failed, std::nullopt,
                std::move(cause));
     },

@@ -10,6 +10,7 @@
 #include "actors/chunk_work.hpp"
 #include "actors/pipeline_counters.hpp"
 #include "media/memory_estimate.hpp"
+#include "store/job_store.hpp"
 
 #include <caf/fwd.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -47,6 +48,12 @@ struct coordinator_setup {
   std::shared_ptr<pipeline_counters> counters;
   /// Chunked rendering of long jobs (a worker with Redis, CHUNK_SECONDS > 0).
   std::optional<chunk_settings> chunking;
+  /// Standalone mode: every state transition is written here before anyone
+  /// sees it (null with Redis, which keeps the jobs).
+  std::shared_ptr<store::job_store> store;
+  /// Jobs a previous process left queued or rendering (job_store::recover),
+  /// queued first, in their order.
+  std::vector<api::job_snapshot> resumed;
 };
 
 struct job_entry {
@@ -56,6 +63,8 @@ struct job_entry {
   bool length_known = false;          ///< the reservation was cut to the real video length
   int64_t spec_bytes = 0;             ///< what the spec holds, counted while queued
   bool cancel_requested = false;
+  /// The shutdown stopped it: the store keeps it queued for the next start.
+  bool resumes_after_restart = false;
   std::vector<caf::typed_response_promise<api::job_snapshot>> waiters;
   std::vector<caf::typed_response_promise<api::job_snapshot>> cancel_waiters;
 };

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -48,8 +49,10 @@ job_system_config resolve(job_system_config config) {
 /// never blocks a scheduler thread and never waits forever.
 class actor_job_system final : public job_system, public api::job_service {
 public:
-  explicit actor_job_system(const job_system_config& config)
-      : config_(resolve(config)), counters_(std::make_shared<pipeline_counters>()), system_(caf_config_) {
+  actor_job_system(const job_system_config& config, std::shared_ptr<store::job_store> store,
+                   std::vector<api::job_snapshot> resumed)
+      : config_(resolve(config)), counters_(std::make_shared<pipeline_counters>()), store_(std::move(store)),
+        system_(caf_config_) {
     decoders_ = system_.spawn(image_decoder_pool, config_.decoders);
     renderers_ = system_.spawn(frame_renderer_pool, config_.renderers);
     coordinator_setup setup;
@@ -67,6 +70,8 @@ public:
     setup.renderers = renderers_;
     setup.counters = counters_;
     setup.chunking = config_.chunking;
+    setup.store = store_;
+    setup.resumed = std::move(resumed);
     coordinator_ = system_.spawn(job_coordinator, std::move(setup));
   }
 
@@ -78,6 +83,7 @@ public:
     // system_'s destructor waits for every actor, detached ones included.
   }
 
+  using api::job_service::recent;
   api::job_service& service() override { return *this; }
   const job_system_config& config() const override { return config_; }
   const pipeline_counters& counters() const override { return *counters_; }
@@ -100,20 +106,42 @@ public:
     return ask<std::string>(config_.request_timeout, atom::submit_v, job_submission{std::move(spec), "http", {}, {}});
   }
 
+  /// The coordinator knows the jobs of this process; the store (read on
+  /// the caller's thread) those of earlier ones too.
   expected<api::job_snapshot> find(const std::string& id) override {
-    return ask<api::job_snapshot>(config_.request_timeout, atom::get_v, id);
+    auto live = ask<api::job_snapshot>(config_.request_timeout, atom::get_v, id);
+    if (live || live.error().code != errc::not_found || !store_)
+      return live;
+    auto stored = store_->find(id);
+    if (!stored)
+      return stored.error();
+    if (!stored->has_value())
+      return live;
+    return std::move(**stored);
   }
 
-  std::vector<api::job_snapshot> recent(size_t limit) override {
-    auto jobs = ask<std::vector<api::job_snapshot>>(config_.request_timeout, atom::list_v,
-                                                   static_cast<uint64_t>(limit));
+  std::vector<api::job_snapshot> recent(const api::job_query& query) override {
+    if (store_)
+      return recent_stored(query);
+    // Filtered, the newest `limit` matching jobs may lie anywhere in the table.
+    const uint64_t wanted = query.state ? std::numeric_limits<uint64_t>::max() : query.limit;
+    auto jobs = ask<std::vector<api::job_snapshot>>(config_.request_timeout, atom::list_v, wanted);
     if (!jobs)
       return {};
-    return std::move(*jobs);
+    std::vector<api::job_snapshot> matching;
+    for (auto& job : *jobs)
+      if (matching.size() < query.limit && (!query.state || job.state == *query.state))
+        matching.push_back(std::move(job));
+    return matching;
   }
 
   status cancel(const std::string& id) override {
     auto snapshot = ask<api::job_snapshot>(config_.request_timeout, atom::cancel_v, id);
+    if (!snapshot && snapshot.error().code == errc::not_found && store_)
+      if (auto stored = store_->find(id); stored && stored->has_value())
+        // Only jobs that ended are in the store alone.
+        return vs::make_error(errc::conflict, "job " + id + " already ended (" +
+                                                api::to_string((*stored)->state) + ")");
     if (!snapshot)
       return snapshot.error();
     if (snapshot->state != api::job_state::cancelled)
@@ -126,8 +154,8 @@ public:
 
   expected<api::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
     auto snapshot = ask<api::job_snapshot>(std::max(timeout, std::chrono::milliseconds(1)), atom::wait_v, id);
-    if (!snapshot && snapshot.error().code == errc::unavailable)
-      return find(id);  // timed out: the job's current state
+    if (!snapshot && (snapshot.error().code == errc::unavailable || snapshot.error().code == errc::not_found))
+      return find(id);  // timed out: the job's current state; or it ended in an earlier process
     return snapshot;
   }
 
@@ -142,6 +170,21 @@ public:
   caf::actor_system& actor_system() { return system_; }
 
 private:
+  /// The store's rows, which change only at transitions; a rendering job's
+  /// progress comes from the coordinator.
+  std::vector<api::job_snapshot> recent_stored(const api::job_query& query) {
+    auto jobs = store_->recent(query);
+    if (!jobs) {
+      spdlog::error("job store: {}", jobs.error().message);
+      return {};
+    }
+    for (auto& job : *jobs)
+      if (job.state == api::job_state::processing)
+        if (auto live = ask<api::job_snapshot>(config_.request_timeout, atom::get_v, job.id))
+          job = std::move(*live);
+    return std::move(*jobs);
+  }
+
   template <class T, class... Ts>
   expected<T> ask(std::chrono::milliseconds timeout, Ts&&... xs) {
     caf::scoped_actor self{system_};
@@ -156,6 +199,7 @@ private:
 
   job_system_config config_;
   std::shared_ptr<pipeline_counters> counters_;
+  std::shared_ptr<store::job_store> store_;
   caf::actor_system_config caf_config_;
   caf::actor_system system_;
   image_decoder_actor decoders_;
@@ -164,6 +208,22 @@ private:
   std::mutex shutdown_mutex_;
   std::optional<int64_t> shutdown_result_;
 };
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+void log_recovery(const std::string& path, const store::job_recovery& recovery) {
+  spdlog::info("job store {}: {} finished jobs kept ({} pruned), {} queued jobs resume ({} of them were rendering "
+               "and start again)",
+               path, recovery.finished, recovery.pruned, recovery.queued.size(), recovery.restarted);
+  if (recovery.given_up > 0)
+    spdlog::warn("job store {}: {} jobs were rendering when the service stopped MAX_ATTEMPTS times and failed",
+                 path, recovery.given_up);
+  if (recovery.unreadable > 0)
+    spdlog::warn("job store {}: {} queued jobs could not be read back and failed", path, recovery.unreadable);
+}
 
 } // namespace
 
@@ -199,7 +259,20 @@ expected<std::unique_ptr<job_system>> start_job_system(const job_system_config& 
   if (ec || !std::filesystem::is_directory(folder))
     return make_error(errc::io_error, "cannot create the output folder " + folder.string() +
                                         (ec ? ": " + ec.message() : std::string()));
-  return std::unique_ptr<job_system>(new actor_job_system(config));
+  std::shared_ptr<store::job_store> store;
+  std::vector<api::job_snapshot> resumed;
+  if (config.store) {
+    auto opened = store::job_store::open(*config.store);
+    if (!opened)
+      return opened.error();
+    store = std::move(*opened);
+    auto recovery = store->recover(now_ms());
+    if (!recovery)
+      return recovery.error();
+    log_recovery(config.store->path, *recovery);
+    resumed = std::move(recovery->queued);
+  }
+  return std::unique_ptr<job_system>(new actor_job_system(config, std::move(store), std::move(resumed)));
 }
 
 } // namespace vs::actors

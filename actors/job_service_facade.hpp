@@ -8,6 +8,7 @@
 #include "api/job_service.hpp"
 #include "media/memory_estimate.hpp"
 #include "media/render_spec.hpp"
+#include "store/job_store.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -41,6 +42,9 @@ struct job_system_config {
   std::chrono::milliseconds request_timeout{10'000};
   /// Long jobs rendered in chunks by every worker (needs Redis); none: whole.
   std::optional<chunk_settings> chunking;
+  /// Standalone mode: jobs kept in an SQLite file (store/job_store), so
+  /// they survive a restart; none: in memory only (with Redis, Redis keeps them).
+  std::optional<store::job_store_settings> store;
 };
 
 class job_system {
@@ -75,7 +79,9 @@ int64_t jobs_budget(const job_system_config& config);
 media::memory_context memory_context_of(const job_system_config& config);
 
 /// Starts the actor system, the worker pools and the coordinator; creates
-/// output_dir/video. Fails with errc::io_error if that folder cannot be made.
+/// output_dir/video. Fails with errc::io_error if that folder cannot be made
+/// or the job store cannot be opened. With a store, the jobs the previous
+/// process left queued or rendering start again, in their order.
 expected<std::unique_ptr<job_system>> start_job_system(const job_system_config& config);
 
 } // namespace vs::actors

@@ -20,7 +20,8 @@ public:
 
   expected<std::string> submit(media::render_spec spec) override { return local_.submit(std::move(spec)); }
   expected<api::job_snapshot> find(const std::string& id) override;
-  std::vector<api::job_snapshot> recent(size_t limit) override { return local_.recent(limit); }
+  using api::job_service::recent;
+  std::vector<api::job_snapshot> recent(const api::job_query& query) override { return local_.recent(query); }
   status cancel(const std::string& id) override;
   expected<api::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
     return local_.wait(id, timeout);

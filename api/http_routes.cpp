@@ -10,6 +10,7 @@
 #include "api/http_submit.hpp"
 #include "api/http_uploads.hpp"
 #include "api/http_video.hpp"
+#include "api/job_list_query.hpp"
 #include "api/job_json.hpp"
 #include "api/metrics_text.hpp"
 
@@ -69,16 +70,11 @@ void install_routes(route_registry& routes, route_context context) {
   routes.add("POST", "/jobs", job_body_reader(context, post_job));
 
   routes.add("GET", "/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
-    size_t limit = 50;
-    if (req.has_param("limit")) {
-      const std::string text = req.get_param_value("limit");
-      if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos ||
-          std::stoul(text) < 1 || std::stoul(text) > 1000)
-        return send_error(res, make_error(errc::invalid_argument, "limit must be between 1 and 1000", "limit"));
-      limit = std::stoul(text);
-    }
+    auto query = job_query_of(req);
+    if (!query)
+      return send_error(res, query.error());
     json list = json::array();
-    for (const auto& job : context.jobs.recent(limit))
+    for (const auto& job : context.jobs.recent(*query))
       list.push_back(snapshot_json(job));
     send_json(res, 200, {{"jobs", list}});
   }));

@@ -13,4 +13,12 @@ const char* to_string(job_state state) {
   return "unknown";
 }
 
+std::optional<job_state> job_state_named(const std::string& name) {
+  for (auto state : {job_state::queued, job_state::processing, job_state::success, job_state::failed,
+                     job_state::cancelled})
+    if (name == to_string(state))
+      return state;
+  return std::nullopt;
+}
+
 } // namespace vs::api

@@ -18,6 +18,8 @@ namespace vs::api {
 /// Job states as the API and Redis spell them.
 enum class job_state { queued, processing, success, failed, cancelled };
 const char* to_string(job_state state);
+/// The state of that name ("queued" ...); none for any other text.
+std::optional<job_state> job_state_named(const std::string& name);
 inline bool is_final(job_state state) {
   return state == job_state::success || state == job_state::failed || state == job_state::cancelled;
 }
@@ -70,6 +72,13 @@ struct service_stats {
   bool accepting_jobs = true;                         ///< false once shutting down (draining)
 };
 
+/// Which jobs GET /jobs lists: the newest first, at most `limit`, only
+/// those in `state` when set.
+struct job_query {
+  size_t limit = 50;
+  std::optional<job_state> state;
+};
+
 class job_service {
 public:
   virtual ~job_service() = default;
@@ -77,8 +86,9 @@ public:
   /// Queues a validated job; the service picks the output path. Returns the job id.
   virtual expected<std::string> submit(media::render_spec spec) = 0;
   virtual expected<job_snapshot> find(const std::string& id) = 0;
-  /// The most recent jobs, newest first.
-  virtual std::vector<job_snapshot> recent(size_t limit) = 0;
+  /// The most recent jobs matching `query`, newest first.
+  virtual std::vector<job_snapshot> recent(const job_query& query) = 0;
+  std::vector<job_snapshot> recent(size_t limit) { return recent(job_query{limit, std::nullopt}); }
   /// Cancels a queued or running job; errc::conflict if it already ended.
   virtual status cancel(const std::string& id) = 0;
   /// Waits until the job ends or `timeout` passes (then returns its current snapshot).

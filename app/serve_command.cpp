@@ -71,6 +71,15 @@ struct serve_options {
     {"--upload-max-age-hours", "UPLOAD_MAX_AGE_HOURS",
      "Uploads unused for this long are removed (env UPLOAD_MAX_AGE_HOURS, default 24)", {}},
     {"--log-format", "LOG_FORMAT", "text, or json for one JSON object per line (env LOG_FORMAT, default text)", {}},
+    {"--job-store-path", "JOB_STORE_PATH",
+     "Without Redis: the SQLite file jobs are kept in across restarts (env JOB_STORE_PATH, default "
+     "OUTPUT_DIR/jobs.sqlite)", {}},
+    {"--job-history-days", "JOB_HISTORY_DAYS",
+     "Without Redis: finished jobs are forgotten after this many days; 0: never (env JOB_HISTORY_DAYS, default 30)", {}},
+    {"--job-history-max", "JOB_HISTORY_MAX",
+     "Without Redis: at most this many finished jobs are kept; 0: no bound (env JOB_HISTORY_MAX, default 10000)", {}},
+    {"--max-attempts", "MAX_ATTEMPTS",
+     "Renders of a job cut short by the process dying before it is failed (env MAX_ATTEMPTS, default 3)", {}},
     {"--redis-url", "REDIS_URL", "redis://host:port/db (env REDIS_URL)", {}},
     {"--redis-host", "REDIS_HOST", "Redis host (env REDIS_HOST)", {}},
     {"--redis-port", "REDIS_PORT", "Redis port (env REDIS_PORT, default 6379)", {}},
@@ -104,6 +113,8 @@ expected<service_config> build_config(const serve_options& options) {
   config->output_dir = media::lexically_absolute(config->output_dir).string();
   for (auto& root : config->media_roots)
     root = media::lexically_absolute(root).string();
+  if (!config->job_store_path.empty())
+    config->job_store_path = media::lexically_absolute(config->job_store_path).string();
   return config;
 }
 
@@ -140,6 +151,16 @@ actors::redis_worker_config worker_config(const service_config& config, const re
   worker.dependency_timeout = config.dependency_timeout;
   worker.chunking = jobs.chunking;
   return worker;
+}
+
+/// Standalone, the jobs live in an SQLite file; with Redis, in Redis.
+store::job_store_settings job_store_settings_of(const service_config& config) {
+  store::job_store_settings settings;
+  settings.path = config.effective_job_store_path();
+  settings.history_days = config.job_history_days;
+  settings.history_max = config.job_history_max;
+  settings.max_attempts = config.max_attempts;
+  return settings;
 }
 
 /// Chunked rendering needs the queue: on with Redis and CHUNK_SECONDS > 0.
@@ -183,6 +204,8 @@ int run_serve(const serve_options& options) {
   jobs.memory_budget_bytes = config->memory_budget_mb << 20;
   jobs.max_job_memory_bytes = config->max_job_memory_mb << 20;
   std::optional<redis::redis_endpoint> endpoint;
+  if (!config->redis_enabled())
+    jobs.store = job_store_settings_of(*config);
   if (config->redis_enabled()) {
     auto resolved_endpoint = redis_endpoint_of(*config);
     if (!resolved_endpoint) {
@@ -196,18 +219,19 @@ int run_serve(const serve_options& options) {
     if (config->chunk_seconds > 0)
       jobs.chunking = chunking_of(*config, *endpoint, jobs);
   }
-  auto system = actors::start_job_system(jobs);
-  if (!system) {
-    std::cerr << "video-service serve: " << system.error().message << "\n";
-    return exit_code_for(system.error());
-  }
-  // Before any job of this process starts: partial files left by a killed
-  // worker are removed; those other live workers still hold locked are kept.
+  // Before any job of this process starts (resumed jobs start with the job
+  // system): partial files left by a killed worker are removed; those other
+  // live workers still hold locked are kept.
   const std::string video_folder = config->output_dir + "/video";
   if (auto swept = media::remove_stale_partials(video_folder); !swept)
     spdlog::warn("partial files not swept: {}", swept.error().message);
   else if (*swept > 0)
     spdlog::info("removed {} stale partial file{} from {}", *swept, *swept == 1 ? "" : "s", video_folder);
+  auto system = actors::start_job_system(jobs);
+  if (!system) {
+    std::cerr << "video-service serve: " << system.error().message << "\n";
+    return exit_code_for(system.error());
+  }
   install_stop_handlers();
   const auto& resolved = (*system)->config();
   spdlog::info("video-service: {} jobs at once within {} MB (at most {} MB each; {} MB more for {} image decoders), "
@@ -215,7 +239,7 @@ int run_serve(const serve_options& options) {
                resolved.max_concurrent_jobs, media::to_mib(actors::jobs_budget(resolved)),
                media::to_mib(resolved.max_job_memory_bytes), media::to_mib(actors::decoder_reserve_bytes(resolved)),
                resolved.decoders, resolved.max_queued_jobs, config->output_dir,
-               config->redis_enabled() ? "Redis worker" : "standalone (no Redis)");
+               config->redis_enabled() ? "Redis worker" : "standalone (no Redis), jobs kept in " + jobs.store->path);
   std::unique_ptr<actors::redis_worker> worker;
   if (endpoint)
     worker = actors::start_redis_worker(**system, worker_config(*config, *endpoint, (*system)->config()));

@@ -64,6 +64,7 @@ const setting settings[] = {
   {"REDIS_URL", kind::text, 0, 0, [](service_config& c, const value& v) { c.redis_url = v.text; }, nullptr},
   {"REDIS_HOST", kind::text, 0, 0, [](service_config& c, const value& v) { c.redis_host = v.text; }, nullptr},
   {"WORKER_ID", kind::text, 0, 0, [](service_config& c, const value& v) { c.worker_id = v.text; }, nullptr},
+  {"JOB_STORE_PATH", kind::text, 0, 0, [](service_config& c, const value& v) { c.job_store_path = v.text; }, nullptr},
   {"CORS_ORIGINS", kind::text, 0, 0, nullptr, nullptr, store_origins},
   {"LOG_FORMAT", kind::text, 0, 0, nullptr, nullptr, store_log_format},
   {"VIDEO_SERVICE_PORT", kind::integer, 1, 65535,
@@ -84,6 +85,12 @@ const setting settings[] = {
   {"REDIS_PORT", kind::integer, 1, 65535,
    [](service_config& c, const value& v) { c.redis_port = static_cast<int>(v.integer); },
    [](const service_config& c) -> int64_t { return c.redis_port; }},
+  {"JOB_HISTORY_DAYS", kind::integer, 0, 36500,
+   [](service_config& c, const value& v) { c.job_history_days = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.job_history_days; }},
+  {"JOB_HISTORY_MAX", kind::integer, 0, 100'000'000,
+   [](service_config& c, const value& v) { c.job_history_max = v.integer; },
+   [](const service_config& c) -> int64_t { return c.job_history_max; }},
   {"MAX_ATTEMPTS", kind::integer, 1, 100,
    [](service_config& c, const value& v) { c.max_attempts = static_cast<int>(v.integer); },
    [](const service_config& c) -> int64_t { return c.max_attempts; }},
@@ -183,6 +190,12 @@ std::vector<std::string> service_config::effective_media_roots() const {
   if (!media_roots.empty())
     return media_roots;
   return {output_dir};
+}
+
+std::string service_config::effective_job_store_path() const {
+  if (!job_store_path.empty())
+    return job_store_path;
+  return output_dir + "/jobs.sqlite";
 }
 
 expected<std::vector<std::string>> parse_origins(const std::string& text, const std::string& source) {

@@ -33,6 +33,10 @@ struct service_config {
   int64_t upload_max_mb = 512;              ///< UPLOAD_MAX_MB: one upload request (POST /uploads, multipart job)
   int upload_max_age_hours = 24;            ///< UPLOAD_MAX_AGE_HOURS: unused uploads are removed after this
   std::string log_format = "text";          ///< LOG_FORMAT: text or json (one JSON object per line)
+  // Standalone mode's job store (store/job_store): not opened with Redis.
+  std::string job_store_path;               ///< JOB_STORE_PATH; empty: output_dir/jobs.sqlite
+  int job_history_days = 30;                ///< JOB_HISTORY_DAYS: finished jobs kept this long; 0: no age bound
+  int64_t job_history_max = 10000;          ///< JOB_HISTORY_MAX: finished jobs kept at most; 0: no count bound
   // Redis: parsed and kept for the Redis intake; without REDIS_URL or
   // REDIS_HOST the service runs standalone.
   std::string redis_url;                    ///< REDIS_URL
@@ -49,6 +53,8 @@ struct service_config {
   bool redis_enabled() const { return !redis_url.empty() || !redis_host.empty(); }
   /// media_roots, or {output_dir} when none are configured.
   std::vector<std::string> effective_media_roots() const;
+  /// job_store_path, or output_dir/jobs.sqlite when none is configured.
+  std::string effective_job_store_path() const;
 };
 
 /// Looks a variable up; std::getenv in production, a map in tests.

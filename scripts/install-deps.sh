@@ -13,6 +13,8 @@ packages=(
   libass-dev fonts-noto-core fonts-noto-cjk
   # SHA-256 content addresses of uploads (OpenSSL's EVP).
   libssl-dev
+  # standalone mode's job store (store/job_store): SQLite
+  libsqlite3-dev
   catch2
   ffmpeg redis-server curl
   strace

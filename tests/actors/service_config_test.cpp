@@ -228,3 +228,28 @@ TEST_CASE("UPLOAD_MAX_MB and UPLOAD_MAX_AGE_HOURS default to 512 and 24 and are 
   REQUIRE_FALSE(by_option);
   CHECK(by_option.error().message == "--upload-max-mb must be 1..1048576, not -1");
 }
+
+TEST_CASE("the job store settings default to OUTPUT_DIR/jobs.sqlite, 30 days, 10000 jobs, and are read strictly",
+          "[actors][config]") {
+  auto defaults = app::service_config_from_environment(environment({{"OUTPUT_DIR", "/data/out"}}));
+  REQUIRE(defaults);
+  CHECK(defaults->effective_job_store_path() == "/data/out/jobs.sqlite");
+  CHECK(defaults->job_history_days == 30);
+  CHECK(defaults->job_history_max == 10000);
+  auto set = app::service_config_from_environment(environment(
+      {{"JOB_STORE_PATH", "/var/lib/video/jobs.db"}, {"JOB_HISTORY_DAYS", "0"}, {"JOB_HISTORY_MAX", "250"}}));
+  REQUIRE(set);
+  CHECK(set->effective_job_store_path() == "/var/lib/video/jobs.db");
+  CHECK(set->job_history_days == 0);
+  CHECK(set->job_history_max == 250);
+  for (auto [variable, text, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"JOB_HISTORY_DAYS", "-1", "JOB_HISTORY_DAYS must be 0..36500, not -1"},
+           {"JOB_HISTORY_DAYS", "30d", "JOB_HISTORY_DAYS must be an integer, not '30d'"},
+           {"JOB_HISTORY_MAX", "100000001", "JOB_HISTORY_MAX must be 0..100000000, not 100000001"},
+           {"JOB_HISTORY_MAX", "1e4", "JOB_HISTORY_MAX must be an integer, not '1e4'"}}) {
+    auto refused = app::service_config_from_environment(environment({{variable, text}}));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == variable);
+    CHECK(refused.error().message == message);
+  }
+}

@@ -2,6 +2,7 @@
 // enforced on the file a job actually opens, not only on the path checked
 // when the request arrived.
 
+#include "tests/app/serve_http.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/process.hpp"
@@ -55,14 +56,7 @@ struct confined_service {
     return json::parse(result->body);
   }
 
-  std::string submit(const json& body) const {
-    httplib::Client client("127.0.0.1", port);
-    auto posted = client.Post("/jobs", body.dump(), "application/json");
-    REQUIRE(posted);
-    INFO(posted->body);
-    REQUIRE(posted->status == 202);
-    return json::parse(posted->body)["job_id"];
-  }
+  std::string submit(const json& body) const { return submit_job(port, body); }
 
   json wait_until_ended(const std::string& id) const {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
