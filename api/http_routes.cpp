@@ -1,8 +1,11 @@
 #include "api/http_routes.hpp"
 
 #include "api/http_cors.hpp"
+#include "api/http_dashboard.hpp"
 #include "api/http_generate.hpp"
+#include "api/http_guarded.hpp"
 #include "api/http_poster.hpp"
+#include "api/http_query.hpp"
 #include "api/http_reply.hpp"
 #include "api/http_submit.hpp"
 #include "api/http_video.hpp"
@@ -25,20 +28,6 @@ void send_snapshot(httplib::Response& res, job_service& jobs, const std::string&
   if (!job)
     return send_error(res, job.error());
   send_json(res, 200, snapshot_json(*job));
-}
-
-/// Wraps a handler so that no exception ever escapes as a crash or an HTML page.
-template <class Handler>
-httplib::Server::Handler guarded(Handler handler) {
-  return [handler](const httplib::Request& req, httplib::Response& res) {
-    try {
-      handler(req, res);
-    } catch (const std::exception& e) {
-      send_error(res, make_error(errc::internal, std::string("internal error: ") + e.what()));
-    } catch (...) {
-      send_error(res, make_error(errc::internal, "internal error"));
-    }
-  };
 }
 
 } // namespace
@@ -87,16 +76,11 @@ void install_routes(httplib::Server& server, route_context context) {
   }));
 
   server.Get("/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
-    size_t limit = 50;
-    if (req.has_param("limit")) {
-      const std::string text = req.get_param_value("limit");
-      if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos ||
-          std::stoul(text) < 1 || std::stoul(text) > 1000)
-        return send_error(res, make_error(errc::invalid_argument, "limit must be between 1 and 1000", "limit"));
-      limit = std::stoul(text);
-    }
+    auto limit = limit_param(req, 50);
+    if (!limit)
+      return send_error(res, limit.error());
     json list = json::array();
-    for (const auto& job : context.jobs.recent(limit))
+    for (const auto& job : context.jobs.recent(*limit))
       list.push_back(snapshot_json(job));
     send_json(res, 200, {{"jobs", list}});
   }));
@@ -132,6 +116,8 @@ void install_routes(httplib::Server& server, route_context context) {
       return send_error(res, task.error());
     send_json(res, 200, json(*task));
   }));
+
+  install_dashboard_routes(server, context);
 }
 
 } // namespace vs::api
