@@ -79,9 +79,10 @@
     return '';
   }
 
-  function setPill(node, text, kind) {
+  /// `extra`: classes the pill keeps (how tests and styles find it).
+  function setPill(node, text, kind, extra) {
     node.textContent = text;
-    node.className = 'pill pill-' + kind;
+    node.className = 'pill pill-' + kind + (extra ? ' ' + extra : '');
   }
 
   // ---- health and queues -------------------------------------------------
@@ -147,7 +148,7 @@
 
   function updateJobRow(row, job) {
     const parts = row.parts;
-    setPill(parts.status, job.status, statusKind(job.status));
+    setPill(parts.status, job.status, statusKind(job.status), 'job-status');
     parts.bar.value = Number(job.progress) || 0;
     parts.percent.textContent = percent(job.progress);
     parts.created.textContent = localTime(job.created_at);
