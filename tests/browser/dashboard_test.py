@@ -315,7 +315,6 @@ class WithRedis(DashboardTest):
         row = wait_until(lambda: self.dead_row("deadtask1"), 15, "the dead letter never showed")
         self.assertIn("task deadtask1: attempts 'x' is not an integer", row.text)
         wait_until(lambda: self.text("depth-dead") == "1", 5, "the dead-letter depth did not show 1")
-        self.screenshot("dashboard-redis.png")
         row.find_element(By.CSS_SELECTOR, 'button[aria-label="Requeue task deadtask1"]').click()
         wait_until(lambda: not self.browser.find_elements(By.CSS_SELECTOR, '#dead-letters tr[data-task-id="deadtask1"]'),
                    10, "the requeued task stayed in the dead letters")
@@ -331,6 +330,8 @@ class WithRedis(DashboardTest):
         self.assertIn(f"task xsstask: attempts '{XSS_NAME}' is not an integer", row.text)
         self.assert_no_script_ran_from_job_text()
         self.assertEqual(self.severe_console_messages(), [])
+        self.open_job("deadtask1")
+        self.screenshot("dashboard-redis.png")
 
 
 def main():

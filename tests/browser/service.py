@@ -127,7 +127,7 @@ def start_browser(profile_dir):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1400,1100", "--autoplay-policy=no-user-gesture-required",
+                     "--window-size=1400,1500", "--autoplay-policy=no-user-gesture-required",
                      f"--user-data-dir={profile_dir}"]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
