@@ -79,31 +79,40 @@
     return '';
   }
 
+  /// Changes a node's text only when it differs: a live region re-announces every write.
+  function setText(node, text) {
+    text = String(text);
+    if (node.textContent !== text) node.textContent = text;
+  }
+
   /// `extra`: classes the pill keeps (how tests and styles find it).
   function setPill(node, text, kind, extra) {
-    node.textContent = text;
-    node.className = 'pill pill-' + kind + (extra ? ' ' + extra : '');
+    setText(node, text);
+    const className = 'pill pill-' + kind + (extra ? ' ' + extra : '');
+    if (node.className !== className) node.className = className;
   }
+
+  const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
   // ---- health and queues -------------------------------------------------
 
   function drawHealth(health) {
     setPill($('health-status'), health.status, health.status === 'healthy' ? 'good' : 'bad');
-    $('health-version').textContent = health.version;
+    setText($('health-version'), health.version);
     state.redis = health.redis;
     setPill($('health-redis'), health.redis, health.redis === 'up' ? 'good' : health.redis === 'down' ? 'bad' : 'unknown');
     for (const node of document.querySelectorAll('.redis-only')) node.hidden = health.redis === 'disabled';
   }
 
   function drawQueues(queues) {
-    $('depth-running').textContent = queues.jobs.running;
-    $('depth-queued').textContent = queues.jobs.queued;
+    setText($('depth-running'), queues.jobs.running);
+    setText($('depth-queued'), queues.jobs.queued);
     if (!queues.queues) return;
-    $('depth-tasks-queued').textContent = queues.queues.tasks_queued;
-    $('depth-tasks-processing').textContent = queues.queues.tasks_processing;
-    $('depth-chunks-queued').textContent = queues.queues.chunks_queued;
-    $('depth-chunks-processing').textContent = queues.queues.chunks_processing;
-    $('depth-dead').textContent = queues.queues.dead;
+    setText($('depth-tasks-queued'), queues.queues.tasks_queued);
+    setText($('depth-tasks-processing'), queues.queues.tasks_processing);
+    setText($('depth-chunks-queued'), queues.queues.chunks_queued);
+    setText($('depth-chunks-processing'), queues.queues.chunks_processing);
+    setText($('depth-dead'), queues.queues.dead);
   }
 
   // ---- workers -----------------------------------------------------------
@@ -112,7 +121,10 @@
     const body = $('workers').tBodies[0];
     body.replaceChildren(...answer.workers.map((worker) => {
       const tasks = worker.tasks.length === 0 && worker.chunks.length === 0 ? 'idle' : el('ul', { className: 'plain' },
-        ...worker.tasks.map((task) => el('li', {}, el('code', {}, task.id), ' ', task.status, ' ', percent(task.progress))),
+        // A task may run on another worker: GET /jobs/{id} finds it in Redis.
+        ...worker.tasks.map((task) => el('li', {}, el('button', { type: 'button', className: 'link',
+          'aria-label': 'Open task ' + task.id, onclick: () => selectJob(task.id) }, task.id),
+          ' ', task.status, ' ', percent(task.progress))),
         ...worker.chunks.map((chunk) => el('li', {}, 'chunk ', el('code', {}, chunk))));
       return el('tr', { 'data-worker-id': worker.id },
         el('th', { scope: 'row' }, el('code', {}, worker.id)),
@@ -150,9 +162,9 @@
     const parts = row.parts;
     setPill(parts.status, job.status, statusKind(job.status), 'job-status');
     parts.bar.value = Number(job.progress) || 0;
-    parts.percent.textContent = percent(job.progress);
-    parts.created.textContent = localTime(job.created_at);
-    parts.elapsed.textContent = elapsed(job);
+    setText(parts.percent, percent(job.progress));
+    setText(parts.created, localTime(job.created_at));
+    setText(parts.elapsed, elapsed(job));
     parts.cancel.hidden = FINAL.has(job.status);
     row.classList.toggle('selected', job.job_id === state.selected);
   }
@@ -183,7 +195,7 @@
     const current = Array.from(body.rows);
     if (current.length !== wanted.length || current.some((row, index) => row !== wanted[index])) body.replaceChildren(...wanted);
     $('jobs-empty').hidden = jobs.length > 0;
-    $('jobs-count').textContent = filter ? `${jobs.length} of ${answer.jobs.length} jobs` : `${answer.jobs.length} jobs`;
+    setText($('jobs-count'), filter ? `${jobs.length} of ${plural(answer.jobs.length, 'job')}` : plural(jobs.length, 'job'));
   }
 
   // ---- job detail --------------------------------------------------------
@@ -194,9 +206,9 @@
   }
 
   function drawDetail(job) {
-    $('detail-id').textContent = job.job_id;
+    setText($('detail-id'), job.job_id);
     $('detail-progress').value = Number(job.progress) || 0;
-    $('detail-percent').textContent = `${percent(job.progress)} · ${job.status}`;
+    setText($('detail-percent'), `${percent(job.progress)} · ${job.status}`);
     const fields = $('detail-fields');
     fields.replaceChildren();
     field(fields, 'Status', job.status);
@@ -217,7 +229,7 @@
 
     const error = job.error;
     $('detail-error').hidden = !error;
-    $('detail-error-text').textContent = error ? `${error.message} (${error.code})` : '';
+    setText($('detail-error-text'), error ? `${error.message} (${error.code})` : '');
 
     const player = $('detail-player');
     const video = $('detail-video');
