@@ -9,6 +9,7 @@
 ///                   uppercase}
 /// Absent or null fields keep what `captions` holds; errors name the field.
 
+#include "api/field_doc.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
@@ -18,7 +19,17 @@ namespace vs::api {
 
 status apply_caption_fields(const nlohmann::json& body, media::caption_request& captions);
 
-/// A caption_style object applied over `style` (the fields it has).
+/// The caption fields of a job body, documented: their names feed the
+/// known-field check (job_request), their schemas /openapi.json.
+const std::vector<field_doc>& caption_fields();
+
+/// The JSON Schemas these fields refer to, by component name: CaptionStyle
+/// (from the table of style fields, which also refuses other names in a
+/// caption_style), CaptionColor, CaptionCue and CaptionWords.
+nlohmann::json caption_schemas();
+
+/// A caption_style object applied over `style` (the fields it has); a name
+/// that is no style field is an error naming it and the closest one.
 expected<media::captions::caption_style> parse_caption_style(const nlohmann::json& value,
                                                              media::captions::caption_style style);
 

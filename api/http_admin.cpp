@@ -94,24 +94,28 @@ void requeue(httplib::Response& res, job_service& jobs, const std::string& id) {
 
 } // namespace
 
-void install_admin_routes(httplib::Server& server, const route_context& context) {
+void install_admin_routes(route_registry& routes, const route_context& context) {
   job_service& jobs = context.jobs;
-  server.Get("/queues", guarded([&jobs](const httplib::Request&, httplib::Response& res) { send_queues(res, jobs); }));
-  server.Get("/workers", guarded([&jobs](const httplib::Request&, httplib::Response& res) { send_workers(res, jobs); }));
-  server.Get("/dead-letters", guarded([&jobs](const httplib::Request& req, httplib::Response& res) {
+  routes.add("GET", "/queues", guarded([&jobs](const httplib::Request&, httplib::Response& res) {
+    send_queues(res, jobs);
+  }));
+  routes.add("GET", "/workers", guarded([&jobs](const httplib::Request&, httplib::Response& res) {
+    send_workers(res, jobs);
+  }));
+  routes.add("GET", "/dead-letters", guarded([&jobs](const httplib::Request& req, httplib::Response& res) {
     send_dead_letters(req, res, jobs);
   }));
-  server.Post(R"(/dead-letters/([A-Za-z0-9_-]{1,64})/requeue)",
-              guarded([&jobs](const httplib::Request& req, httplib::Response& res) {
-                requeue(res, jobs, req.matches[1]);
-              }));
-  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/spec)", guarded([&jobs](const httplib::Request& req,
-                                                                    httplib::Response& res) {
-    auto job = jobs.find(req.matches[1]);
-    if (!job)
-      return send_error(res, job.error());
-    send_json(res, 200, {{"job_id", job->id}, {"spec", spec_summary(job->spec)}});
-  }));
+  routes.add("POST", "/dead-letters/{id}/requeue", R"(/dead-letters/([A-Za-z0-9_-]{1,64})/requeue)",
+             guarded([&jobs](const httplib::Request& req, httplib::Response& res) {
+               requeue(res, jobs, req.matches[1]);
+             }));
+  routes.add("GET", "/jobs/{id}/spec", R"(/jobs/([A-Za-z0-9_-]{1,64})/spec)",
+             guarded([&jobs](const httplib::Request& req, httplib::Response& res) {
+               auto job = jobs.find(req.matches[1]);
+               if (!job)
+                 return send_error(res, job.error());
+               send_json(res, 200, {{"job_id", job->id}, {"spec", spec_summary(job->spec)}});
+             }));
 }
 
 } // namespace vs::api

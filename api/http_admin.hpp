@@ -13,6 +13,6 @@
 
 namespace vs::api {
 
-void install_admin_routes(httplib::Server& server, const route_context& context);
+void install_admin_routes(route_registry& routes, const route_context& context);
 
 } // namespace vs::api

@@ -51,21 +51,22 @@ void serve_file(const httplib::Request& req, httplib::Response& res, const embed
 
 } // namespace
 
-void install_dashboard_routes(httplib::Server& server, const route_context& context) {
-  server.Get("/", guarded([](const httplib::Request& req, httplib::Response& res) {
+void install_dashboard_routes(route_registry& routes, const route_context& context) {
+  routes.add("GET", "/", guarded([](const httplib::Request& req, httplib::Response& res) {
     serve_file(req, res, *find_dashboard_file("index.html"));
   }));
-  server.Get("/dashboard/?", guarded([](const httplib::Request&, httplib::Response& res) {
+  routes.add("GET", "/dashboard", "/dashboard/?", guarded([](const httplib::Request&, httplib::Response& res) {
     res.set_redirect("/");
   }));
-  server.Get(R"(/dashboard/([A-Za-z0-9_.-]{1,64}))", guarded([](const httplib::Request& req, httplib::Response& res) {
-    const std::string name = req.matches[1];
-    const embedded_file* file = find_dashboard_file(name);
-    if (file == nullptr)
-      return send_error(res, make_error(errc::not_found, "no dashboard file " + name));
-    serve_file(req, res, *file);
-  }));
-  install_admin_routes(server, context);
+  routes.add("GET", "/dashboard/{file}", R"(/dashboard/([A-Za-z0-9_.-]{1,64}))",
+             guarded([](const httplib::Request& req, httplib::Response& res) {
+               const std::string name = req.matches[1];
+               const embedded_file* file = find_dashboard_file(name);
+               if (file == nullptr)
+                 return send_error(res, make_error(errc::not_found, "no dashboard file " + name));
+               serve_file(req, res, *file);
+             }));
+  install_admin_routes(routes, context);
 }
 
 } // namespace vs::api

@@ -10,6 +10,6 @@
 
 namespace vs::api {
 
-void install_dashboard_routes(httplib::Server& server, const route_context& context);
+void install_dashboard_routes(route_registry& routes, const route_context& context);
 
 } // namespace vs::api

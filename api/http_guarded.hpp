@@ -1,5 +1,5 @@
 #pragma once
-/// The wrapper every route handler is installed with. Internal to api/.
+/// The wrapper every route handler is installed in. Internal to api/.
 
 #include "api/http_reply.hpp"
 

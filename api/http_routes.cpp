@@ -4,6 +4,7 @@
 #include "api/http_dashboard.hpp"
 #include "api/http_generate.hpp"
 #include "api/http_guarded.hpp"
+#include "api/http_openapi.hpp"
 #include "api/http_poster.hpp"
 #include "api/http_query.hpp"
 #include "api/http_reply.hpp"
@@ -32,8 +33,8 @@ void send_snapshot(httplib::Response& res, job_service& jobs, const std::string&
 
 } // namespace
 
-void install_routes(httplib::Server& server, route_context context) {
-  server.Get("/health", guarded([context](const httplib::Request&, httplib::Response& res) {
+void install_routes(route_registry& routes, route_context context) {
+  routes.add("GET", "/health", guarded([context](const httplib::Request&, httplib::Response& res) {
     service_stats stats = context.jobs.stats();
     send_json(res, 200,
               {{"status", "healthy"},
@@ -45,7 +46,7 @@ void install_routes(httplib::Server& server, route_context context) {
 
   // For load balancers and orchestrators: 200 only while this process can
   // take jobs; /health stays 200 while it drains or Redis is down.
-  server.Get("/ready", guarded([context](const httplib::Request&, httplib::Response& res) {
+  routes.add("GET", "/ready", guarded([context](const httplib::Request&, httplib::Response& res) {
     service_stats stats = context.jobs.stats();
     if (!stats.accepting_jobs || context.stopping.load())
       return send_error(res, make_error(errc::unavailable, "the service is stopping and takes no new jobs"));
@@ -55,19 +56,19 @@ void install_routes(httplib::Server& server, route_context context) {
   }));
 
   // CORS preflights (and plain OPTIONS) on every path.
-  server.Options(".*", guarded([context](const httplib::Request& req, httplib::Response& res) {
+  routes.add("OPTIONS", "*", ".*", guarded([context](const httplib::Request& req, httplib::Response& res) {
     answer_options(req, res, context.config.cors_origins);
   }));
 
-  server.Get("/metrics", guarded([context](const httplib::Request&, httplib::Response& res) {
+  routes.add("GET", "/metrics", guarded([context](const httplib::Request&, httplib::Response& res) {
     res.set_content(render_metrics(context.jobs.stats()), "text/plain; version=0.0.4");
   }));
 
-  server.Post("/generateVideo", guarded([context](const httplib::Request& req, httplib::Response& res) {
+  routes.add("POST", "/generateVideo", guarded([context](const httplib::Request& req, httplib::Response& res) {
     generate_video(req, res, context);
   }));
 
-  server.Post("/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
+  routes.add("POST", "/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
     auto id = submit_job(req, context);
     if (!id)
       return send_error(res, id.error());
@@ -75,7 +76,7 @@ void install_routes(httplib::Server& server, route_context context) {
     send_json(res, 202, {{"job_id", *id}, {"status", "queued"}, {"status_url", "/jobs/" + *id}});
   }));
 
-  server.Get("/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
+  routes.add("GET", "/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
     auto limit = limit_param(req, 50);
     if (!limit)
       return send_error(res, limit.error());
@@ -85,13 +86,13 @@ void install_routes(httplib::Server& server, route_context context) {
     send_json(res, 200, {{"jobs", list}});
   }));
 
-  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64}))", guarded([context](const httplib::Request& req,
-                                                                 httplib::Response& res) {
+  routes.add("GET", "/jobs/{id}", R"(/jobs/([A-Za-z0-9_-]{1,64}))",
+             guarded([context](const httplib::Request& req, httplib::Response& res) {
     send_snapshot(res, context.jobs, req.matches[1]);
   }));
 
-  server.Delete(R"(/jobs/([A-Za-z0-9_-]{1,64}))", guarded([context](const httplib::Request& req,
-                                                                    httplib::Response& res) {
+  routes.add("DELETE", "/jobs/{id}", R"(/jobs/([A-Za-z0-9_-]{1,64}))",
+             guarded([context](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     if (auto cancelled = context.jobs.cancel(id); !cancelled)
       return send_error(res, cancelled.error());
@@ -99,25 +100,26 @@ void install_routes(httplib::Server& server, route_context context) {
   }));
 
   const std::string video_folder = (std::filesystem::path(context.config.output_dir) / "video").string();
-  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/video)",
+  routes.add("GET", "/jobs/{id}/video", R"(/jobs/([A-Za-z0-9_-]{1,64})/video)",
              guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
                serve_video(req, res, context.jobs, video_folder);
              }));
-  server.Get(R"(/jobs/([A-Za-z0-9_-]{1,64})/poster)",
+  routes.add("GET", "/jobs/{id}/poster", R"(/jobs/([A-Za-z0-9_-]{1,64})/poster)",
              guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
                serve_poster(req, res, context.jobs, video_folder);
              }));
 
   // Any task hash of the pipeline, as stored (all values are strings).
-  server.Get(R"(/tasks/([A-Za-z0-9_-]{1,64}))", guarded([context](const httplib::Request& req,
-                                                                  httplib::Response& res) {
+  routes.add("GET", "/tasks/{id}", R"(/tasks/([A-Za-z0-9_-]{1,64}))",
+             guarded([context](const httplib::Request& req, httplib::Response& res) {
     auto task = context.jobs.find_task(req.matches[1]);
     if (!task)
       return send_error(res, task.error());
     send_json(res, 200, json(*task));
   }));
 
-  install_dashboard_routes(server, context);
+  install_openapi_routes(routes, context);
+  install_dashboard_routes(routes, context);
 }
 
 } // namespace vs::api

@@ -4,12 +4,9 @@
 
 #include "api/http_server.hpp"
 #include "api/media_roots.hpp"
+#include "api/route_registry.hpp"
 
 #include <atomic>
-
-namespace httplib {
-class Server;
-}
 
 namespace vs::api {
 
@@ -22,7 +19,8 @@ struct route_context {
   std::atomic<int>& sync_waits;       ///< POST /generateVideo calls waiting now
 };
 
-/// Installs every route on `server`.
-void install_routes(httplib::Server& server, route_context context);
+/// Installs every route through `routes` (api/route_registry.hpp: each one
+/// is also a path of /openapi.json).
+void install_routes(route_registry& routes, route_context context);
 
 } // namespace vs::api

@@ -143,7 +143,8 @@ status run_http_server(job_service& jobs, const http_config& config, std::atomic
     auto now = std::chrono::steady_clock::now();
     log_request(req, res, connection ? now - connection->request_started() : std::chrono::steady_clock::duration{});
   });
-  install_routes(server, route_context{jobs, config, roots, stop, sync_waits});
+  route_registry routes(server);
+  install_routes(routes, route_context{jobs, config, roots, stop, sync_waits});
 
   int port = config.port;
   errno = 0;

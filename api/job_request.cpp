@@ -119,42 +119,98 @@ status set_loudness(const json& loudness, const std::string& field, media::rende
   return {};
 }
 
-/// One field of a job body and how it lands on the spec.
+/// One field of a job body: how it lands on the spec, and how /openapi.json
+/// documents it (api/field_doc.hpp).
 struct job_field {
   const char* name;
   status (*apply)(const json& value, const std::string& field, media::render_spec& spec);
+  const char* schema = nullptr;       ///< JSON Schema of the value, as JSON text
+  const char* description = nullptr;  ///< for API users
   /// Null means "the default" for every field but these: `loudness: null`
   /// leaves the audio levels alone.
   bool null_is_a_value = false;
+  /// The documented "default"; nullptr: none, or written in `schema`.
+  json (*default_value)() = nullptr;
 };
 
 using spec = media::render_spec;
 
-/// Every field a job body may carry: THE list. A body naming any other
-/// field is refused (check_known_fields); an OpenAPI document of the job
-/// body should be generated from job_field_names(), not listed again. To
-/// add a field, add its row here; rows apply in this order, so the first
-/// bad field named is the first bad row.
+template <auto member>
+json spec_default() {
+  return media::render_spec{}.*member;
+}
+
+/// A row that sets `member` with `reader`; its documented default is the
+/// member's value in render_spec{}, so the two cannot drift apart.
+template <auto member, auto reader>
+job_field member_field(const char* name, const char* schema, const char* description) {
+  return {name, set_member<member, reader>, schema, description, false, spec_default<member>};
+}
+
+/// Every field a job body may carry: THE list, with the picture fields
+/// (api/picture_fields) and the caption fields (api/caption_fields). A body
+/// naming any other field is refused (check_known_fields), and the job
+/// schema of /openapi.json is generated from these rows (job_request_schemas).
+/// To add a field, add its row here with its schema and description; rows
+/// apply in this order, so the first bad field named is the first bad row.
 const job_field job_fields[] = {
-    {"audio_path", set_member<&spec::audio_path, read_string>},
-    {"fps", set_member<&spec::fps, read_int>},
-    {"slide_duration", set_member<&spec::slide_duration, read_number>},
-    {"transition_duration", set_member<&spec::transition_duration, read_number>},
-    {"enable_ken_burns", set_member<&spec::ken_burns, read_bool>},
-    {"zoom_factor", set_member<&spec::zoom_factor, read_number>},
-    {"sync_to_audio", set_member<&spec::sync_to_audio, read_bool>},
-    {"preset", set_member<&spec::preset, read_string>},
-    {"crf", set_member<&spec::crf, read_int>},
-    {"lookahead", set_member<&spec::lookahead, read_int>},
-    {"audio_bitrate", set_member<&spec::audio_bitrate, read_int>},
-    {"music_path", set_member<&spec::music_path, read_string>},
-    {"music_volume", set_member<&spec::music_volume, read_number>},
-    {"music_fade", set_member<&spec::music_fade, read_number>},
-    {"ducking", set_member<&spec::ducking, read_number>},
-    {"loudness", set_loudness, true},
-    {"image_paths", set_image_paths},
-    {"resolution", set_resolution},
-    {"seed", set_seed},
+    {"audio_path", set_member<&spec::audio_path, read_string>, R"({"type": "string"})",
+     "The narration: an absolute path inside MEDIA_ROOTS. The video lasts as "
+     "long as it. Required unless sync_to_audio is false (a silent video)."},
+    member_field<&spec::fps, read_int>("fps", R"({"type": "integer", "minimum": 1, "maximum": 120})",
+                                       "Frames per second of the video."),
+    member_field<&spec::slide_duration, read_number>(
+        "slide_duration", R"({"type": "number", "minimum": 0.1, "maximum": 3600})",
+        "Seconds each slide is on screen when sync_to_audio is false and the slide sets no duration of its own."),
+    member_field<&spec::transition_duration, read_number>(
+        "transition_duration", R"({"type": "number", "minimum": 0, "maximum": 3600})",
+        "Seconds two consecutive slides overlap during a transition."),
+    member_field<&spec::ken_burns, read_bool>("enable_ken_burns", R"({"type": "boolean"})",
+                                              "Move the camera over each slide (see motion); false: still pictures."),
+    member_field<&spec::zoom_factor, read_number>("zoom_factor", R"({"type": "number", "minimum": 1, "maximum": 4})",
+                                                  "How far the Ken Burns camera zooms: 1.1 is 10 %."),
+    member_field<&spec::sync_to_audio, read_bool>(
+        "sync_to_audio", R"({"type": "boolean"})",
+        "The video follows the narration: slides share its length. false: slides last slide_duration (or their "
+        "own duration) and audio_path may be left out."),
+    member_field<&spec::preset, read_string>(
+        "preset",
+        R"({"type": "string", "enum": ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",)"
+        R"( "slower", "veryslow", "placebo"]})",
+        "x264 preset: faster ones render sooner into a larger file."),
+    member_field<&spec::crf, read_int>("crf", R"({"type": "integer", "minimum": 0, "maximum": 51})",
+                                       "x264 constant rate factor: lower is better quality and a larger file."),
+    member_field<&spec::lookahead, read_int>("lookahead", R"({"type": "integer", "minimum": 0, "maximum": 60})",
+                                             "x264 rate-control lookahead in frames (each one costs memory)."),
+    member_field<&spec::audio_bitrate, read_int>("audio_bitrate",
+                                                 R"({"type": "integer", "minimum": 32000, "maximum": 512000})",
+                                                 "AAC bits per second."),
+    {"music_path", set_member<&spec::music_path, read_string>, R"({"type": "string"})",
+     "A music bed under the narration (any format FFmpeg reads), confined like audio_path; needs audio_path."},
+    member_field<&spec::music_volume, read_number>("music_volume",
+                                                   R"({"type": "number", "minimum": -60, "maximum": 6})",
+                                                   "dB: the music bed's loudness relative to the voice's."),
+    member_field<&spec::music_fade, read_number>("music_fade", R"({"type": "number", "minimum": 0, "maximum": 30})",
+                                                 "Seconds of fade-in and fade-out of the music bed."),
+    member_field<&spec::ducking, read_number>("ducking", R"({"type": "number", "minimum": 0, "maximum": 40})",
+                                              "dB the music bed drops while the voice speaks; 0: no ducking."),
+    {"loudness", set_loudness,
+     R"({"type": ["number", "null"], "minimum": -40, "maximum": -5, "default": -14})",
+     "Integrated loudness of the final mix in LUFS (true peak at most -1 dBTP); null leaves the levels as they "
+     "are.",
+     true},
+    {"image_paths", set_image_paths,
+     R"({"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 1000})",
+     "The slides in order: absolute paths inside MEDIA_ROOTS. Give image_paths "
+     "or slides, not both."},
+    {"resolution", set_resolution,
+     R"({"oneOf": [{"type": "string", "pattern": "^[0-9]{1,5}[xX][0-9]{1,5}$", "examples": ["1080x1920"]},)"
+     R"( {"type": "array", "prefixItems": [{"type": "integer", "minimum": 16, "maximum": 7680, "multipleOf": 2},)"
+     R"( {"type": "integer", "minimum": 16, "maximum": 4320, "multipleOf": 2}], "items": false, "minItems": 2}],)"
+     R"( "default": [1920, 1080]})",
+     "Width and height in pixels, both even, from 16x16 to 7680x4320: [1920, 1080] or \"1920x1080\"."},
+    {"seed", set_seed, R"({"type": "integer", "minimum": 0, "default": 0})",
+     "Picks the camera paths and random transitions: the same seed gives the same video."},
 };
 
 } // namespace
@@ -229,11 +285,38 @@ std::vector<std::string> job_field_names() {
   std::vector<std::string> names;
   for (const auto& field : job_fields)
     names.emplace_back(field.name);
-  for (const char* name : picture_field_names())
-    names.emplace_back(name);
-  for (const char* name : {"captions", "captions_text", "caption_style"})  // api/caption_fields
-    names.emplace_back(name);
+  for (const auto& field : picture_fields())
+    names.emplace_back(field.name);
+  for (const auto& field : caption_fields())
+    names.emplace_back(field.name);
   return names;
+}
+
+json job_request_schemas() {
+  std::vector<field_doc> fields;
+  for (const auto& field : job_fields)
+    fields.push_back({field.name, field.schema, field.description});
+  for (const auto& table : {picture_fields(), caption_fields()})
+    fields.insert(fields.end(), table.begin(), table.end());
+  json job = closed_object_schema(fields);
+  for (const auto& field : job_fields)
+    if (field.default_value)
+      job["properties"][field.name]["default"] = field.default_value();
+  job["description"] =
+      "A video job. Every field is optional but the pictures; a field left out (or null, but for loudness) keeps "
+      "its default, and a field not listed here is refused with 422 naming the closest real one.";
+  // What media::validate and apply_picture_fields require across fields.
+  job["allOf"] = json::array({
+      {{"description", "The pictures: image_paths or slides, not both."},
+       {"oneOf", {{{"required", {"image_paths"}}}, {{"required", {"slides"}}}}}},
+      {{"description", "A narration unless sync_to_audio is false."},
+       {"if", {{"not", {{"required", {"sync_to_audio"}}, {"properties", {{"sync_to_audio", {{"const", false}}}}}}}}},
+       {"then", {{"required", {"audio_path"}}}}},
+  });
+  json schemas = {{"Job", job}};
+  schemas.update(picture_schemas());
+  schemas.update(caption_schemas());
+  return schemas;
 }
 
 status check_known_fields(const json& body) {

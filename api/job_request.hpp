@@ -33,6 +33,13 @@ expected<media::render_spec> apply_job_fields(const nlohmann::json& body, media:
 /// The names of every job field, in the table's order.
 std::vector<std::string> job_field_names();
 
+/// The JSON Schemas of a job body for /openapi.json, by component name:
+/// "Job" (generated from the field tables: every field with its schema,
+/// description and default, no other field allowed) and the objects it
+/// refers to (Slide, CaptionStyle, ...). Throws std::logic_error if a table
+/// row lacks its schema or description.
+nlohmann::json job_request_schemas();
+
 /// errc::invalid_argument for the first field of `body` that is not a job
 /// field (fields in name order), naming it and the closest job field.
 status check_known_fields(const nlohmann::json& body);

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cmath>
 #include <string>
 
@@ -14,7 +13,30 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<const char*, 5> slide_fields = {"path", "duration", "fit", "motion", "focus"};
+/// What a slide object may hold, documented (api/field_doc.hpp); other
+/// names are refused.
+const std::vector<field_doc> slide_fields = {
+    {"path", R"({"type": "string"})",
+     "The picture: an absolute path inside MEDIA_ROOTS."},
+    {"duration", R"({"type": "number", "exclusiveMinimum": 0})",
+     "Seconds on screen, transitions included; the slides without one share the rest of the video. Not with "
+     "slide_starts."},
+    {"fit", R"({"$ref": "#/components/schemas/Fit"})", "This slide's fit; default: the job's fit."},
+    {"motion", R"({"$ref": "#/components/schemas/Motion"})", "This slide's camera; default: the job's motion."},
+    {"focus",
+     R"({"type": "array", "prefixItems": [{"type": "number", "minimum": 0, "maximum": 1},)"
+     R"( {"type": "number", "minimum": 0, "maximum": 1}], "items": false, "minItems": 2})",
+     "[x, y]: where the camera zooms to or from (e.g. a face), fractions of the picture's width and height from "
+     "its top left corner."},
+};
+
+/// "path, duration, fit, motion and focus".
+std::string slide_field_names() {
+  std::string names;
+  for (size_t i = 0; i < slide_fields.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == slide_fields.size() ? " and " : ", ") + std::string(slide_fields[i].name);
+  return names;
+}
 
 error must_be(const std::string& field, const std::string& what) {
   return make_error(errc::invalid_argument, field + " must be " + what, field);
@@ -60,8 +82,8 @@ status read_slide(const json& entry, size_t index, std::string& path, media::sli
     return must_be(name, "an object such as {\"path\": \"a.png\", \"duration\": 2.5}");
   for (const auto& item : entry.items()) {
     bool known = false;
-    for (const char* field : slide_fields)
-      known = known || item.key() == field;
+    for (const auto& field : slide_fields)
+      known = known || item.key() == field.name;
     if (!known)
       return make_error(errc::invalid_argument,
                         name + " has an unknown field \"" + item.key() + "\" (a slide has " + slide_field_names() + ")",
@@ -172,13 +194,61 @@ status read_poster(const json& body, media::render_spec& spec) {
 
 } // namespace
 
-const std::vector<const char*>& picture_field_names() {
-  static const std::vector<const char*> names = {"fit",         "background", "motion",       "transition",
-                                                 "transitions", "slides",     "slide_starts", "poster"};
-  return names;
+const std::vector<field_doc>& picture_fields() {
+  static const std::vector<field_doc> fields = {
+      {"fit", R"({"$ref": "#/components/schemas/Fit"})", "How every slide fills the frame (a slide may set its own)."},
+      {"background", R"({"type": "string", "pattern": "^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", "default": "#000000"})",
+       "\"#RRGGBB\" or \"#RGB\": the bars of fit contain, and what shows through transparent pictures."},
+      {"motion", R"({"$ref": "#/components/schemas/Motion"})",
+       "The camera on every slide (a slide may set its own), when enable_ken_burns is true."},
+      {"transition", R"({"$ref": "#/components/schemas/Transition"})",
+       "The transition between every two slides; random draws one per boundary from seed."},
+      {"transitions", R"({"type": "array", "items": {"$ref": "#/components/schemas/Transition"}})",
+       "One transition per boundary between slides (slides - 1 names); overrides transition."},
+      {"slides",
+       R"({"type": "array", "minItems": 1, "maxItems": 1000, "items": {"oneOf": [{"type": "string"},)"
+       R"( {"$ref": "#/components/schemas/Slide"}]}})",
+       "The slides in order, each a path or an object with its own options. Give slides or image_paths, not "
+       "both."},
+      {"slide_starts", R"({"type": "array", "items": {"type": "number", "minimum": 0}})",
+       "When each slide starts, in seconds: the first 0, then increasing, one per slide. Not with slide "
+       "durations."},
+      {"poster", R"({"oneOf": [{"type": "boolean"}, {"type": "number", "minimum": 0}], "default": false})",
+       "Write a poster JPEG (GET /jobs/{id}/poster): true takes the middle of the first slide, a number that "
+       "time in seconds."},
+  };
+  return fields;
 }
 
-const char* slide_field_names() { return "path, duration, fit, motion and focus"; }
+nlohmann::json picture_schemas() {
+  json transitions = json::array();
+  for (auto kind : media::all_transitions())
+    transitions.push_back(media::to_string(kind));
+  transitions.push_back("random");
+  json slide = closed_object_schema(slide_fields);
+  slide["description"] = "One slide with its own options; anything left out follows the job.";
+  return {
+      {"Slide", slide},
+      {"Fit",
+       {{"type", "string"},
+        {"enum", {"cover", "contain", "blur"}},
+        {"default", "cover"},
+        {"description", "cover fills the frame and crops what sticks out; contain shows the whole picture on "
+                        "bars of the background colour; blur shows it over a blurred cover-crop of itself."}}},
+      {"Motion",
+       {{"type", "string"},
+        {"enum", {"auto", "in", "out", "left", "right", "up", "down", "none"}},
+        {"default", "auto"},
+        {"description", "The camera: auto alternates zooming in and out and pans in a direction drawn from the "
+                        "seed; in and out zoom towards or from the focus; left, right, up and down drift the "
+                        "picture; none holds it still."}}},
+      {"Transition",
+       {{"type", "string"},
+        {"enum", transitions},
+        {"default", "crossfade"},
+        {"description", "How one slide gives way to the next; random draws one from the seed."}}},
+  };
+}
 
 status apply_picture_fields(const json& body, media::render_spec& spec) {
   if (present(body, "fit")) {

@@ -6,6 +6,7 @@
 /// a present field of the wrong type or value is an error naming it
 /// ("slides[1].focus"), and so is an unknown field inside a slide object.
 
+#include "api/field_doc.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
@@ -21,11 +22,13 @@ namespace vs::api {
 /// elsewhere (a Redis task's slide_ids); media::validate refuses it otherwise.
 status apply_picture_fields(const nlohmann::json& body, media::render_spec& spec);
 
-/// The top-level job fields apply_picture_fields reads (for the known-field
-/// check in job_request).
-const std::vector<const char*>& picture_field_names();
+/// The top-level job fields apply_picture_fields reads, documented: their
+/// names feed the known-field check (job_request), their schemas /openapi.json.
+const std::vector<field_doc>& picture_fields();
 
-/// The names a slide object may hold.
-const char* slide_field_names();
+/// The JSON Schemas these fields refer to, by component name: Slide (from
+/// the table of slide fields, which also refuses other names in a slide),
+/// Fit, Motion and Transition.
+nlohmann::json picture_schemas();
 
 } // namespace vs::api

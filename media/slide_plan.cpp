@@ -87,7 +87,7 @@ expected<timeline> from_cuts(const render_spec& spec, std::vector<double> cuts, 
   }
   for (double& overlap : overlaps)
     overlap = std::min(overlap, longest_allowed);
-  const auto frames = spec.sync_to_audio ? static_cast<int64_t>(std::ceil(end * fps - epsilon))
+  const auto frames = spec.sync_to_audio ? frames_covering_audio(end, fps)
                                          : std::max<int64_t>(1, static_cast<int64_t>(std::llround(end * fps)));
   return timeline::with_cuts(cuts, overlaps, end, frames, fps, spec.transition);
 }

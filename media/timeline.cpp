@@ -45,6 +45,11 @@ void uniform_slides(int slide_count, double slide, double overlap, std::vector<d
 
 } // namespace
 
+int64_t frames_covering_audio(double audio_seconds, int fps) {
+  const double covered = std::max(0.0, audio_seconds - audio_tail_tolerance_seconds);
+  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(covered * fps - epsilon)));
+}
+
 std::string brief_number(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", value);
@@ -78,7 +83,7 @@ expected<timeline> timeline::synced_to_audio(int slide_count, double audio_secon
   double overlap = synced_overlap(slide_count, audio_seconds, transition);
   double slide = (audio_seconds + (slide_count - 1) * overlap) / slide_count;
   // Never cut audio: the video covers the audio and ends within one frame after it.
-  auto frames = static_cast<int64_t>(std::ceil(audio_seconds * fps - epsilon));
+  const int64_t frames = frames_covering_audio(audio_seconds, fps);
   std::vector<double> starts, ends;
   uniform_slides(slide_count, slide, overlap, starts, ends);
   return timeline(std::move(starts), std::move(ends), fps, overlap, audio_seconds, frames, kind);

@@ -84,6 +84,17 @@ private:
   std::vector<transition_kind> kinds_;  ///< one per boundary
 };
 
+/// Audio that runs at most this far past a frame boundary ends with that
+/// frame instead of earning one more. Decoders and resamplers leave tails of
+/// a fraction of a millisecond (a 30 s narration decodes to 30.0005 s); a
+/// whole extra frame for one made a 30 s narration a 30.017 s video at 60
+/// fps, which players showed, while the narration was 30.000 s (issue 10).
+/// The audio is never cut: it may end up to this much after the last frame.
+constexpr double audio_tail_tolerance_seconds = 0.001;
+
+/// Frames at `fps` that cover `audio_seconds` (less the tolerance above).
+int64_t frames_covering_audio(double audio_seconds, int fps);
+
 /// A number for a message: at most three significant digits ("0.004", "4", "0.0417").
 std::string brief_number(double value);
 

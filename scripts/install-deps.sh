@@ -20,6 +20,10 @@ packages=(
   # and libFuzzer runtimes (libclang-rt-14-dev).
   clang libclang-rt-14-dev
 )
+# tests/openapi: the OpenAPI validator runs on Node, installed with npm ci.
+# Only when npm is missing: a Node that brings its own npm (NodeSource's
+# nodejs provides and conflicts with Debian's npm package) is kept.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do

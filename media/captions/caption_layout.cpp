@@ -245,7 +245,9 @@ std::string format_srt(const std::vector<caption_cue>& cues, double video_second
     std::string text;
     size_t line_start = 0;
     while (line_start <= cue.text.size()) {
-      size_t line_end = std::min(cue.text.find('\n', line_start), cue.text.size());
+      // Every reader (ours: subtitle_text) ends a line at \r as well as \n:
+      // a lone \r kept inside a line would end it there (fuzz/captions_fuzz).
+      size_t line_end = std::min(cue.text.find_first_of("\r\n", line_start), cue.text.size());
       std::string line = cue.text.substr(line_start, line_end - line_start);
       line_start = line_end + 1;
       if (line.find_first_not_of(" \t\r\f\v") == std::string::npos)

@@ -96,6 +96,27 @@ TEST_CASE("render writes an H.264/AAC MP4 matching the narration", "[cli][render
     CHECK(entry.path().filename().string().find(".partial") == std::string::npos);
 }
 
+TEST_CASE("the reported duration is what players show for a narration a hair past a frame", "[cli][render]") {
+  // Issue 10: a narration decoded a fraction of a millisecond longer than
+  // 3 s got one more frame: at 60 fps the MP4 lasted 3.017 s (what players
+  // show) while the narration was 3.000 s. Now the video ends with the
+  // narration and the reported duration is the file's.
+  sample_job job(3.0005, "voice.wav", 24000, 1);
+  std::string output = job.dir.file("out.mp4");
+  auto run = capture_command(render_command("--audio " + q(job.audio) + " -o " + q(output) +
+                                            " --resolution 320x180 --fps 60 --preset ultrafast" + job.image_args()));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto line = last_json_line(run.out);
+  CHECK(line["audio_duration"].get<double>() == Approx(3.0005).margin(1e-4));
+  CHECK(line["frames"].get<int>() == 180);
+  CHECK(line["duration"].get<double>() == Approx(3.0).margin(1e-9));
+  auto info = probe_mp4(output);
+  CHECK(info.video.frame_count == 180);
+  CHECK(info.duration == Approx(line["duration"].get<double>()).margin(0.001));
+  CHECK(info.audio.duration == Approx(3.0005).margin(0.001));
+}
+
 TEST_CASE("render accepts WAV and M4A narration at any rate", "[cli][render]") {
   for (auto [name, rate, channels] : {std::tuple{"voice.wav", 44100, 2}, std::tuple{"voice.m4a", 22050, 1}}) {
     sample_job job(2.0, name, rate, channels);

@@ -205,6 +205,16 @@ TEST_CASE("the exported .srt reads back as the cues it was written from, whateve
   REQUIRE(arrows_again->cues.size() == 1);
   CHECK(arrows_again->cues[0].text == "Hello\n1\n00:00:0,000 -> 00:00:01,0\n->x");
 
+  // And a JSON cue holding a carriage return: readers break the line there,
+  // so "\rlines" was a blank line that ended the cue (fuzz/captions_fuzz).
+  const std::string carriage = format_srt({{0.0, 1.0, "\rines"}, {1.0, 2.0, "a\r\nb\rc"}}, 2.0);
+  INFO(carriage);
+  auto carriage_again = parse_srt(carriage, "the exported .srt", limits);
+  REQUIRE(carriage_again);
+  REQUIRE(carriage_again->cues.size() == 2);
+  CHECK(carriage_again->cues[0].text == "ines");
+  CHECK(carriage_again->cues[1].text == "a\nb\nc");
+
   // And a JSON cue whose text starts (or ends) with a line break: the blank
   // line it made right under the time line ended the cue there.
   const std::string leading = format_srt({{0.0, 1.0, "\nlines\n\n"}, {1.0, 2.0, " \n "}}, 2.0);

@@ -6,6 +6,7 @@
 #include "media/render_chunk.hpp"
 #include "media/render_job.hpp"
 #include "media/segment_stitcher.hpp"
+#include "media/timeline.hpp"
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/mp4_probe.hpp"
@@ -94,8 +95,8 @@ TEST_CASE("a video rendered in chunks and stitched matches the unchunked render 
   REQUIRE(stitched);
   REQUIRE(chunks.size() == 5);
 
-  // Exactly ceil(A × fps) frames, as the unchunked render.
-  const int64_t expected_frames = static_cast<int64_t>(std::ceil(whole->audio_seconds * spec.fps - 1e-9));
+  // Exactly the frames that cover the audio, as the unchunked render.
+  const int64_t expected_frames = frames_covering_audio(whole->audio_seconds, spec.fps);
   CHECK(whole->frames == expected_frames);
   CHECK(stitched->frames == expected_frames);
 

@@ -25,10 +25,27 @@ TEST_CASE("video covers the audio and ends within one frame of it", "[timeline]"
       REQUIRE(t);
       double video = static_cast<double>(t->frame_count()) / fps;
       INFO("audio " << audio << " fps " << fps);
-      CHECK(video >= audio - 1e-9);
+      CHECK(video >= audio - audio_tail_tolerance_seconds - 1e-9);
       CHECK(video - audio < 1.0 / fps);
     }
   }
+}
+
+TEST_CASE("a sub-millisecond tail of audio does not earn one more frame", "[timeline]") {
+  // Issue 10: a 30 s narration decoded to 30.0005 s became 1801 frames at
+  // 60 fps, a 30.017 s video, while the narration was 30.000 s.
+  for (int fps : {24, 25, 30, 60}) {
+    INFO("fps " << fps);
+    CHECK(frames_covering_audio(30.0005, fps) == 30 * fps);
+    CHECK(frames_covering_audio(30.001, fps) == 30 * fps);
+    // A tail longer than the tolerance is never cut off: one more frame.
+    CHECK(frames_covering_audio(30.0015, fps) == 30 * fps + 1);
+    CHECK(frames_covering_audio(30.0, fps) == 30 * fps);
+    auto t = timeline::synced_to_audio(3, 30.0005, fps, 0.5, transition_kind::crossfade);
+    REQUIRE(t);
+    CHECK(t->frame_count() == 30 * fps);
+  }
+  CHECK(frames_covering_audio(0.0004, 24) == 1);
 }
 
 TEST_CASE("transition is clamped to half a slide", "[timeline]") {
