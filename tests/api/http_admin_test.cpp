@@ -20,9 +20,8 @@ using nlohmann::json;
 namespace {
 
 std::string source_file(const std::string& relative) {
-  // This file is tests/api/http_admin_test.cpp under the project root.
-  std::ifstream in(std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / relative,
-                   std::ios::binary);
+  std::ifstream in(std::filesystem::path(VS_SOURCE_DIR) / relative, std::ios::binary);
+  REQUIRE(in);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
