@@ -390,21 +390,36 @@
     if (state.busy) return;
     state.busy = true;
     try {
-      drawHealth(await api('/health'));
+      const health = await api('/health');
+      drawHealth(health);
       const redis = state.redis !== 'disabled';
+      // The views of the Redis lists answer 503 while Redis is down: the
+      // jobs of this process are still drawn, with the reason in the banner.
+      let redisFailure = null;
+      const fromRedis = (path) => api(path).catch((failure) => {
+        if (!redis) throw failure;
+        redisFailure = failure;
+        return null;
+      });
       const [queues, jobs, workers, dead, selected] = await Promise.all([
-        api('/queues'),
+        fromRedis('/queues'),
         api('/jobs?limit=' + JOB_LIMIT),
-        redis ? api('/workers') : null,
-        redis ? api('/dead-letters') : null,
+        redis ? fromRedis('/workers') : null,
+        redis ? fromRedis('/dead-letters') : null,
         state.selected ? api(jobUrl(state.selected)).catch(() => null) : null,
       ]);
-      drawQueues(queues);
+      drawQueues(queues || { jobs: health.jobs });
       drawJobs(jobs);
       if (workers) drawWorkers(workers);
       if (dead) drawDeadLetters(dead);
       if (selected && selected.job_id === state.selected) drawDetail(selected);
-      if ($('banner').dataset.kind === 'offline') { showBanner(''); delete $('banner').dataset.kind; }
+      if (redisFailure) {
+        showBanner(`Redis: ${redisFailure.message}`);
+        $('banner').dataset.kind = 'offline';
+      } else if ($('banner').dataset.kind === 'offline') {
+        showBanner('');
+        delete $('banner').dataset.kind;
+      }
     } catch (failure) {
       showBanner(`Cannot reach the service: ${failure.message}`);
       $('banner').dataset.kind = 'offline';

@@ -333,6 +333,16 @@ class WithRedis(DashboardTest):
         self.open_job("deadtask1")
         self.screenshot("dashboard-redis.png")
 
+    def test_4_with_redis_down_the_jobs_stay_and_the_banner_says_why(self):
+        wait_until(lambda: self.row_status("deadtask1") == "success", 10, "the finished task is not listed")
+        self.redis.stop()
+        wait_until(lambda: self.text("health-redis") == "down", 30, "the Redis state never showed down")
+        banner = wait_until(lambda: self.browser.find_element(By.ID, "banner"), 5, "no banner")
+        wait_until(banner.is_displayed, 10, "no banner about Redis")
+        self.assertTrue(banner.text.startswith("Redis: "), banner.text)
+        self.assertEqual(self.text("health-status"), "healthy")
+        self.assertEqual(self.row_status("deadtask1"), "success")
+
 
 def main():
     parser = argparse.ArgumentParser()
