@@ -46,7 +46,7 @@ void serve_file(const httplib::Request& req, httplib::Response& res, const embed
     res.status = 304;
     return;
   }
-  res.set_content(file.data == nullptr ? "" : std::string(file.bytes()), file.content_type);
+  res.set_content(std::string(file.bytes()), file.content_type);
 }
 
 } // namespace
