@@ -184,6 +184,7 @@ void start_job(coordinator_ptr self, job_entry& entry, int64_t reservation) {
   setup.memory = st.setup.memory;
   setup.max_job_memory = st.setup.max_job_memory;
   setup.chunking = st.setup.chunking;
+  setup.output_dir = st.setup.output_dir;
   // A Redis task's plan belongs to its fence, so a worker that claims the
   // task again can adopt it; an HTTP job lives and dies on this worker.
   if (st.setup.chunking)

@@ -347,7 +347,8 @@ job_runner_actor::behavior_type job_runner(job_runner_actor::stateful_pointer<jo
 
   const media::render_spec& spec = st.setup.spec;
   // When the slides set the length, the narration is trimmed or padded to it.
-  prepare_request request{spec, st.setup.limits, media::fixed_audio_seconds(spec), st.cancelled};
+  prepare_request request{spec, st.setup.limits, media::fixed_audio_seconds(spec), st.cancelled,
+                          st.setup.output_dir};
   auto preparer = self->spawn<caf::detached + caf::linked>(job_preparer);
   self->request(preparer, caf::infinite, atom::prepare_v, std::move(request))
     .then(

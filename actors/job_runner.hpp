@@ -47,6 +47,7 @@ struct runner_setup {
   /// Holds the job's chunk plan: the Redis task's fence (the job's tag),
   /// or a token of this worker's own for an HTTP job.
   std::string owner_token;
+  std::string output_dir;      ///< OUTPUT_DIR (prepare_request)
 };
 
 struct job_runner_state {

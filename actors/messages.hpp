@@ -88,6 +88,9 @@ struct prepare_request {
   media::render_limits limits;
   std::optional<double> fixed_audio_seconds;  ///< trim/pad the narration to this length
   cancel_flag cancelled;
+  /// OUTPUT_DIR: the job's inputs in its uploads folder are touched as the
+  /// job starts (api/upload_folder), so no worker's sweep collects them meanwhile.
+  std::string output_dir = {};
 };
 
 /// Open the encoder and the MP4 file for one job.

@@ -127,7 +127,7 @@ void connection_stream::begin_body(httplib::Request& request, const request_fram
   switch (framing_.kind) {
     case body_framing::none: body_left_ = 0; break;
     case body_framing::length: body_left_ = framing.length; break;
-    case body_framing::chunked: body_left_ = limits_.max_body_bytes + limits_.chunk_framing_bytes; break;
+    case body_framing::chunked: body_left_ = framing.limit.max_bytes + limits_.chunk_framing_bytes; break;
   }
 }
 
@@ -242,6 +242,8 @@ ssize_t connection_stream::read_body(char* ptr, size_t size) {
   std::memcpy(ptr, raw_.data() + raw_pos_, n);
   raw_pos_ += n;
   body_left_ -= n;
+  if (framing_.limit.streamed && limits_.streamed_bytes_per_second > 0)
+    deadline_ += std::chrono::microseconds(n * 1'000'000 / limits_.streamed_bytes_per_second);
   return static_cast<ssize_t>(n);
 }
 

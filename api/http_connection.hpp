@@ -30,9 +30,12 @@ struct connection_limits {
   std::chrono::milliseconds request_timeout{30'000};  ///< to receive one whole request
   std::chrono::milliseconds write_timeout{5'000};     ///< longest wait for the client to take more
   uint64_t max_head_bytes = 64 * 1024;                ///< request line and headers
-  uint64_t max_body_bytes = 1 << 20;
   /// Chunk-size lines and CRLFs a chunked body may add on top of its data.
   uint64_t chunk_framing_bytes = 64 * 1024;
+  /// A streamed body (an upload) may take longer than request_timeout: each
+  /// byte received adds the time it takes at this rate, so a client that
+  /// sends at least this fast is never cut off and a trickle still is.
+  uint64_t streamed_bytes_per_second = 64 * 1024;
 };
 
 /// Why reading a request stopped short.
@@ -66,7 +69,8 @@ public:
   /// When the current request's first byte was seen (for its log line).
   std::chrono::steady_clock::time_point request_started() const { return started_; }
   /// The head has been parsed: gives the Range lines back to `request` and
-  /// sets the body budget from `framing`.
+  /// sets the body budget from `framing` (its limit, and for a streamed
+  /// body a deadline that grows as the body arrives).
   void begin_body(httplib::Request& request, const request_framing& framing);
   /// Holds `bytes` of `memory` until the request ends; false if there is
   /// not that much free.

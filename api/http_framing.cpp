@@ -22,6 +22,10 @@ bool reads_body(const std::string& method) {
 } // namespace
 
 request_framing check_framing(const httplib::Request& request, uint64_t max_body) {
+  return check_framing(request, body_limit{max_body, body_too_large_message(max_body)});
+}
+
+request_framing check_framing(const httplib::Request& request, const body_limit& limit) {
   size_t lengths = request.get_header_value_count("Content-Length");
   size_t encodings = request.get_header_value_count("Transfer-Encoding");
   if (lengths > 1)
@@ -33,6 +37,7 @@ request_framing check_framing(const httplib::Request& request, uint64_t max_body
                                       " Transfer-Encoding headers; one is allowed"
                                 : "the request has both Content-Length and Transfer-Encoding");
   request_framing framing;
+  framing.limit = limit;
   if (encodings == 1) {
     const std::string coding = request.get_header_value("Transfer-Encoding");
     if (strcasecmp(coding.c_str(), "chunked") != 0)
@@ -51,8 +56,8 @@ request_framing check_framing(const httplib::Request& request, uint64_t max_body
   }
   if (framing.kind != body_framing::none && !reads_body(request.method))
     return refuse(400, errc::malformed_request, request.method + " requests cannot have a body");
-  if (framing.kind == body_framing::length && framing.length > max_body)
-    return refuse(413, errc::input_too_large, body_too_large_message(max_body));
+  if (framing.kind == body_framing::length && framing.length > limit.max_bytes)
+    return refuse(413, errc::input_too_large, limit.too_large);
   return framing;
 }
 

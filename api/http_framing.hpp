@@ -17,6 +17,18 @@ namespace vs::api {
 
 enum class body_framing { none, length, chunked };
 
+/// How large a request's body may be. Most routes take a small JSON body
+/// held in memory; uploads (api/http_uploads) stream theirs to disk and
+/// have a limit of their own.
+struct body_limit {
+  uint64_t max_bytes = 1 << 20;
+  std::string too_large;  ///< the 413 message
+  /// The route writes the body to disk as it arrives: only a bounded part
+  /// of it is held in memory, and it may take longer than the request
+  /// deadline (connection_limits::streamed_bytes_per_second).
+  bool streamed = false;
+};
+
 struct framing_refusal {
   int status = 400;
   error failure;
@@ -25,6 +37,7 @@ struct framing_refusal {
 struct request_framing {
   body_framing kind = body_framing::none;
   uint64_t length = 0;                     ///< kind length: the declared Content-Length
+  body_limit limit;                        ///< what the body was checked against
   std::optional<framing_refusal> refusal;  ///< set: answer this and close
 };
 
@@ -40,7 +53,9 @@ struct request_framing {
 /// - a body on a method httplib never reads one for (GET, HEAD, OPTIONS,
 ///   TRACE, CONNECT): 400, as those bytes would otherwise be parsed as the
 ///   next request;
-/// - a Content-Length above `max_body` (413).
+/// - a Content-Length above `limit.max_bytes` (413).
+request_framing check_framing(const httplib::Request& request, const body_limit& limit);
+/// The same with the limit of a JSON body of `max_body` bytes.
 request_framing check_framing(const httplib::Request& request, uint64_t max_body);
 
 /// The one message for a body over the limit, however it was framed.

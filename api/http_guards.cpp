@@ -3,6 +3,7 @@
 #include "api/http_cors.hpp"
 #include "api/http_reply.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace vs::api {
@@ -20,6 +21,10 @@ handler_response guard_request(httplib::Response& res, const http_config& config
   std::optional<framing_refusal> refusal = framing.refusal;
   if (!refusal && framing.kind != body_framing::none) {
     uint64_t bytes = framing.kind == body_framing::length ? framing.length : config.max_body_bytes;
+    // A streamed body goes to disk; what of it may sit in memory (a
+    // multipart job's JSON part) is bounded by the JSON limit.
+    if (framing.limit.streamed)
+      bytes = std::min<uint64_t>(bytes, config.max_body_bytes);
     if (!connection->hold_body_memory(bodies, bytes))
       refusal = framing_refusal{
           503, make_error(errc::unavailable, "the server is receiving too many request bodies at once; retry later")};
@@ -37,7 +42,8 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 }
 
 /// httplib answers a read that failed with 400; the connection knows why.
-void explain_fault(connection_fault fault, httplib::Response& res, const http_config& config) {
+void explain_fault(const connection_stream& connection, httplib::Response& res, const http_config& config) {
+  const connection_fault fault = connection.fault();
   res.body.clear();
   switch (fault) {
     case connection_fault::none: return;
@@ -52,7 +58,7 @@ void explain_fault(connection_fault fault, httplib::Response& res, const http_co
                                                                 std::to_string(config.max_head_bytes) + " bytes"),
                         431);
     case connection_fault::body_too_large:
-      return send_error(res, make_error(errc::input_too_large, body_too_large_message(config.max_body_bytes)), 413);
+      return send_error(res, make_error(errc::input_too_large, connection.framing().limit.too_large), 413);
     case connection_fault::server_stopping:
       return send_error(res, make_error(errc::unavailable, "the server is stopping; retry on another instance"));
   }
@@ -76,7 +82,7 @@ error error_for_status(const httplib::Request& req, int status, const http_confi
 void complete_error(const httplib::Request& req, httplib::Response& res, const http_config& config) {
   connection_stream* connection = current_connection();
   if (connection && connection->fault() != connection_fault::none && res.status < 500)
-    explain_fault(connection->fault(), res, config);
+    explain_fault(*connection, res, config);
   if (!res.body.empty())
     return;
   // httplib refused the request itself (bad request line or headers, URI

@@ -4,11 +4,13 @@
 #include "api/http_dashboard.hpp"
 #include "api/http_generate.hpp"
 #include "api/http_guarded.hpp"
+#include "api/http_job_parts.hpp"
 #include "api/http_openapi.hpp"
 #include "api/http_poster.hpp"
 #include "api/http_query.hpp"
 #include "api/http_reply.hpp"
 #include "api/http_submit.hpp"
+#include "api/http_uploads.hpp"
 #include "api/http_video.hpp"
 #include "api/job_json.hpp"
 #include "api/metrics_text.hpp"
@@ -64,17 +66,9 @@ void install_routes(route_registry& routes, route_context context) {
     res.set_content(render_metrics(context.jobs.stats()), "text/plain; version=0.0.4");
   }));
 
-  routes.add("POST", "/generateVideo", guarded([context](const httplib::Request& req, httplib::Response& res) {
-    generate_video(req, res, context);
-  }));
-
-  routes.add("POST", "/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
-    auto id = submit_job(req, context);
-    if (!id)
-      return send_error(res, id.error());
-    res.set_header("Location", "/jobs/" + *id);
-    send_json(res, 202, {{"job_id", *id}, {"status", "queued"}, {"status_url", "/jobs/" + *id}});
-  }));
+  // A JSON body, or multipart/form-data with the job and its files (api/http_job_parts).
+  routes.add("POST", "/generateVideo", job_body_reader(context, generate_video));
+  routes.add("POST", "/jobs", job_body_reader(context, post_job));
 
   routes.add("GET", "/jobs", guarded([context](const httplib::Request& req, httplib::Response& res) {
     auto limit = limit_param(req, 50);
@@ -108,6 +102,8 @@ void install_routes(route_registry& routes, route_context context) {
              guarded([context, video_folder](const httplib::Request& req, httplib::Response& res) {
                serve_poster(req, res, context.jobs, video_folder);
              }));
+
+  install_upload_routes(routes, context);
 
   // Any task hash of the pipeline, as stored (all values are strings).
   routes.add("GET", "/tasks/{id}", R"(/tasks/([A-Za-z0-9_-]{1,64}))",

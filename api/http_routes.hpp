@@ -5,6 +5,7 @@
 #include "api/http_server.hpp"
 #include "api/media_roots.hpp"
 #include "api/route_registry.hpp"
+#include "api/upload_store.hpp"
 
 #include <atomic>
 
@@ -17,6 +18,7 @@ struct route_context {
   const media_roots& roots;
   const std::atomic<bool>& stopping;  ///< the server is stopping: waits end early
   std::atomic<int>& sync_waits;       ///< POST /generateVideo calls waiting now
+  upload_store& uploads;              ///< OUTPUT_DIR/uploads (api/upload_store)
 };
 
 /// Installs every route through `routes` (api/route_registry.hpp: each one

@@ -6,10 +6,14 @@
 #include "api/http_guards.hpp"
 #include "api/http_routes.hpp"
 #include "api/http_task_queue.hpp"
+#include "api/http_uploads.hpp"
 #include "api/request_log.hpp"
+#include "api/upload_folder.hpp"
+#include "api/upload_store.hpp"
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
@@ -34,7 +38,6 @@ public:
     limits_.request_timeout = config.request_timeout;
     limits_.write_timeout = config.write_timeout;
     limits_.max_head_bytes = config.max_head_bytes;
-    limits_.max_body_bytes = config.max_body_bytes;
     // httplib's default sets SO_REUSEPORT: a second server on a taken port
     // then "listens" too and the kernel splits connections between the two
     // at random. SO_REUSEADDR alone still allows a restart while old
@@ -88,7 +91,7 @@ private:
       bool client_closes = false;
       answered = process_request(stream, count == keep_alive_max_count_ || stopping(), client_closes,
                                  [this, &stream](httplib::Request& request) {
-                                   stream.begin_body(request, check_framing(request, config_.max_body_bytes));
+                                   stream.begin_body(request, check_framing(request, body_limit_for(request, config_)));
                                  });
       stream.end_request();
       if (!answered || client_closes || stream.must_close())
@@ -128,13 +131,18 @@ status run_http_server(job_service& jobs, const http_config& config, std::atomic
                        std::function<void(int port)> on_listening) {
   if (config.output_dir.empty())
     return make_error(errc::invalid_argument, "the HTTP server needs output_dir: videos are served from its video folder only");
-  media_roots roots(config.media_roots);
+  // Uploads are always an input folder of HTTP jobs.
+  upload_store uploads(uploads_folder_of(config.output_dir), config.upload_max_age);
+  if (auto prepared = uploads.prepare(); !prepared)
+    return prepared.error();
+  media_roots roots(config.media_roots, uploads.folder().string());
   hardened_server server(config);
   body_memory bodies(config.max_body_memory_bytes);
   std::atomic<int> sync_waits{0};
   const size_t max_connections = static_cast<size_t>(std::max(1, config.max_connections));
   server.new_task_queue = [max_connections] { return new elastic_task_queue(max_connections, thread_idle_exit); };
-  server.set_payload_max_length(config.max_body_bytes);
+  // The limits of each body are the connection's (body_limit_for); httplib's own may not be lower.
+  server.set_payload_max_length(std::max(config.max_body_bytes, config.upload_max_bytes));
   server.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(config.idle_timeout.count() / 1000)));
   install_guards(server, config, bodies);
   // httplib calls this once per answer written, on the connection's thread.
@@ -144,7 +152,8 @@ status run_http_server(job_service& jobs, const http_config& config, std::atomic
     log_request(req, res, connection ? now - connection->request_started() : std::chrono::steady_clock::duration{});
   });
   route_registry routes(server);
-  install_routes(routes, route_context{jobs, config, roots, stop, sync_waits});
+  install_routes(routes, route_context{jobs, config, roots, stop, sync_waits, uploads});
+  upload_sweeper sweeper(uploads, jobs, config.upload_sweep_interval);
 
   int port = config.port;
   errno = 0;

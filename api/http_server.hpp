@@ -8,7 +8,8 @@
 /// max_connections, a deadline for receiving each request, an idle limit
 /// between requests), make it buffer more than max_body_bytes per request or
 /// max_body_memory_bytes in all (chunked bodies included), or read files
-/// outside output_dir/video.
+/// outside output_dir/video. Uploads stream to disk instead (their own
+/// limit, upload_max_bytes, and a deadline that grows as they arrive).
 
 #include "api/job_service.hpp"
 #include "media/error.hpp"
@@ -43,6 +44,11 @@ struct http_config {
   /// Origins whose web pages may call the API (CORS): "https://host[:port]"
   /// each, or "*" for any. Empty: no cross-origin access.
   std::vector<std::string> cors_origins;
+  /// Uploads (POST /uploads, multipart jobs) are stored in output_dir/uploads;
+  /// their bodies stream to disk, so this limit is not held in memory.
+  uint64_t upload_max_bytes = 512ull << 20;        ///< one upload request's body; more: 413
+  std::chrono::seconds upload_max_age{24 * 3600};  ///< unused this long: collected
+  std::chrono::milliseconds upload_sweep_interval{10 * 60 * 1000};  ///< how often the sweep runs
 };
 
 /// Serves until `stop` becomes true (checked every 100 ms). Returns an error

@@ -1,6 +1,7 @@
 #include "api/http_submit.hpp"
 
 #include "api/http_framing.hpp"
+#include "api/http_reply.hpp"
 #include "api/job_request.hpp"
 #include "media/captions/caption_source.hpp"
 
@@ -82,7 +83,16 @@ expected<std::string> submit_job(const httplib::Request& req, const route_contex
   auto spec = read_job(req, context);
   if (!spec)
     return spec.error();
-  return context.jobs.submit(std::move(*spec));
+  // Through the uploads: the ones the job uses are kept from the sweep.
+  return context.uploads.submit(std::move(*spec), context.jobs);
+}
+
+void post_job(const httplib::Request& req, httplib::Response& res, const route_context& context) {
+  auto id = submit_job(req, context);
+  if (!id)
+    return send_error(res, id.error());
+  res.set_header("Location", "/jobs/" + *id);
+  send_json(res, 202, {{"job_id", *id}, {"status", "queued"}, {"status_url", "/jobs/" + *id}});
 }
 
 } // namespace vs::api

@@ -15,4 +15,7 @@ namespace vs::api {
 /// within bounds) and queues it. Returns the job id.
 expected<std::string> submit_job(const httplib::Request& req, const route_context& context);
 
+/// POST /jobs with the job in the body of `req`: 202 and the job's id.
+void post_job(const httplib::Request& req, httplib::Response& res, const route_context& context);
+
 } // namespace vs::api

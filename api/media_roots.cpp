@@ -1,24 +1,53 @@
 #include "api/media_roots.hpp"
 
+#include "api/upload_folder.hpp"
+
 namespace vs::api {
 
 namespace fs = std::filesystem;
 
-media_roots::media_roots(const std::vector<std::string>& roots) : roots_(roots) {}
+namespace {
 
-std::string media_roots::allowed_text() const {
-  if (roots().empty())
-    return "MEDIA_ROOTS names no folder";
-  return "inputs must lie in MEDIA_ROOTS: " + roots_.describe();
+std::vector<std::string> with_uploads(std::vector<std::string> roots, const std::string& uploads) {
+  if (!uploads.empty())
+    roots.push_back(uploads);
+  return roots;
 }
 
-expected<std::string> media_roots::resolve(const std::string& path, const std::string& field) const {
-  if (path.empty())
+constexpr const char* upload_prefix = "upload:";
+
+} // namespace
+
+media_roots::media_roots(const std::vector<std::string>& roots, const std::string& uploads)
+    : configured_(roots), allowed_(with_uploads(roots, uploads)), uploads_(uploads.empty() ? fs::path() : fs::path(uploads)) {}
+
+std::string media_roots::allowed_text() const {
+  const bool uploads = !uploads_.empty();
+  if (configured_.folders().empty())
+    return uploads ? "MEDIA_ROOTS names no folder; upload inputs with POST /uploads" : "MEDIA_ROOTS names no folder";
+  return "inputs must lie in MEDIA_ROOTS: " + configured_.describe() + (uploads ? ", or be uploaded with POST /uploads" : "");
+}
+
+expected<std::string> media_roots::resolve(const std::string& given, const std::string& field) const {
+  if (given.empty())
     return make_error(errc::invalid_argument, field + " must not be empty", field);
-  if (path.find('\0') != std::string::npos)
+  if (given.find('\0') != std::string::npos)
     return make_error(errc::invalid_argument, field + " contains a NUL byte", field);
+  if (given[0] == '@')
+    return make_error(errc::invalid_argument,
+                      field + " " + given + " names a request part; only a multipart/form-data job has parts", field);
+  std::string path = given;
+  if (!uploads_.empty() && given.rfind(upload_prefix, 0) == 0) {
+    const std::string id = given.substr(std::char_traits<char>::length(upload_prefix));
+    if (!is_upload_id(id))
+      return make_error(errc::invalid_argument,
+                        field + " " + given + " is not an upload reference: upload:{id} takes an id as POST /uploads "
+                                              "returns it (64 hex digits, a dot, an extension)",
+                        field);
+    path = (uploads_ / id).string();
+  }
   auto forbidden = [&] {
-    return make_error(errc::forbidden_path, field + " " + path + " is outside the allowed media folders (" +
+    return make_error(errc::forbidden_path, field + " " + given + " is outside the allowed media folders (" +
                                                 allowed_text() + ")",
                       field);
   };
@@ -29,22 +58,28 @@ expected<std::string> media_roots::resolve(const std::string& path, const std::s
   // A remote client knows neither the server's working folder nor which
   // root comes first, so a relative path has no meaning it could rely on.
   if (!fs::path(path).is_absolute())
-    return make_error(errc::invalid_argument, field + " " + path + " is a relative path; give an absolute path (" +
+    return make_error(errc::invalid_argument, field + " " + given + " is a relative path; give an absolute path (" +
                                                   allowed_text() + ")",
                       field);
   // Lexical check first, so the answer for a path outside the roots does not
   // reveal whether that file exists.
-  if (!roots_.contains(media::lexically_absolute(path)))
+  const fs::path lexical = media::lexically_absolute(path);
+  if (!allowed_.contains(lexical))
     return forbidden();
   std::error_code ec;
   fs::path real = fs::canonical(path, ec);
+  if (ec && !uploads_.empty() && media::is_within(lexical, uploads_))
+    return make_error(errc::input_invalid, field + " " + given + " is no stored upload: it was never uploaded, or "
+                                                                 "was removed after UPLOAD_MAX_AGE_HOURS unused; upload "
+                                                                 "it again",
+                      field);
   if (ec)
-    return make_error(errc::input_missing, field + " " + path + " does not exist (" + allowed_text() + ")", field);
+    return make_error(errc::input_missing, field + " " + given + " does not exist (" + allowed_text() + ")", field);
   // A symlink inside a root may still point outside it.
-  if (!roots_.contains(real))
+  if (!allowed_.contains(real))
     return forbidden();
   if (!fs::is_regular_file(real, ec))
-    return make_error(errc::input_invalid, field + " " + path + " is not a regular file", field);
+    return make_error(errc::input_invalid, field + " " + given + " is not a regular file", field);
   return real.string();
 }
 

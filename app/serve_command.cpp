@@ -66,6 +66,10 @@ struct serve_options {
      "Request bodies of all connections at once; more get 503 (env HTTP_MAX_BODY_MEMORY_MB, default 64)", {}},
     {"--cors-origins", "CORS_ORIGINS",
      "Origins whose web pages may call the API, comma-separated, or * (env CORS_ORIGINS, default none)", {}},
+    {"--upload-max-mb", "UPLOAD_MAX_MB",
+     "Largest upload request (POST /uploads, a multipart job) in MiB; more get 413 (env UPLOAD_MAX_MB, default 512)", {}},
+    {"--upload-max-age-hours", "UPLOAD_MAX_AGE_HOURS",
+     "Uploads unused for this long are removed (env UPLOAD_MAX_AGE_HOURS, default 24)", {}},
     {"--log-format", "LOG_FORMAT", "text, or json for one JSON object per line (env LOG_FORMAT, default text)", {}},
     {"--redis-url", "REDIS_URL", "redis://host:port/db (env REDIS_URL)", {}},
     {"--redis-host", "REDIS_HOST", "Redis host (env REDIS_HOST)", {}},
@@ -227,6 +231,8 @@ int run_serve(const serve_options& options) {
   http.request_timeout = config->http_request_timeout;
   http.max_body_memory_bytes = static_cast<uint64_t>(config->http_max_body_memory_mb) << 20;
   http.cors_origins = config->cors_origins;
+  http.upload_max_bytes = static_cast<uint64_t>(config->upload_max_mb) << 20;
+  http.upload_max_age = std::chrono::hours(config->upload_max_age_hours);
   // The HTTP server has its own stop flag: on SIGTERM it keeps answering
   // status polls (and synchronous /generateVideo calls) while running jobs
   // use their grace period; new submissions are refused meanwhile.

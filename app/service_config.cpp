@@ -98,6 +98,12 @@ const setting settings[] = {
   {"HTTP_MAX_BODY_MEMORY_MB", kind::integer, 1, 65536,
    [](service_config& c, const value& v) { c.http_max_body_memory_mb = v.integer; },
    [](const service_config& c) -> int64_t { return c.http_max_body_memory_mb; }},
+  {"UPLOAD_MAX_MB", kind::integer, 1, 1024 * 1024,
+   [](service_config& c, const value& v) { c.upload_max_mb = v.integer; },
+   [](const service_config& c) -> int64_t { return c.upload_max_mb; }},
+  {"UPLOAD_MAX_AGE_HOURS", kind::integer, 1, 24 * 366,
+   [](service_config& c, const value& v) { c.upload_max_age_hours = static_cast<int>(v.integer); },
+   [](const service_config& c) -> int64_t { return c.upload_max_age_hours; }},
   // Seconds are compared in milliseconds by validate(): load() gives ms.
   {"SHUTDOWN_GRACE_SECONDS", kind::seconds, 0, 86400,
    [](service_config& c, const value& v) { c.grace = to_ms(v.seconds); },

@@ -30,6 +30,8 @@ struct service_config {
   std::chrono::milliseconds http_request_timeout{30'000};  ///< HTTP_REQUEST_TIMEOUT_SECONDS: to send one request
   int64_t http_max_body_memory_mb = 64;     ///< HTTP_MAX_BODY_MEMORY_MB: bodies of all connections at once
   std::vector<std::string> cors_origins;    ///< CORS_ORIGINS: comma list of origins, or *; empty: none
+  int64_t upload_max_mb = 512;              ///< UPLOAD_MAX_MB: one upload request (POST /uploads, multipart job)
+  int upload_max_age_hours = 24;            ///< UPLOAD_MAX_AGE_HOURS: unused uploads are removed after this
   std::string log_format = "text";          ///< LOG_FORMAT: text or json (one JSON object per line)
   // Redis: parsed and kept for the Redis intake; without REDIS_URL or
   // REDIS_HOST the service runs standalone.

@@ -11,6 +11,8 @@ packages=(
   libhiredis-dev libcpp-httplib-dev nlohmann-json3-dev libstb-dev
   libspdlog-dev libcli11-dev
   libass-dev fonts-noto-core fonts-noto-cjk
+  # SHA-256 content addresses of uploads (OpenSSL's EVP).
+  libssl-dev
   catch2
   ffmpeg redis-server curl
   strace

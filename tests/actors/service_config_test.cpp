@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <tuple>
 
 using namespace vs;
 
@@ -200,4 +201,30 @@ TEST_CASE("CORS_ORIGINS and LOG_FORMAT are read strictly", "[actors][config]") {
   auto by_option = app::apply_setting(option, "LOG_FORMAT", "xml", "--log-format");
   REQUIRE_FALSE(by_option);
   CHECK(by_option.error().message == "--log-format must be text or json, not 'xml'");
+}
+
+TEST_CASE("UPLOAD_MAX_MB and UPLOAD_MAX_AGE_HOURS default to 512 and 24 and are read strictly", "[actors][config]") {
+  auto defaults = app::service_config_from_environment(environment({}));
+  REQUIRE(defaults);
+  CHECK(defaults->upload_max_mb == 512);
+  CHECK(defaults->upload_max_age_hours == 24);
+  auto set = app::service_config_from_environment(
+      environment({{"UPLOAD_MAX_MB", "2048"}, {"UPLOAD_MAX_AGE_HOURS", "168"}}));
+  REQUIRE(set);
+  CHECK(set->upload_max_mb == 2048);
+  CHECK(set->upload_max_age_hours == 168);
+  for (auto [variable, text, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"UPLOAD_MAX_MB", "0", "UPLOAD_MAX_MB must be 1..1048576, not 0"},
+           {"UPLOAD_MAX_MB", "512MB", "UPLOAD_MAX_MB must be an integer, not '512MB'"},
+           {"UPLOAD_MAX_AGE_HOURS", "0", "UPLOAD_MAX_AGE_HOURS must be 1..8784, not 0"},
+           {"UPLOAD_MAX_AGE_HOURS", "1.5", "UPLOAD_MAX_AGE_HOURS must be an integer, not '1.5'"}}) {
+    auto refused = app::service_config_from_environment(environment({{variable, text}}));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == variable);
+    CHECK(refused.error().message == message);
+  }
+  app::service_config option;
+  auto by_option = app::apply_setting(option, "UPLOAD_MAX_MB", "-1", "--upload-max-mb");
+  REQUIRE_FALSE(by_option);
+  CHECK(by_option.error().message == "--upload-max-mb must be 1..1048576, not -1");
 }

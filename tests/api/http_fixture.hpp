@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -91,9 +92,10 @@ public:
 
   /// Path of a file inside the media root.
   std::string media(const std::string& name) const { return dir.file("media/" + name); }
-  /// What a 403/404 on an input path adds: the allowed folders (api/media_roots).
+  /// What a 403/404 on an input path adds: the allowed folders and uploads (api/media_roots).
   std::string roots_note() const {
-    return " (inputs must lie in MEDIA_ROOTS: " + std::filesystem::canonical(dir.file("media")).string() + ")";
+    return " (inputs must lie in MEDIA_ROOTS: " + std::filesystem::canonical(dir.file("media")).string() +
+           ", or be uploaded with POST /uploads)";
   }
 
   /// Writes a small job's inputs into the media root and returns its JSON body.
@@ -121,7 +123,22 @@ inline nlohmann::json body_of(const httplib::Result& result) {
   return nlohmann::json::parse(result->body);
 }
 
-/// Checks an error answer: its status and the JSON error's code, message and field.
+/// Polls GET /jobs/{id} until the job ends (success, failed, cancelled); fails the test after `limit`.
+inline nlohmann::json wait_until_final(httplib::Client& client, const std::string& id,
+                                       std::chrono::seconds limit = std::chrono::seconds(60)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto job = body_of(client.Get(("/jobs/" + id).c_str()));
+    std::string status = job["status"];
+    if (status == "success" || status == "failed" || status == "cancelled")
+      return job;
+    if (std::chrono::steady_clock::now() > deadline)
+      FAIL("job " << id << " still " << status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+/// Checks an error answer: its status and the JSON error's code, message and field (absent if empty).
 inline void check_error_reply(const httplib::Result& result, int status, const std::string& code,
                               const std::string& message, const std::string& field) {
   REQUIRE(result);
@@ -130,7 +147,10 @@ inline void check_error_reply(const httplib::Result& result, int status, const s
   auto body = nlohmann::json::parse(result->body);
   CHECK(body["error"]["code"] == code);
   CHECK(body["error"]["message"] == message);
-  CHECK(body["error"]["field"] == field);
+  if (field.empty())
+    CHECK_FALSE(body["error"].contains("field"));
+  else
+    CHECK(body["error"]["field"] == field);
 }
 
 } // namespace vs::test

@@ -112,42 +112,6 @@ TEST_CASE("conflicting, duplicate and malformed framing headers are refused and 
 
 namespace {
 
-struct chunked_offer {
-  std::optional<raw_response> answer;
-  uint64_t sent = 0;
-  bool closed = false;
-};
-
-/// Sends a chunked POST /jobs of up to `offered` bytes and stops as soon as
-/// the server answers.
-chunked_offer offer_chunked_body(int port, uint64_t offered) {
-  chunked_offer offer;
-  raw_connection connection(port);
-  int small_buffer = 64 * 1024;
-  setsockopt(connection.fd(), SOL_SOCKET, SO_SNDBUF, &small_buffer, sizeof small_buffer);
-  if (!connection.send_text(post_head("Transfer-Encoding: chunked\r\n")))
-    return offer;
-  const std::string frame = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
-  size_t at = 0;
-  while (offer.sent < offered) {
-    pollfd waiting{connection.fd(), POLLIN | POLLOUT, 0};
-    if (poll(&waiting, 1, 10'000) <= 0)
-      return offer;
-    if (waiting.revents & (POLLIN | POLLHUP | POLLERR))
-      break;
-    ssize_t n = send(connection.fd(), frame.data() + at, frame.size() - at, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-      continue;
-    if (n <= 0)
-      break;
-    offer.sent += static_cast<uint64_t>(n);
-    at = (at + static_cast<size_t>(n)) % frame.size();
-  }
-  offer.answer = connection.read_response();
-  offer.closed = connection.closed_by_server(std::chrono::seconds(2));
-  return offer;
-}
-
 /// Resident set size of this process (server and test client together).
 uint64_t rss_bytes() {
   std::ifstream statm("/proc/self/statm");
@@ -174,7 +138,9 @@ TEST_CASE("chunked bodies over the limit are refused with 413 long before they a
   });
   std::vector<std::thread> senders;
   for (auto& offer : offers)
-    senders.emplace_back([&offer, &server, offered] { offer = offer_chunked_body(server.port, offered); });
+    senders.emplace_back([&offer, &server, offered] {
+      offer = offer_chunked_body(server.port, post_head("Transfer-Encoding: chunked\r\n"), offered);
+    });
   for (auto& sender : senders)
     sender.join();
   sending = false;

@@ -60,11 +60,11 @@ TEST_CASE("paths outside the media folders or missing name the folders and MEDIA
   };
   check_error_reply(post_with("audio_path", "/etc/passwd"), 403, "forbidden_path",
               "audio_path /etc/passwd is outside the allowed media folders (inputs must lie in MEDIA_ROOTS: " + roots +
-                  ")",
+                  ", or be uploaded with POST /uploads)",
               "audio_path");
   const std::string missing = server.media("nope.png");
   check_error_reply(post_with("image_paths", json::array({missing})), 404, "input_missing",
-              "image_paths " + missing + " does not exist (inputs must lie in MEDIA_ROOTS: " + roots + ")",
+              "image_paths " + missing + " does not exist (inputs must lie in MEDIA_ROOTS: " + roots + ", or be uploaded with POST /uploads)",
               "image_paths");
   // The folders are named, never their contents.
   auto forbidden = post_with("audio_path", "/etc/passwd");
@@ -83,13 +83,13 @@ TEST_CASE("relative input paths are refused, not resolved against the first root
   body["audio_path"] = "voice.mp3";
   check_error_reply(client.Post("/jobs", body.dump(), "application/json"), 422, "invalid_argument",
               "audio_path voice.mp3 is a relative path; give an absolute path (inputs must lie in MEDIA_ROOTS: " +
-                  roots + ")",
+                  roots + ", or be uploaded with POST /uploads)",
               "audio_path");
   body = job;
   body["image_paths"] = json::array({server.media("slide0.png"), "./slide1.png"});
   check_error_reply(client.Post("/jobs", body.dump(), "application/json"), 422, "invalid_argument",
               "image_paths ./slide1.png is a relative path; give an absolute path (inputs must lie in MEDIA_ROOTS: " +
-                  roots + ")",
+                  roots + ", or be uploaded with POST /uploads)",
               "image_paths");
 }
 
@@ -99,6 +99,6 @@ TEST_CASE("with no media folders every path is refused naming MEDIA_ROOTS", "[ht
   json job = server.small_job();
   check_error_reply(client.Post("/jobs", job.dump(), "application/json"), 403, "forbidden_path",
               "audio_path " + server.media("voice.mp3") +
-                  " is outside the allowed media folders (MEDIA_ROOTS names no folder)",
+                  " is outside the allowed media folders (MEDIA_ROOTS names no folder; upload inputs with POST /uploads)",
               "audio_path");
 }

@@ -17,19 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-json wait_until_final(httplib::Client& client, const std::string& id, std::chrono::seconds limit = std::chrono::seconds(60)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    auto job = body_of(client.Get(("/jobs/" + id).c_str()));
-    std::string status = job["status"];
-    if (status == "success" || status == "failed" || status == "cancelled")
-      return job;
-    if (std::chrono::steady_clock::now() > deadline)
-      FAIL("job " << id << " still " << status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
-
 void check_error(const httplib::Result& result, int status, const std::string& code, const std::string& message,
                  const std::string& field = "") {
   REQUIRE(result);

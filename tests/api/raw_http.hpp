@@ -151,4 +151,41 @@ inline std::optional<raw_response> raw_exchange(int port, const std::string& req
   return connection.read_response(std::chrono::seconds(10), head);
 }
 
+struct chunked_offer {
+  std::optional<raw_response> answer;
+  uint64_t sent = 0;
+  bool closed = false;
+};
+
+/// Sends `head` (a POST's request line and headers, Transfer-Encoding:
+/// chunked among them), then chunks of up to `offered` bytes in all, and
+/// stops as soon as the server answers.
+inline chunked_offer offer_chunked_body(int port, const std::string& head, uint64_t offered) {
+  chunked_offer offer;
+  raw_connection connection(port);
+  int small_buffer = 64 * 1024;
+  setsockopt(connection.fd(), SOL_SOCKET, SO_SNDBUF, &small_buffer, sizeof small_buffer);
+  if (!connection.send_text(head))
+    return offer;
+  const std::string frame = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
+  size_t at = 0;
+  while (offer.sent < offered) {
+    pollfd waiting{connection.fd(), POLLIN | POLLOUT, 0};
+    if (poll(&waiting, 1, 10'000) <= 0)
+      return offer;
+    if (waiting.revents & (POLLIN | POLLHUP | POLLERR))
+      break;
+    ssize_t n = send(connection.fd(), frame.data() + at, frame.size() - at, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      continue;
+    if (n <= 0)
+      break;
+    offer.sent += static_cast<uint64_t>(n);
+    at = (at + static_cast<size_t>(n)) % frame.size();
+  }
+  offer.answer = connection.read_response();
+  offer.closed = connection.closed_by_server(std::chrono::seconds(2));
+  return offer;
+}
+
 } // namespace vs::test

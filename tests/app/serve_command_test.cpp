@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <filesystem>
 #include <thread>
@@ -165,6 +167,30 @@ TEST_CASE("serve takes its HTTP limits from the environment", "[app][serve][http
   CHECK(health->status == 200);
 }
 
+
+TEST_CASE("serve takes its upload limit and age from the environment", "[app][serve][uploads]") {
+  served server("1", {{"UPLOAD_MAX_MB", "1"}, {"UPLOAD_MAX_AGE_HOURS", "2"}});
+  auto refused = raw_exchange(server.port, "POST /uploads HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\n");
+  REQUIRE(refused);
+  CHECK(refused->status == 413);
+  CHECK(json::parse(refused->body)["error"]["message"] ==
+        "the upload is larger than the limit of 1 MiB (1048576 bytes; UPLOAD_MAX_MB)");
+  write_test_png(server.dir.file("slide.png"), 64, 48);
+  std::ifstream in(server.dir.file("slide.png"), std::ios::binary);
+  const std::string png((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  httplib::Client client("127.0.0.1", server.port);
+  auto stored = client.Post("/uploads?filename=slide.png", png, "image/png");
+  REQUIRE(stored);
+  INFO(stored->body);
+  REQUIRE(stored->status == 201);
+  json upload = json::parse(stored->body);
+  const std::string folder = std::filesystem::canonical(server.dir.file("out/uploads")).string();
+  CHECK(upload["path"] == folder + "/" + upload["id"].get<std::string>());
+  CHECK(std::filesystem::exists(upload["path"].get<std::string>()));
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  CHECK(std::abs(upload["expires_at_ms"].get<int64_t>() - (now_ms + 2 * 3600 * 1000)) < 60'000);
+}
 
 TEST_CASE("a second serve on a taken port exits 1 with address in use", "[serve]") {
   // httplib set SO_REUSEPORT: both processes "listened" and the kernel split
