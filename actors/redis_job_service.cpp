@@ -8,7 +8,7 @@ namespace vs::actors {
 
 redis_job_service::redis_job_service(api::job_service& local, const redis::redis_endpoint& endpoint,
                                      std::shared_ptr<redis_health> health)
-    : local_(local), health_(std::move(health)), client_(endpoint) {}
+    : local_(local), health_(std::move(health)), client_(endpoint), admin_(endpoint) {}
 
 expected<std::map<std::string, std::string>> redis_job_service::find_task(const std::string& id) {
   std::lock_guard<std::mutex> guard(mutex_);

@@ -6,6 +6,7 @@
 
 #include "actors/redis_settings.hpp"
 #include "api/job_service.hpp"
+#include "redis/queue_admin.hpp"
 #include "redis/redis_client.hpp"
 
 #include <memory>
@@ -28,12 +29,14 @@ public:
   }
   api::service_stats stats() override;
   expected<std::map<std::string, std::string>> find_task(const std::string& id) override;
+  api::queue_admin* admin() override { return &admin_; }
 
 private:
   api::job_service& local_;
   std::shared_ptr<redis_health> health_;
   std::mutex mutex_;                    ///< one request at a time on the connection
   redis::redis_client client_;
+  redis::redis_queue_admin admin_;  ///< a connection of its own: dashboard polls do not wait on job lookups
 };
 
 } // namespace vs::actors

@@ -1,11 +1,13 @@
 #include "api/http_routes.hpp"
 
 #include "api/http_cors.hpp"
+#include "api/http_dashboard.hpp"
 #include "api/http_generate.hpp"
 #include "api/http_guarded.hpp"
 #include "api/http_job_parts.hpp"
 #include "api/http_openapi.hpp"
 #include "api/http_poster.hpp"
+#include "api/http_query.hpp"
 #include "api/http_reply.hpp"
 #include "api/http_submit.hpp"
 #include "api/http_uploads.hpp"
@@ -114,6 +116,7 @@ void install_routes(route_registry& routes, route_context context) {
   }));
 
   install_openapi_routes(routes, context);
+  install_dashboard_routes(routes, context);
 }
 
 } // namespace vs::api

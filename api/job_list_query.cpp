@@ -1,18 +1,17 @@
 #include "api/job_list_query.hpp"
 
+#include "api/http_query.hpp"
+
 #include <httplib.h>
 
 namespace vs::api {
 
 expected<job_query> job_query_of(const httplib::Request& req) {
   job_query query;
-  if (req.has_param("limit")) {
-    const std::string text = req.get_param_value("limit");
-    if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(text) < 1 || std::stoul(text) > 1000)
-      return make_error(errc::invalid_argument, "limit must be between 1 and 1000", "limit");
-    query.limit = std::stoul(text);
-  }
+  auto limit = limit_param(req, query.limit);
+  if (!limit)
+    return limit.error();
+  query.limit = *limit;
   if (req.has_param("state")) {
     const std::string text = req.get_param_value("state");
     query.state = job_state_named(text);

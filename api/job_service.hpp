@@ -3,6 +3,7 @@
 /// maps requests onto these calls and never sees an actor. The actor system
 /// implements it (actors/job_service_facade) by messaging the coordinator.
 
+#include "api/queue_admin.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
@@ -99,6 +100,9 @@ public:
   virtual expected<std::map<std::string, std::string>> find_task(const std::string& id) {
     return make_error(errc::not_found, "no task " + id + ": Redis is not configured");
   }
+  /// The shared Redis queues (GET /queues, /workers, /dead-letters);
+  /// nullptr without Redis.
+  virtual queue_admin* admin() { return nullptr; }
 };
 
 } // namespace vs::api

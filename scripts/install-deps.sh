@@ -18,6 +18,8 @@ packages=(
   catch2
   ffmpeg redis-server curl
   strace
+  # tests/browser: the dashboard in headless Chromium through Selenium (H.264 plays in Debian's build).
+  chromium chromium-driver python3-selenium
   # scripts/test.sh --sanitize and scripts/fuzz.sh: clang with its ASan, UBSan
   # and libFuzzer runtimes (libclang-rt-14-dev).
   clang libclang-rt-14-dev
