@@ -4,6 +4,7 @@
 #include "api/caption_fields.hpp"
 #include "api/json_text.hpp"
 #include "api/picture_fields.hpp"
+#include "webhooks/callback_url.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -119,6 +120,18 @@ status set_loudness(const json& loudness, const std::string& field, media::rende
   return {};
 }
 
+/// Checked for what the text alone decides (scheme, host, credentials,
+/// length); whether its host may be called is decided at submit and delivery.
+status set_callback_url(const json& value, const std::string& field, media::render_spec& spec) {
+  if (!value.is_string())
+    return wrong_type(field, "an http:// or https:// URL");
+  auto url = webhooks::parse_callback_url(value.get<std::string>(), field);
+  if (!url)
+    return url.error();
+  spec.callback_url = url->text;
+  return {};
+}
+
 /// One field of a job body and how it lands on the spec.
 struct job_field {
   const char* name;
@@ -155,6 +168,7 @@ const job_field job_fields[] = {
     {"image_paths", set_image_paths},
     {"resolution", set_resolution},
     {"seed", set_seed},
+    {"callback_url", set_callback_url},
 };
 
 } // namespace

@@ -3,6 +3,7 @@
 /// maps requests onto these calls and never sees an actor. The actor system
 /// implements it (actors/job_service_facade) by messaging the coordinator.
 
+#include "api/webhook_report.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
@@ -50,6 +51,7 @@ struct job_snapshot {
   int64_t finished_at_ms = 0;         ///< 0 until it ends
   std::optional<job_result> result;   ///< set on success
   std::optional<error> failure;       ///< set on failure or cancel
+  std::optional<webhook_report> webhook;  ///< the job's webhook delivery, once it has one (GET /jobs/{id})
   media::render_spec spec;
 };
 
