@@ -15,7 +15,13 @@ namespace vs::actors {
 /// it (redis_worker_config::on_task_final), since a task cancelled at
 /// shutdown goes back on the queue and a task whose lease was lost is
 /// finished by another worker.
-void observe_final_jobs(job_system& system, std::function<void(const api::job_snapshot&)> on_final,
-                        bool skip_redis_tasks);
+///
+/// The returned function (to call while `system` exists) blocks until every
+/// final snapshot the coordinator sent before the call has been handed to
+/// `on_final`: after a shutdown of the job system, so that the jobs it
+/// cancelled are not missed.
+std::function<void()> observe_final_jobs(job_system& system,
+                                         std::function<void(const api::job_snapshot&)> on_final,
+                                         bool skip_redis_tasks);
 
 } // namespace vs::actors

@@ -228,7 +228,7 @@ int run_serve(const serve_options& options) {
   auto dispatcher = std::make_shared<webhooks::webhook_dispatcher>(*webhook_settings,
                                                                    make_outbox(endpoint, *webhook_settings));
   auto job_finished = [dispatcher](const api::job_snapshot& job) { dispatcher->job_finished(job); };
-  actors::observe_final_jobs(**system, job_finished, endpoint.has_value());
+  auto flush_final_jobs = actors::observe_final_jobs(**system, job_finished, endpoint.has_value());
   std::unique_ptr<actors::redis_worker> worker;
   if (endpoint) {
     auto settings = worker_config(*config, *endpoint, (*system)->config());
@@ -271,6 +271,7 @@ int run_serve(const serve_options& options) {
     if (worker)
       worker->stop(std::chrono::milliseconds(0));
     (*system)->shutdown(std::chrono::milliseconds(0));
+    flush_final_jobs();
     dispatcher->stop();
     return exit_failure;
   }
@@ -278,8 +279,10 @@ int run_serve(const serve_options& options) {
   // With Redis, the worker shuts the job system down itself, in the order
   // that hands unfinished tasks back to the queue.
   int64_t cancelled = worker ? worker->stop(config->grace) : (*system)->shutdown(config->grace);
-  // After the jobs' ends are in: their webhooks are stored before it stops;
-  // with Redis, pending ones wait there for another worker or a restart.
+  // Once every job's end is in (the ones the shutdown cancelled too), their
+  // webhooks get their first attempt; with Redis, pending ones wait there
+  // for another worker or a restart.
+  flush_final_jobs();
   dispatcher->stop();
   http_stop = true;
   http_thread.join();

@@ -134,6 +134,7 @@ void webhook_dispatcher::stop() {
     if (stopping_)
       return;
     stopping_ = true;
+    drain_until_ = std::chrono::steady_clock::now() + settings_.attempt_timeout;
   }
   wake_.notify_all();
   for (auto& thread : threads_)
@@ -169,14 +170,19 @@ bool webhook_dispatcher::add_arrivals() {
 void webhook_dispatcher::run() {
   for (;;) {
     bool stored = add_arrivals();
+    bool draining = false;
     {
       std::lock_guard<std::mutex> guard(mutex_);
-      if (stopping_)
+      if (stopping_ && std::chrono::steady_clock::now() >= drain_until_)
         return;
+      draining = stopping_;
     }
     std::chrono::milliseconds wait = settings_.poll_interval;
     if (stored && attempt_due(wait))
       continue;
+    // Stopping: what was due has had its attempt; the rest stays pending.
+    if (draining)
+      return;
     // New arrivals wake a thread at once, unless the outbox just refused
     // them: then they wait for the next round like everything else.
     std::unique_lock<std::mutex> lock(mutex_);

@@ -4,12 +4,14 @@
 /// deliveries from the outbox, makes one attempt each (address check,
 /// signed POST) and settles it: delivered, retried later with back-off, or
 /// failed for good (410 Gone, an address the rule refuses, or the retry
-/// window is over). Pending deliveries stay in the outbox when it stops.
+/// window is over). When it stops, the attempts due then are made; pending
+/// deliveries stay in the outbox.
 
 #include "api/job_service.hpp"
 #include "webhooks/webhook_outbox.hpp"
 #include "webhooks/webhook_settings.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -35,8 +37,10 @@ public:
   /// network or Redis: safe from actor threads.
   void job_finished(const api::job_snapshot& job);
 
-  /// Puts what arrived into the outbox, lets attempts in flight finish (at
-  /// most an attempt's timeout) and stops the threads. Idempotent.
+  /// Stops the threads, after they have stored what arrived and made the
+  /// attempts due now (the webhooks of jobs the shutdown cancelled), for at
+  /// most about an attempt's timeout. Pending deliveries stay in the
+  /// outbox. Idempotent.
   void stop();
 
 private:
@@ -53,6 +57,7 @@ private:
   std::deque<delivery_record> arrivals_;
   std::mt19937_64 random_{std::random_device{}()};
   bool stopping_ = false;
+  std::chrono::steady_clock::time_point drain_until_;  ///< once stopping: no attempt starts later
   bool outbox_down_ = false;  ///< for the log: say it once per outage
   std::vector<std::thread> threads_;
 };

@@ -26,7 +26,7 @@ expected<api::job_snapshot> webhook_job_service::find(const std::string& id) {
   auto latest = reports_->latest_for_job(id);
   if (!latest)
     // The job is still worth showing without it.
-    spdlog::warn("webhooks: the delivery state of job {} is unavailable: {}", id, latest.error().message);
+    spdlog::debug("webhooks: the delivery state of job {} is unavailable: {}", id, latest.error().message);
   else if (*latest)
     job->webhook = report_of(**latest);
   return job;

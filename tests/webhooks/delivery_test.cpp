@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <ctime>
+#include <set>
 
 using namespace vs;
 using namespace vs::test;
@@ -287,4 +288,26 @@ TEST_CASE("WEBHOOK_URL is the default, a job's own callback_url wins, no secret 
   CHECK(json::parse(own.received()[0].body)["job_id"] == with_url);
   CHECK(fallback.received()[0].header("Video-Service-Signature").empty());
   CHECK_FALSE(fallback.received()[0].header("Video-Service-Delivery").empty());
+}
+
+TEST_CASE("jobs a shutdown cancels get their webhook before the dispatcher stops", "[webhooks][delivery][shutdown]") {
+  webhook_receiver receiver;
+  {
+    webhook_fixture fixture({}, 1);
+    auto client = fixture.client();
+    auto running = client.Post("/jobs", slow_job_body(fixture, receiver.url("/running")), "application/json");
+    REQUIRE(running);
+    REQUIRE(running->status == 202);
+    fixture.submit(fixture.quick_job(receiver.url("/queued")));
+    // The fixture goes as `serve` stops: shutdown, hand-over, dispatcher stop.
+  }
+  auto received = receiver.received();
+  REQUIRE(received.size() == 2);
+  std::set<std::string> paths;
+  for (const auto& hook : received) {
+    CHECK(hook.header("Video-Service-Event") == "job.cancelled");
+    CHECK(json::parse(hook.body)["error"]["code"] == "cancelled");
+    paths.insert(hook.path);
+  }
+  CHECK(paths == std::set<std::string>{"/queued", "/running"});
 }

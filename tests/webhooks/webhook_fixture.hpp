@@ -38,7 +38,7 @@ public:
       adjust(settings);
     auto outbox = std::make_shared<webhooks::memory_outbox>();
     dispatcher = std::make_shared<webhooks::webhook_dispatcher>(settings, outbox);
-    actors::observe_final_jobs(
+    flush_final_jobs = actors::observe_final_jobs(
       *system, [to = dispatcher](const api::job_snapshot& job) { to->job_finished(job); }, false);
     service = std::make_unique<webhooks::webhook_job_service>(system->service(), outbox, settings.allowed_hosts);
     api::http_config config;
@@ -48,9 +48,11 @@ public:
     http = std::make_unique<running_http_server>(*service, config);
   }
 
+  /// In `serve`'s order: the jobs end, their webhooks are handed over, the dispatcher stops.
   ~webhook_fixture() {
     http.reset();
     system->shutdown(std::chrono::milliseconds(0));
+    flush_final_jobs();
     dispatcher->stop();
   }
 
@@ -113,6 +115,7 @@ public:
   webhooks::webhook_settings settings;
   std::unique_ptr<actors::job_system> system;
   std::shared_ptr<webhooks::webhook_dispatcher> dispatcher;
+  std::function<void()> flush_final_jobs;
   std::unique_ptr<webhooks::webhook_job_service> service;
   std::unique_ptr<running_http_server> http;
 };
