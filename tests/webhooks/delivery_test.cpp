@@ -46,12 +46,12 @@ void check_signed(const received_webhook& hook) {
   CHECK(forged.error().message == "the signature does not match the body");
 }
 
-std::string slow_job_body(webhook_fixture& fixture, const std::string& callback_url) {
+/// A job of 30 s at 640x360, "medium": still running when the test acts.
+json slow_job(webhook_fixture& fixture, const std::string& callback_url) {
   write_test_audio(fixture.media("long.mp3"), 30.0);
   write_test_png(fixture.media("c.png"), 640, 480, 3, 2);
-  json body = {{"audio_path", fixture.media("long.mp3")}, {"image_paths", {fixture.media("c.png")}},
-               {"resolution", "640x360"}, {"preset", "medium"}, {"callback_url", callback_url}};
-  return body.dump();
+  return {{"audio_path", fixture.media("long.mp3")}, {"image_paths", {fixture.media("c.png")}},
+          {"resolution", "640x360"}, {"preset", "medium"}, {"callback_url", callback_url}};
 }
 
 } // namespace
@@ -100,10 +100,7 @@ TEST_CASE("a failed job and cancelled jobs each post once with their event", "[w
   webhook_fixture fixture({}, 1);
   // Running: a long job; queued behind it: a quick one. Both are cancelled.
   auto client = fixture.client();
-  auto long_job = client.Post("/jobs", slow_job_body(fixture, receiver.url("/long")), "application/json");
-  REQUIRE(long_job);
-  REQUIRE(long_job->status == 202);
-  std::string running = json::parse(long_job->body)["job_id"];
+  std::string running = fixture.submit(slow_job(fixture, receiver.url("/long")));
   std::string queued = fixture.submit(fixture.quick_job(receiver.url("/queued")));
   REQUIRE(client.Delete(("/jobs/" + queued).c_str())->status == 200);
   REQUIRE(client.Delete(("/jobs/" + running).c_str())->status == 200);
@@ -294,10 +291,7 @@ TEST_CASE("jobs a shutdown cancels get their webhook before the dispatcher stops
   webhook_receiver receiver;
   {
     webhook_fixture fixture({}, 1);
-    auto client = fixture.client();
-    auto running = client.Post("/jobs", slow_job_body(fixture, receiver.url("/running")), "application/json");
-    REQUIRE(running);
-    REQUIRE(running->status == 202);
+    fixture.submit(slow_job(fixture, receiver.url("/running")));
     fixture.submit(fixture.quick_job(receiver.url("/queued")));
     // The fixture goes as `serve` stops: shutdown, hand-over, dispatcher stop.
   }
