@@ -27,6 +27,11 @@ using job_observer_actor = caf::typed_actor<
   // A job changed; the snapshot is the new state.
   caf::reacts_to<atom::state, api::job_snapshot>>;
 
+/// Hands final job snapshots on to a callback (actors/webhook_observer).
+using final_job_observer_actor = job_observer_actor::extend<
+  // Answers once every snapshot that arrived before has been handed on.
+  caf::replies_to<atom::flush>::with<bool>>;
+
 /// The job table and admission control; the only place job state changes.
 using job_coordinator_actor = caf::typed_actor<
   // Validates and queues a job, returns its id (errc::unavailable while shutting down).

@@ -2,11 +2,13 @@
 /// Settings and shared health flag of the Redis worker. No CAF in here.
 
 #include "actors/chunk_work.hpp"
+#include "api/job_service.hpp"
 #include "redis/redis_client.hpp"
 #include "redis/redis_endpoint.hpp"
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +30,10 @@ struct redis_worker_config {
   std::chrono::milliseconds poll_block{1'000};  ///< BLMOVE block per poll
   /// Set when CHUNK_SECONDS > 0: with room, chunks are taken before new tasks.
   std::optional<chunk_settings> chunking;
+  /// Called (on the writer's thread; it must return at once) with a Redis
+  /// task's final snapshot once this worker recorded that end in Redis: not
+  /// for a task handed back at shutdown nor one another worker took over.
+  std::function<void(const api::job_snapshot&)> on_task_final;
 };
 
 /// Whether the last Redis operation of any Redis actor reached Redis;

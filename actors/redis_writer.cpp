@@ -57,6 +57,8 @@ bool attempt_front(writer_ptr self) {
     }
     if (made && made->outcome != write_result::kind::refused) {
       log_settled(write, what, *made);
+      if (write.on_recorded && made->outcome != write_result::kind::lease_lost && write.last_error.empty())
+        write.on_recorded();
       return true;
     }
     // An HTTP job's mirror has nothing to fall back to, nor any need to.
@@ -182,6 +184,13 @@ void write_progress(writer_ptr self, const claimed_task& lease, const api::job_s
   }
 }
 
+/// A final write that tells on_task_final once it lands.
+pending_write announced(const redis_writer_state& st, pending_write write, const api::job_snapshot& job) {
+  if (st.on_task_final)
+    write.on_recorded = [notify = st.on_task_final, job] { notify(job); };
+  return write;
+}
+
 void on_redis_job(writer_ptr self, const api::job_snapshot& job) {
   auto& st = self->state;
   auto found = st.leases.find(job.id);
@@ -198,7 +207,7 @@ void on_redis_job(writer_ptr self, const api::job_snapshot& job) {
     case api::job_state::success:
       spdlog::info("task {} succeeded: {}", job.id, job.result->video_path);
       forget_lease(self, job.id);
-      return enqueue(self, success_write(lease, *job.result));
+      return enqueue(self, announced(st, success_write(lease, *job.result), job));
     case api::job_state::cancelled:
       if (st.shutting_down) {
         spdlog::info("task {} goes back on the queue (shutdown)", job.id);
@@ -208,7 +217,8 @@ void on_redis_job(writer_ptr self, const api::job_snapshot& job) {
       [[fallthrough]];
     case api::job_state::failed:
       forget_lease(self, job.id);
-      return enqueue(self, failure_write(lease, job.failure ? job.failure->message : std::string("failed")));
+      return enqueue(self,
+                     announced(st, failure_write(lease, job.failure ? job.failure->message : std::string("failed")), job));
   }
 }
 
@@ -252,6 +262,7 @@ redis_writer_actor::behavior_type redis_writer(redis_writer_actor::stateful_poin
   st.redis = std::make_unique<redis::worker_connection>(config.endpoint, config.worker_id);
   st.health = std::move(health);
   st.coordinator = std::move(coordinator);
+  st.on_task_final = config.on_task_final;
   return {
     [=](atom::start, redis_intake_actor intake) { self->state.intake = std::move(intake); },
     [=](atom::state, const api::job_snapshot& job) {

@@ -38,6 +38,7 @@ struct pending_write {
   bool redis_task = false;      ///< tell the intake once settled
   std::string last_error;       ///< why the previous step was refused
   int transient_failures = 0;   ///< for the log
+  std::function<void()> on_recorded;  ///< once its first step is recorded (not a fallback)
 };
 
 struct redis_writer_state {
@@ -53,6 +54,7 @@ struct redis_writer_state {
   std::deque<pending_write> pending;            ///< in order; the front is retried first
   bool retry_scheduled = false;
   bool shutting_down = false;
+  std::function<void(const api::job_snapshot&)> on_task_final;  ///< redis_worker_config's
 };
 
 redis_writer_actor::behavior_type redis_writer(redis_writer_actor::stateful_pointer<redis_writer_state> self,

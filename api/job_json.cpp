@@ -1,6 +1,7 @@
 #include "api/job_json.hpp"
 
 #include "api/http_errors.hpp"
+#include "api/webhook_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -69,6 +70,8 @@ nlohmann::json snapshot_json(const job_snapshot& job) {
   }
   if (job.failure)
     out["error"] = error_object(*job.failure);
+  if (job.webhook)
+    out["webhook"] = webhook_json(*job.webhook);
   return out;
 }
 

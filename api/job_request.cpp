@@ -4,6 +4,7 @@
 #include "api/caption_fields.hpp"
 #include "api/json_text.hpp"
 #include "api/picture_fields.hpp"
+#include "webhooks/callback_url.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -119,6 +120,18 @@ status set_loudness(const json& loudness, const std::string& field, media::rende
   return {};
 }
 
+/// Checked for what the text alone decides (scheme, host, credentials,
+/// length); whether its host may be called is decided at submit and delivery.
+status set_callback_url(const json& value, const std::string& field, media::render_spec& spec) {
+  if (!value.is_string())
+    return wrong_type(field, "an http:// or https:// URL");
+  auto url = webhooks::parse_callback_url(value.get<std::string>(), field);
+  if (!url)
+    return url.error();
+  spec.callback_url = url->text;
+  return {};
+}
+
 /// One field of a job body: how it lands on the spec, and how /openapi.json
 /// documents it (api/field_doc.hpp).
 struct job_field {
@@ -211,6 +224,11 @@ const job_field job_fields[] = {
      "Width and height in pixels, both even, from 16x16 to 7680x4320: [1920, 1080] or \"1920x1080\"."},
     {"seed", set_seed, R"({"type": "integer", "minimum": 0, "default": 0})",
      "Picks the camera paths and random transitions: the same seed gives the same video."},
+    {"callback_url", set_callback_url,
+     R"({"type": "string", "maxLength": 2048, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})",
+     "Where the service POSTs the job's final snapshot, signed and retried (docs/webhooks.md): http or https, no "
+     "user credentials, no fragment; an address literal must be public unless WEBHOOK_ALLOWED_HOSTS names it. "
+     "Default: WEBHOOK_URL."},
 };
 
 } // namespace

@@ -4,6 +4,7 @@
 /// implements it (actors/job_service_facade) by messaging the coordinator.
 
 #include "api/queue_admin.hpp"
+#include "api/webhook_report.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
@@ -53,6 +54,7 @@ struct job_snapshot {
   int64_t finished_at_ms = 0;         ///< 0 until it ends
   std::optional<job_result> result;   ///< set on success
   std::optional<error> failure;       ///< set on failure or cancel
+  std::optional<webhook_report> webhook;  ///< the job's webhook delivery, once it has one (GET /jobs/{id})
   media::render_spec spec;
 };
 

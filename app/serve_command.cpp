@@ -2,13 +2,17 @@
 
 #include "actors/job_service_facade.hpp"
 #include "actors/redis_worker.hpp"
+#include "actors/webhook_observer.hpp"
 #include "api/http_server.hpp"
 #include "api/json_log.hpp"
 #include "app/exit_codes.hpp"
 #include "app/service_config.hpp"
+#include "app/webhook_setup.hpp"
 #include "media/output_file.hpp"
 #include "media/root_folders.hpp"
 #include "redis/redis_endpoint.hpp"
+#include "webhooks/webhook_dispatcher.hpp"
+#include "webhooks/webhook_job_service.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -184,6 +188,11 @@ int run_serve(const serve_options& options) {
   }
   if (config->log_format == "json")
     spdlog::set_formatter(api::json_log_formatter());
+  auto webhook_settings = webhook_settings_of(*config);
+  if (!webhook_settings) {
+    std::cerr << "video-service serve: " << webhook_settings.error().message << "\n";
+    return exit_bad_input;
+  }
   if (auto created = create_output_folder(config->output_dir); !created) {
     std::cerr << "video-service serve: " << created.error().message << "\n";
     return exit_failure;
@@ -240,10 +249,23 @@ int run_serve(const serve_options& options) {
                media::to_mib(resolved.max_job_memory_bytes), media::to_mib(actors::decoder_reserve_bytes(resolved)),
                resolved.decoders, resolved.max_queued_jobs, config->output_dir,
                config->redis_enabled() ? "Redis worker" : "standalone (no Redis), jobs kept in " + jobs.store->path);
+  // Webhooks: every job's end goes to the dispatcher; a Redis task's only
+  // once the writer recorded it (actors/webhook_observer.hpp).
+  if (!config->worker_id.empty())
+    webhook_settings->worker_id = config->worker_id;
+  auto dispatcher = std::make_shared<webhooks::webhook_dispatcher>(*webhook_settings,
+                                                                   make_outbox(endpoint, *webhook_settings));
+  auto job_finished = [dispatcher](const api::job_snapshot& job) { dispatcher->job_finished(job); };
+  auto flush_final_jobs = actors::observe_final_jobs(**system, job_finished, endpoint.has_value());
   std::unique_ptr<actors::redis_worker> worker;
-  if (endpoint)
-    worker = actors::start_redis_worker(**system, worker_config(*config, *endpoint, (*system)->config()));
-  api::job_service& jobs_api = worker ? worker->service() : (*system)->service();
+  if (endpoint) {
+    auto settings = worker_config(*config, *endpoint, (*system)->config());
+    settings.on_task_final = job_finished;
+    worker = actors::start_redis_worker(**system, settings);
+  }
+  // The HTTP threads read delivery state through an outbox of their own.
+  webhooks::webhook_job_service jobs_api(worker ? worker->service() : (*system)->service(),
+                                         make_outbox(endpoint, *webhook_settings), webhook_settings->allowed_hosts);
 
   api::http_config http;
   http.host = config->host;
@@ -279,12 +301,19 @@ int run_serve(const serve_options& options) {
     if (worker)
       worker->stop(std::chrono::milliseconds(0));
     (*system)->shutdown(std::chrono::milliseconds(0));
+    flush_final_jobs();
+    dispatcher->stop();
     return exit_failure;
   }
   spdlog::info("stopping: no new jobs; running jobs get {} s", static_cast<double>(config->grace.count()) / 1000.0);
   // With Redis, the worker shuts the job system down itself, in the order
   // that hands unfinished tasks back to the queue.
   int64_t cancelled = worker ? worker->stop(config->grace) : (*system)->shutdown(config->grace);
+  // Once every job's end is in (the ones the shutdown cancelled too), their
+  // webhooks get their first attempt; with Redis, pending ones wait there
+  // for another worker or a restart.
+  flush_final_jobs();
+  dispatcher->stop();
   http_stop = true;
   http_thread.join();
   spdlog::info("stopped ({} jobs cancelled)", cancelled);

@@ -49,6 +49,16 @@ struct service_config {
   /// CHUNK_SECONDS: with Redis, a video longer than twice this is rendered
   /// in chunks of about this many seconds by every worker; 0: never.
   int chunk_seconds = 30;
+  // Webhooks (docs/webhooks.md); the URL and the host list are checked when
+  // `serve` starts (app/webhook_setup).
+  std::string webhook_url;                  ///< WEBHOOK_URL: for jobs without a callback_url; empty: none
+  std::string webhook_secret;               ///< WEBHOOK_SECRET: signs every webhook; empty: unsigned
+  std::string webhook_allowed_hosts;        ///< WEBHOOK_ALLOWED_HOSTS: comma list of hosts that may be private
+  std::chrono::milliseconds webhook_retry{3'600'000};   ///< WEBHOOK_RETRY_SECONDS: how long to keep retrying
+  std::chrono::milliseconds webhook_timeout{10'000};    ///< WEBHOOK_TIMEOUT_SECONDS: per attempt
+  std::chrono::milliseconds webhook_backoff{10'000};    ///< WEBHOOK_BACKOFF_SECONDS: the first retry's wait
+  int webhook_concurrency = 4;              ///< WEBHOOK_CONCURRENCY: attempts in flight at once
+  std::string webhook_ca_file;              ///< WEBHOOK_CA_FILE: trusted CAs (PEM) for https; empty: the system's
 
   bool redis_enabled() const { return !redis_url.empty() || !redis_host.empty(); }
   /// media_roots, or {output_dir} when none are configured.

@@ -84,6 +84,11 @@ struct render_spec {
   /// transitions per boundary and the poster (media/picture_options.hpp).
   picture_options pictures;
   caption_request captions;               ///< none by default
+
+  /// Not for rendering: where the service posts the job's final snapshot
+  /// (webhooks/); empty: WEBHOOK_URL, if set. Travels with the spec so every
+  /// way a job comes in (HTTP, a Redis task's params) can set it.
+  std::string callback_url;
 };
 
 /// Checks geometry, timing, motion and encoder settings (not the files).

@@ -10,6 +10,7 @@ packages=(
   libavfilter-dev libebur128-dev
   libhiredis-dev libcpp-httplib-dev nlohmann-json3-dev libstb-dev
   libspdlog-dev libcli11-dev
+  libssl-dev openssl  # webhooks: HMAC-SHA256 signatures (OpenSSL::Crypto); tests make TLS certificates
   libass-dev fonts-noto-core fonts-noto-cjk
   # SHA-256 content addresses of uploads (OpenSSL's EVP).
   libssl-dev

@@ -56,6 +56,17 @@ private:
   int port_ = 0;
 };
 
+/// A real job system writing to `output_dir`, running `max_jobs` at once.
+inline std::unique_ptr<actors::job_system> start_test_job_system(const std::string& output_dir, int max_jobs) {
+  actors::job_system_config jobs;
+  jobs.output_dir = output_dir;
+  jobs.max_concurrent_jobs = max_jobs;
+  auto started = actors::start_job_system(jobs);
+  if (!started)
+    throw std::runtime_error(started.error().message);
+  return std::move(*started);
+}
+
 class http_fixture {
 public:
   explicit http_fixture(int max_jobs = 2, size_t max_body = 1 << 20)
@@ -63,13 +74,7 @@ public:
 
   /// `adjust` changes the HTTP settings before the server starts.
   explicit http_fixture(const std::function<void(api::http_config&)>& adjust, int max_jobs = 2) {
-    actors::job_system_config jobs;
-    jobs.output_dir = dir.file("out");
-    jobs.max_concurrent_jobs = max_jobs;
-    auto started = actors::start_job_system(jobs);
-    if (!started)
-      throw std::runtime_error(started.error().message);
-    system = std::move(*started);
+    system = start_test_job_system(dir.file("out"), max_jobs);
     api::http_config config;
     config.media_roots = {dir.file("media")};
     config.output_dir = dir.file("out");

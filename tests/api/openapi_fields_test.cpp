@@ -81,6 +81,15 @@ api::job_snapshot full_snapshot() {
   job.result = api::job_result{"/out/video/a.mp4", "/out/video/a.srt", 12.5, 123456, 1080, 1920, 30, 375,
                                "/out/video/a.jpg"};
   job.failure = make_error(errc::invalid_argument, "zoom_factor must be between 1.0 and 4.0", "zoom_factor");
+  api::webhook_report webhook;
+  webhook.url = "https://hooks.example.com/video-done";
+  webhook.event = "job.failed";
+  webhook.delivery_id = "wh_0123456789abcdef0123456789abcdef";
+  webhook.state = "pending";
+  webhook.attempts = {{1'700'000'010'000, 500, "", 12}, {1'700'000'020'000, 0, "timed out after 10 s", 10000}};
+  webhook.attempt_count = 2;
+  webhook.next_attempt_ms = 1'700'000'040'000;
+  job.webhook = webhook;
   return job;
 }
 

@@ -19,16 +19,6 @@ json get_json(int port, const std::string& path, int expected_status = 200) {
   return json::parse(response->body);
 }
 
-/// For polling: the body if the status is 200, else null (no assertion).
-json poll_json(int port, const std::string& path) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_read_timeout(10, 0);
-  auto response = client.Get(path.c_str());
-  if (!response || response->status != 200)
-    return nullptr;
-  return json::parse(response->body);
-}
-
 bool healthy(int port) {
   httplib::Client client("127.0.0.1", port);
   auto response = client.Get("/health");

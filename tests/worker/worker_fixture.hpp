@@ -9,6 +9,9 @@
 #include "tests/support/redis_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -21,6 +24,17 @@ namespace vs::test {
 
 /// Slow enough (720p, x264 "slow") that a test can act while it renders.
 inline const std::string slow_params = R"({"fps":24,"resolution":"1280x720","preset":"slow"})";
+
+/// GET `path` from a worker's HTTP API, for polling: the body if the
+/// status is 200, else null (no assertion).
+inline nlohmann::json poll_json(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  auto response = client.Get(path.c_str());
+  if (!response || response->status != 200)
+    return nullptr;
+  return nlohmann::json::parse(response->body);
+}
 
 class pipeline_fixture {
 public:

@@ -1,0 +1,94 @@
+// Webhooks of `video-service serve` as a process: WEBHOOK_* settings it
+// cannot use stop it before it listens; jobs a SIGTERM cancels still get
+// their webhook before it exits.
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/redis_server.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/webhooks/webhook_receiver.hpp"
+#include "webhooks/webhook_signature.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <set>
+
+using namespace vs::test;
+using nlohmann::json;
+
+namespace {
+
+command_output serve_with(const std::string& variable, const std::string& value) {
+  temp_dir dir;
+  return capture_command(variable + "=" + shell_quote(value) + " OUTPUT_DIR=" + shell_quote(dir.file("out")) + " " +
+                         shell_quote(video_service_binary()) + " serve --host 127.0.0.1 --port " +
+                         std::to_string(free_port()));
+}
+
+} // namespace
+
+TEST_CASE("serve exits 2 naming a WEBHOOK_* setting it cannot use", "[app][webhooks]") {
+  const std::string hint =
+    "; webhooks go only to public addresses unless WEBHOOK_ALLOWED_HOSTS names the host";
+  const std::pair<std::pair<const char*, const char*>, std::string> cases[] = {
+    {{"WEBHOOK_URL", "ftp://hooks.example.com/"}, "WEBHOOK_URL must be an http:// or https:// URL"},
+    {{"WEBHOOK_URL", "https://user:pw@hooks.example.com/"},
+     "WEBHOOK_URL must not contain user credentials (user:password@)"},
+    {{"WEBHOOK_URL", "http://10.0.0.8/hook"}, "WEBHOOK_URL host 10.0.0.8 is a private address (10.0.0.0/8)" + hint},
+    {{"WEBHOOK_ALLOWED_HOSTS", "ok.internal, http://bad/"},
+     "WEBHOOK_ALLOWED_HOSTS: 'http://bad/' is not a host, host:port or [IPv6]:port"},
+    {{"WEBHOOK_RETRY_SECONDS", "-1"}, "WEBHOOK_RETRY_SECONDS must be 0..604800 seconds, not -1"},
+    {{"WEBHOOK_TIMEOUT_SECONDS", "0"}, "WEBHOOK_TIMEOUT_SECONDS must be 0.1..300 seconds, not 0"},
+    {{"WEBHOOK_CONCURRENCY", "0"}, "WEBHOOK_CONCURRENCY must be 1..64, not 0"},
+  };
+  for (const auto& [setting, message] : cases) {
+    INFO(setting.first << "=" << setting.second);
+    auto run = serve_with(setting.first, setting.second);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err == "video-service serve: " + message + "\n");
+  }
+}
+
+TEST_CASE("serve posts the webhooks of the jobs a SIGTERM cancels before it exits", "[app][webhooks]") {
+  webhook_receiver receiver;
+  temp_dir dir;
+  std::filesystem::create_directories(dir.file("out"));
+  const int port = free_port();
+  child_process serve({video_service_binary(), "serve", "--host", "127.0.0.1", "--port", std::to_string(port),
+                       "--output-dir", dir.file("out"), "--grace-seconds", "0", "--max-concurrent-jobs", "1"},
+                      {{"WEBHOOK_ALLOWED_HOSTS", "127.0.0.1"}, {"WEBHOOK_SECRET", "s"}}, dir.file("serve.log"));
+  httplib::Client client("127.0.0.1", port);
+  for (int i = 0; i < 200 && !client.Get("/health"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  write_test_audio(dir.file("out/voice.mp3"), 20.0);
+  write_test_png(dir.file("out/a.png"), 1024, 1024, 3, 0);
+  json body{{"audio_path", dir.file("out/voice.mp3")}, {"image_paths", {dir.file("out/a.png")}},
+            {"resolution", "1280x720"}, {"preset", "slow"}};
+  std::vector<std::string> ids;
+  for (const char* path : {"/running", "/queued"}) {
+    body["callback_url"] = receiver.url(path);
+    auto posted = client.Post("/jobs", body.dump(), "application/json");
+    REQUIRE(posted);
+    REQUIRE(posted->status == 202);
+    ids.push_back(json::parse(posted->body)["job_id"]);
+  }
+  serve.signal(SIGTERM);
+  REQUIRE(serve.wait(std::chrono::seconds(30)) == 0);
+  INFO(serve.log());
+  auto received = receiver.received();
+  REQUIRE(received.size() == 2);
+  std::set<std::string> jobs;
+  for (const auto& hook : received) {
+    json sent = json::parse(hook.body);
+    CHECK(sent["event"] == "job.cancelled");
+    CHECK(sent["status"] == "cancelled");
+    CHECK(vs::webhooks::verify_signature("s", hook.header("Video-Service-Signature"), hook.body, std::time(nullptr)));
+    jobs.insert(sent["job_id"].get<std::string>());
+  }
+  CHECK(jobs == std::set<std::string>(ids.begin(), ids.end()));
+}
