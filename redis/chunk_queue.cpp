@@ -154,13 +154,7 @@ expected<write_result> chunk_queue::release(const std::string& id, const std::st
 }
 
 expected<std::vector<std::string>> chunk_queue::processing_ids() {
-  auto reply = client_.command({"LRANGE", chunk_processing_key(worker_), "0", "-1"});
-  if (!reply)
-    return reply.error();
-  std::vector<std::string> ids;
-  for (const auto& id : reply->elements)
-    ids.push_back(id.text);
-  return ids;
+  return list_items(client_, chunk_processing_key(worker_));
 }
 
 } // namespace vs::redis

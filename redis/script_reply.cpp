@@ -40,4 +40,14 @@ expected<write_result> run_write(redis_client& client, const lua_script& script,
   return to_write_result(script.name, *reply);
 }
 
+expected<std::vector<std::string>> list_items(redis_client& client, const std::string& key) {
+  auto reply = client.command({"LRANGE", key, "0", "-1"});
+  if (!reply)
+    return reply.error();
+  std::vector<std::string> items;
+  for (const auto& item : reply->elements)
+    items.push_back(item.text);
+  return items;
+}
+
 } // namespace vs::redis

@@ -20,5 +20,7 @@ expected<write_result> to_write_result(const std::string& script, const redis_va
 /// Runs a fenced final write and reads its answer.
 expected<write_result> run_write(redis_client& client, const lua_script& script, const std::vector<std::string>& keys,
                                  const std::vector<std::string>& args);
+/// Every element of the list at `key` (a worker's processing list), in order.
+expected<std::vector<std::string>> list_items(redis_client& client, const std::string& key);
 
 } // namespace vs::redis

@@ -85,13 +85,7 @@ expected<claim_result> task_queue::claim(const std::string& id, bool resume) {
 }
 
 expected<std::vector<std::string>> task_queue::processing_ids() {
-  auto reply = client_.command({"LRANGE", processing_key(worker_), "0", "-1"});
-  if (!reply)
-    return reply.error();
-  std::vector<std::string> ids;
-  for (const auto& id : reply->elements)
-    ids.push_back(id.text);
-  return ids;
+  return list_items(client_, processing_key(worker_));
 }
 
 
