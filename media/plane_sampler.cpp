@@ -1,5 +1,7 @@
 #include "media/plane_sampler.hpp"
 
+#include "media/row_kernels.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -48,7 +50,23 @@ plane_row_sampler::plane_row_sampler(const yuv_plane& source, const camera_rect&
   fill_axis(window.x, window.width / target_width, target_width, source.width, scratch.column_index.data(),
             scratch.column_weight.data());
   column_index_ = scratch.column_index.data();
-  column_weight_ = scratch.column_weight.data();
+  scratch.column_weights.resize(static_cast<size_t>(target_width));
+  for (size_t x = 0; x < scratch.column_weights.size(); ++x)
+    scratch.column_weights[x] = pack_weights(scratch.column_weight[x]);
+  column_weights_ = scratch.column_weights.data();
+  scratch.mixed_row.resize(static_cast<size_t>(source.width));
+  mixed_row_ = scratch.mixed_row.data();
+}
+
+const int16_t* plane_row_sampler::mixed_row(int y, int x0, int x1) const {
+  const double row_scale = window_.height / target_height_;
+  int32_t top_index = 0;
+  int32_t row_weight = 0;
+  fill_axis(window_.y + y * row_scale, row_scale, 1, source_.height, &top_index, &row_weight);
+  // Only the source columns this run of target pixels reads (indices grow with x).
+  mix_rows(source_.row(top_index), source_.row(top_index + 1), column_index_[x0], column_index_[x1 - 1] + 2,
+           row_weight, mixed_row_);
+  return mixed_row_;
 }
 
 void plane_row_sampler::sample(int y, int x0, int x1, uint8_t* out) const {
@@ -59,22 +77,20 @@ void plane_row_sampler::sample(int y, int x0, int x1, uint8_t* out) const {
                 static_cast<size_t>(x1 - x0));
     return;
   }
-  const double row_scale = window_.height / target_height_;
-  int32_t top_index = 0;
-  int32_t row_weight = 0;
-  fill_axis(window_.y + y * row_scale, row_scale, 1, source_.height, &top_index, &row_weight);
-  const uint8_t* top = source_.row(top_index);
-  const uint8_t* bottom = source_.row(top_index + 1);
-  // Locals: `out` may alias anything, members would be reloaded every pixel.
-  const int32_t* column_index = column_index_;
-  const int32_t* column_weight = column_weight_;
-  for (int x = x0; x < x1; ++x) {
-    const int32_t i = column_index[x];
-    const int32_t w = column_weight[x];
-    const int32_t upper = (top[i] << 8) + (top[i + 1] - top[i]) * w;
-    const int32_t lower = (bottom[i] << 8) + (bottom[i + 1] - bottom[i]) * w;
-    out[x] = static_cast<uint8_t>(((upper << 8) + (lower - upper) * row_weight + (1 << 15)) >> 16);
+  resample_row(mixed_row(y, x0, x1), {column_index_, column_weights_}, x0, x1, out);
+}
+
+void plane_row_sampler::sample_blended(const plane_row_sampler& other, int weight, int y, int x0, int x1,
+                                       uint8_t* out, uint8_t* spare) const {
+  if (x1 <= x0)
+    return;
+  if (copy_ || other.copy_) {
+    sample(y, x0, x1, out);
+    other.sample(y, x0, x1, spare);
+    return blend_row(out, spare, x0, x1, weight);
   }
+  resample_blended_row(mixed_row(y, x0, x1), {column_index_, column_weights_}, other.mixed_row(y, x0, x1),
+                       {other.column_index_, other.column_weights_}, weight, x0, x1, out);
 }
 
 void sample_plane(const yuv_plane& source, const camera_rect& window, plane_view target, sampler_scratch& scratch) {

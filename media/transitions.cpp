@@ -50,13 +50,9 @@ void blend_planes(const plane_pair& pair, int weight, transition_scratch& scratc
     return sample_plane(pair.to, pair.to_window, target, scratch.to);
   const plane_row_sampler from(pair.from, pair.from_window, target.width, target.height, scratch.from);
   const plane_row_sampler to(pair.to, pair.to_window, target.width, target.height, scratch.to);
-  uint8_t* other = row_buffer(scratch, target.width);
-  for (int y = 0; y < target.height; ++y) {
-    uint8_t* out = target.row(y);
-    from.sample(y, 0, target.width, out);
-    to.sample(y, 0, target.width, other);
-    blend_row(out, other, 0, target.width, weight);
-  }
+  uint8_t* spare = row_buffer(scratch, target.width);
+  for (int y = 0; y < target.height; ++y)
+    from.sample_blended(to, weight, y, 0, target.width, target.row(y), spare);
 }
 
 /// The old slide zooms in towards its window's centre while the new one fades in.

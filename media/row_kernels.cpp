@@ -1,0 +1,163 @@
+#include "media/row_kernels.hpp"
+
+#include <atomic>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define VS_HAVE_X86 1
+#endif
+
+namespace vs::media {
+
+namespace {
+
+constexpr int32_t weight_one = 256;
+/// Adds back the bias of both taps (their weights sum to 256) and rounds.
+constexpr int32_t unbias_and_round = (mixed_bias << 8) + (1 << 15);
+
+// The loop bodies are written once and compiled twice: here for the baseline
+// CPU, and below under target("avx2") where GCC vectorises them wider.
+inline void mix_rows_body(const uint8_t* __restrict top, const uint8_t* __restrict bottom, int begin, int end,
+                          int32_t weight, int16_t* __restrict mixed) {
+  for (int c = begin; c < end; ++c)
+    mixed[c] = static_cast<int16_t>((top[c] << 8) + (bottom[c] - top[c]) * weight - mixed_bias);
+}
+
+inline int32_t tap(const int16_t* mixed, int32_t index, uint32_t weights) {
+  const int32_t weight = static_cast<int32_t>(weights >> 16);
+  const int32_t left = mixed[index];
+  return ((left << 8) + (mixed[index + 1] - left) * weight + unbias_and_round) >> 16;
+}
+
+inline uint8_t blend(int32_t a, int32_t b, int weight) {
+  return static_cast<uint8_t>(a + (((b - a) * weight + 128) >> 8));
+}
+
+void resample_row_portable(const int16_t* mixed, column_taps taps, int x0, int x1, uint8_t* out) {
+  // Locals: `out` may alias anything, so struct members would be reloaded every pixel.
+  const int32_t* index = taps.index;
+  const uint32_t* weights = taps.weights;
+  for (int x = x0; x < x1; ++x)
+    out[x] = static_cast<uint8_t>(tap(mixed, index[x], weights[x]));
+}
+
+void resample_blended_row_portable(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b,
+                                   column_taps taps_b, int weight, int x0, int x1, uint8_t* out) {
+  const int32_t* index_a = taps_a.index;
+  const uint32_t* weights_a = taps_a.weights;
+  const int32_t* index_b = taps_b.index;
+  const uint32_t* weights_b = taps_b.weights;
+  for (int x = x0; x < x1; ++x)
+    out[x] = blend(tap(mixed_a, index_a[x], weights_a[x]), tap(mixed_b, index_b[x], weights_b[x]), weight);
+}
+
+#ifdef VS_HAVE_X86
+
+__attribute__((target("avx2"))) void mix_rows_avx2(const uint8_t* top, const uint8_t* bottom, int begin, int end,
+                                                   int32_t weight, int16_t* mixed) {
+  mix_rows_body(top, bottom, begin, end, weight, mixed);
+}
+
+/// Eight target pixels as 32-bit lanes (0..255): one gather fetches each
+/// pixel's two neighbouring words at once, one multiply-add weighs them.
+__attribute__((target("avx2"))) inline __m256i taps8(const int16_t* mixed, column_taps taps, int x) {
+  const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.index + x));
+  const __m256i pairs = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mixed), index, 2);
+  const __m256i weights = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.weights + x));
+  const __m256i sum = _mm256_madd_epi16(pairs, weights);
+  return _mm256_srai_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(unbias_and_round)), 16);
+}
+
+/// Stores lanes 0..255 of `low` then `high` as sixteen bytes.
+__attribute__((target("avx2"))) inline void store16(uint8_t* out, __m256i low, __m256i high) {
+  // packus works within 128-bit lanes; the permutes put the pixels back in order.
+  __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(low, high), 0xD8);
+  __m256i bytes = _mm256_permute4x64_epi64(_mm256_packus_epi16(words, words), 0x08);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(bytes));
+}
+
+__attribute__((target("avx2"))) __m256i blend8(__m256i a, __m256i b, __m256i weight) {
+  const __m256i step = _mm256_mullo_epi32(_mm256_sub_epi32(b, a), weight);
+  return _mm256_add_epi32(a, _mm256_srai_epi32(_mm256_add_epi32(step, _mm256_set1_epi32(128)), 8));
+}
+
+__attribute__((target("avx2"))) void resample_row_avx2(const int16_t* mixed, column_taps taps, int x0, int x1,
+                                                       uint8_t* out) {
+  int x = x0;
+  for (; x + 16 <= x1; x += 16)
+    store16(out + x, taps8(mixed, taps, x), taps8(mixed, taps, x + 8));
+  resample_row_portable(mixed, taps, x, x1, out);
+}
+
+__attribute__((target("avx2"))) void resample_blended_row_avx2(const int16_t* mixed_a, column_taps taps_a,
+                                                               const int16_t* mixed_b, column_taps taps_b,
+                                                               int weight, int x0, int x1, uint8_t* out) {
+  const __m256i weights = _mm256_set1_epi32(weight);
+  int x = x0;
+  for (; x + 16 <= x1; x += 16) {
+    const __m256i low = blend8(taps8(mixed_a, taps_a, x), taps8(mixed_b, taps_b, x), weights);
+    const __m256i high = blend8(taps8(mixed_a, taps_a, x + 8), taps8(mixed_b, taps_b, x + 8), weights);
+    store16(out + x, low, high);
+  }
+  resample_blended_row_portable(mixed_a, taps_a, mixed_b, taps_b, weight, x, x1, out);
+}
+
+bool cpu_has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2");
+}
+
+#else
+
+bool cpu_has_avx2() { return false; }
+
+#endif
+
+std::atomic<row_kernel_set>& chosen_set() {
+  static std::atomic<row_kernel_set> chosen{cpu_has_avx2() ? row_kernel_set::avx2 : row_kernel_set::portable};
+  return chosen;
+}
+
+bool simd() { return chosen_set().load(std::memory_order_relaxed) == row_kernel_set::avx2; }
+
+} // namespace
+
+uint32_t pack_weights(int32_t weight) {
+  return static_cast<uint32_t>(weight) << 16 | static_cast<uint32_t>(weight_one - weight);
+}
+
+void mix_rows(const uint8_t* top, const uint8_t* bottom, int begin, int end, int32_t weight, int16_t* mixed) {
+#ifdef VS_HAVE_X86
+  if (simd())
+    return mix_rows_avx2(top, bottom, begin, end, weight, mixed);
+#endif
+  mix_rows_body(top, bottom, begin, end, weight, mixed);
+}
+
+void resample_row(const int16_t* mixed, column_taps taps, int x0, int x1, uint8_t* out) {
+#ifdef VS_HAVE_X86
+  if (simd())
+    return resample_row_avx2(mixed, taps, x0, x1, out);
+#endif
+  resample_row_portable(mixed, taps, x0, x1, out);
+}
+
+void resample_blended_row(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b, column_taps taps_b,
+                          int weight, int x0, int x1, uint8_t* out) {
+#ifdef VS_HAVE_X86
+  if (simd())
+    return resample_blended_row_avx2(mixed_a, taps_a, mixed_b, taps_b, weight, x0, x1, out);
+#endif
+  resample_blended_row_portable(mixed_a, taps_a, mixed_b, taps_b, weight, x0, x1, out);
+}
+
+bool use_row_kernels(row_kernel_set set) {
+  if (set == row_kernel_set::avx2 && !cpu_has_avx2())
+    return false;
+  chosen_set().store(set, std::memory_order_relaxed);
+  return true;
+}
+
+row_kernel_set active_row_kernels() { return chosen_set().load(std::memory_order_relaxed); }
+
+} // namespace vs::media

@@ -1,0 +1,44 @@
+#pragma once
+/// The sampler's inner loops on one row: mixing two source rows vertically,
+/// and the horizontal tap that turns a mixed row into target pixels, alone or
+/// blended with a second slide's. A portable version always exists; an AVX2
+/// version (one gather and one multiply-add per 8 pixels) is chosen at run time
+/// where the CPU has it. Both give bit-identical results.
+
+#include <cstdint>
+
+namespace vs::media {
+
+/// A mixed row holds top·(256 − w) + bottom·w per source column, less 32768 so
+/// that it fits a signed 16-bit word (what the SIMD multiply-add takes).
+constexpr int32_t mixed_bias = 32768;
+
+/// Per target column: the left source column, and the pair of horizontal
+/// weights packed as (w << 16) | (256 − w) for columns left + 1 and left.
+struct column_taps {
+  const int32_t* index = nullptr;
+  const uint32_t* weights = nullptr;
+};
+
+uint32_t pack_weights(int32_t weight);
+
+/// mixed[c] = top[c]·(256 − w) + bottom[c]·w − mixed_bias for c in [begin, end).
+void mix_rows(const uint8_t* top, const uint8_t* bottom, int begin, int end, int32_t weight, int16_t* mixed);
+
+/// out[x] for x in [x0, x1): `mixed` resampled through `taps`, rounded once.
+void resample_row(const int16_t* mixed, column_taps taps, int x0, int x1, uint8_t* out);
+
+/// out[x] = a + ((b − a)·weight + 128) >> 8, where a and b are what
+/// resample_row would write from each mixed row: a crossfade in one pass.
+void resample_blended_row(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b, column_taps taps_b,
+                          int weight, int x0, int x1, uint8_t* out);
+
+enum class row_kernel_set { portable, avx2 };
+
+/// Chooses the kernels (tests compare them); false, and no change, when the CPU lacks them.
+bool use_row_kernels(row_kernel_set set);
+
+/// The set in use: AVX2 when the CPU has it, unless a test chose otherwise.
+row_kernel_set active_row_kernels();
+
+} // namespace vs::media
