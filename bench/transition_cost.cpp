@@ -57,11 +57,15 @@ int main(int argc, char** argv) {
   app.add_option("--width", width);
   app.add_option("--height", height);
   app.add_option("--repeats", repeats, "frames per measurement");
+  std::string only;
+  app.add_option("--only", only, "measure this transition alone (for a profiler)");
   CLI11_PARSE(app, argc, argv);
 
   std::printf("| frame (%dx%d, zoom 1.1, one thread) | ms | vs plain |\n|---|---:|---:|\n", width, height);
   double plain_ms = 0;
   for (auto kind : all_transitions()) {
+    if (!only.empty() && only != to_string(kind))
+      continue;
     render_spec spec;
     spec.width = width;
     spec.height = height;

@@ -104,6 +104,12 @@ void blend_row(uint8_t* out, const uint8_t* other, int x0, int x1, int weight) {
     out[x] = static_cast<uint8_t>(out[x] + (((other[x] - out[x]) * weight + 128) >> 8));
 }
 
+void blend_row_weighted(uint8_t* __restrict out, const uint8_t* __restrict other, const int32_t* __restrict weights,
+                        int x0, int x1) {
+  for (int x = x0; x < x1; ++x)
+    out[x] = static_cast<uint8_t>(out[x] + (((other[x] - out[x]) * weights[x] + 128) >> 8));
+}
+
 void blend_plane(plane_view target, plane_view other, int weight) {
   for (int y = 0; y < target.height; ++y)
     blend_row(target.row(y), other.row(y), 0, target.width, weight);

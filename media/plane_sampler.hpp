@@ -76,6 +76,9 @@ void sample_plane(const yuv_plane& source, const camera_rect& window, plane_view
 /// out[x] = out[x]·(1−w) + other[x]·w for x in [x0, x1), w = weight/256 (0..256).
 void blend_row(uint8_t* out, const uint8_t* other, int x0, int x1, int weight);
 
+/// out[x] = out[x]·(1−w) + other[x]·w with a weight per pixel, w = weights[x]/256, for x in [x0, x1).
+void blend_row_weighted(uint8_t* out, const uint8_t* other, const int32_t* weights, int x0, int x1);
+
 /// target = target·(1−w) + other·w, with w = weight/256 (0..256).
 void blend_plane(plane_view target, plane_view other, int weight);
 

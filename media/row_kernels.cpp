@@ -1,5 +1,6 @@
 #include "media/row_kernels.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -83,23 +84,32 @@ __attribute__((target("avx2"))) __m256i blend8(__m256i a, __m256i b, __m256i wei
 
 __attribute__((target("avx2"))) void resample_row_avx2(const int16_t* mixed, column_taps taps, int x0, int x1,
                                                        uint8_t* out) {
-  int x = x0;
-  for (; x + 16 <= x1; x += 16)
+  if (x1 - x0 < 16)
+    return resample_row_portable(mixed, taps, x0, x1, out);
+  for (int x = x0;; x += 16) {
+    // The last block ends at x1, overlapping the one before: it writes the
+    // same values again, and no pixel is left to the scalar loop.
+    x = std::min(x, x1 - 16);
     store16(out + x, taps8(mixed, taps, x), taps8(mixed, taps, x + 8));
-  resample_row_portable(mixed, taps, x, x1, out);
+    if (x + 16 == x1)
+      return;
+  }
 }
 
 __attribute__((target("avx2"))) void resample_blended_row_avx2(const int16_t* mixed_a, column_taps taps_a,
                                                                const int16_t* mixed_b, column_taps taps_b,
                                                                int weight, int x0, int x1, uint8_t* out) {
+  if (x1 - x0 < 16)
+    return resample_blended_row_portable(mixed_a, taps_a, mixed_b, taps_b, weight, x0, x1, out);
   const __m256i weights = _mm256_set1_epi32(weight);
-  int x = x0;
-  for (; x + 16 <= x1; x += 16) {
+  for (int x = x0;; x += 16) {
+    x = std::min(x, x1 - 16);  // an overlapping last block, as in resample_row_avx2
     const __m256i low = blend8(taps8(mixed_a, taps_a, x), taps8(mixed_b, taps_b, x), weights);
     const __m256i high = blend8(taps8(mixed_a, taps_a, x + 8), taps8(mixed_b, taps_b, x + 8), weights);
     store16(out + x, low, high);
+    if (x + 16 == x1)
+      return;
   }
-  resample_blended_row_portable(mixed_a, taps_a, mixed_b, taps_b, weight, x, x1, out);
 }
 
 bool cpu_has_avx2() {

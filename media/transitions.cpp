@@ -167,28 +167,47 @@ void wipe(const plane_pair& pair, direction towards, double progress, transition
   weights.resize(static_cast<size_t>(target.width));
   for (int x = 0; x < target.width; ++x)
     weights[static_cast<size_t>(x)] = wipe_weight(x, edge_at, edge, towards_zero);
+  // Every row has the same columns of old, new and edge: find the runs once.
+  std::vector<weight_run>& runs = scratch.runs;
+  runs.clear();
+  for (int x = 0; x < target.width;) {
+    const int32_t weight = weights[static_cast<size_t>(x)];
+    const bool pure = weight == 0 || weight == weight_one;
+    int end = x + 1;
+    while (end < target.width && (pure ? weights[static_cast<size_t>(end)] == weight
+                                       : weights[static_cast<size_t>(end)] % weight_one != 0))
+      ++end;
+    runs.push_back({x, end, weight});
+    x = end;
+  }
   for (int y = 0; y < target.height; ++y) {
     uint8_t* out = target.row(y);
-    // Runs of equal kind (old, new, edge): each sampled from the slide that shows there.
-    for (int x = 0; x < target.width;) {
-      const int32_t weight = weights[static_cast<size_t>(x)];
-      const bool pure = weight == 0 || weight == weight_one;
-      int end = x + 1;
-      while (end < target.width && (pure ? weights[static_cast<size_t>(end)] == weight
-                                         : weights[static_cast<size_t>(end)] % weight_one != 0))
-        ++end;
-      if (weight == 0) {
-        from.sample(y, x, end, out);
-      } else if (weight == weight_one) {
-        to.sample(y, x, end, out);
+    // Each run sampled from the slide that shows there.
+    for (const weight_run& run : runs) {
+      if (run.weight == 0) {
+        from.sample(y, run.begin, run.end, out);
+      } else if (run.weight == weight_one) {
+        to.sample(y, run.begin, run.end, out);
       } else {
-        from.sample(y, x, end, out);
-        to.sample(y, x, end, other);
-        for (int i = x; i < end; ++i)
-          blend_row(out, other, i, i + 1, weights[static_cast<size_t>(i)]);
+        from.sample(y, run.begin, run.end, out);
+        to.sample(y, run.begin, run.end, other);
+        blend_row_weighted(out, other, weights.data(), run.begin, run.end);
       }
-      x = end;
     }
+  }
+}
+
+/// Weights of the new slide along row columns [begin, end) of the circle's
+/// rim: 1/256 steps of how far inside `radius` each pixel centre lies, over a
+/// soft edge `edge` wide. Single precision, no branches and no errno (see
+/// CMakeLists), so the loop, square roots included, is vectorised.
+void rim_weights(int begin, int end, float center_x, float dy_squared, float radius, float edge, int32_t* weights) {
+  const float scale = weight_one / edge;
+  const float at_zero = radius * scale + weight_one / 2 + 0.5f;  // + 0.5: rounds to nearest
+  for (int x = begin; x < end; ++x) {
+    const float dx = static_cast<float>(x) + 0.5f - center_x;
+    const auto weight = static_cast<int32_t>(at_zero - std::sqrt(dx * dx + dy_squared) * scale);
+    weights[x] = std::clamp(weight, 0, weight_one);
   }
 }
 
@@ -215,13 +234,15 @@ void circle(const plane_pair& pair, double progress, transition_scratch& scratch
     begin = std::clamp(static_cast<int>(std::ceil(center_x - half - 0.5)), 0, target.width);
     end = std::clamp(static_cast<int>(std::floor(center_x + half - 0.5)) + 1, begin, target.width);
   };
-  auto rim = [&](int y, double dy, int begin, int end, uint8_t* out) {
-    from.sample(y, begin, end, out);
-    to.sample(y, begin, end, other);
-    for (int x = begin; x < end; ++x) {
-      const double distance = std::hypot(x + 0.5 - center_x, dy);
-      blend_row(out, other, x, x + 1, to_weight(std::clamp((radius - distance) / edge + 0.5, 0.0, 1.0)));
-    }
+  std::vector<int32_t>& weights = scratch.weights;
+  weights.resize(static_cast<size_t>(target.width));
+  // Blends the new slide (in `other`) into the old (in `out`) on a run of the rim.
+  auto rim = [&](double dy, int begin, int end, uint8_t* out) {
+    if (begin >= end)
+      return;
+    rim_weights(begin, end, static_cast<float>(center_x), static_cast<float>(dy * dy), static_cast<float>(radius),
+                static_cast<float>(edge), weights.data());
+    blend_row_weighted(out, other, weights.data(), begin, end);
   };
   for (int y = 0; y < target.height; ++y) {
     uint8_t* out = target.row(y);
@@ -233,11 +254,15 @@ void circle(const plane_pair& pair, double progress, transition_scratch& scratch
     inner_end = std::clamp(inner_end, inner_begin, outer_end);
     if (inner_end == inner_begin)
       inner_begin = inner_end = outer_begin;  // no inner part: one rim run
-    from.sample(y, 0, outer_begin, out);
-    from.sample(y, outer_end, target.width, out);
-    rim(y, dy, outer_begin, inner_begin, out);
-    to.sample(y, inner_begin, inner_end, out);
-    rim(y, dy, inner_end, outer_end, out);
+    // Few, long runs (the sampler's SIMD loop works in blocks of 16): the
+    // old slide wherever the new one is not whole, the new one wherever it
+    // shows at all, then the rim blended.
+    from.sample(y, 0, inner_begin, out);
+    from.sample(y, inner_end, target.width, out);
+    to.sample(y, outer_begin, outer_end, other);
+    std::copy(other + inner_begin, other + inner_end, out + inner_begin);
+    rim(dy, outer_begin, inner_begin, out);
+    rim(dy, inner_end, outer_end, out);
   }
 }
 

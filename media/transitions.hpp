@@ -18,12 +18,21 @@
 
 namespace vs::media {
 
+/// A run of target columns drawn alike: weight 0 (old slide), 256 (new
+/// slide), or anything else (a soft edge, blended by per-column weights).
+struct weight_run {
+  int begin = 0;
+  int end = 0;
+  int32_t weight = 0;
+};
+
 /// Per-thread tables and a row buffer, reused from frame to frame.
 struct transition_scratch {
   sampler_scratch from;
   sampler_scratch to;
   std::vector<uint8_t> row;
   std::vector<int32_t> weights;
+  std::vector<weight_run> runs;
 };
 
 /// Draws `kind` at `progress` (0: exactly the frame of `from` alone, 1:
