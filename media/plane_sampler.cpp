@@ -38,7 +38,7 @@ plane_view view_of(yuv_plane& plane) { return {plane.pixels.data(), plane.width,
 
 plane_row_sampler::plane_row_sampler(const yuv_plane& source, const camera_rect& window, int target_width,
                                      int target_height, sampler_scratch& scratch)
-    : source_(source), window_(window), target_height_(target_height) {
+    : source_(source), window_(window), target_width_(target_width), target_height_(target_height) {
   // A still camera on a working image of the output size: no resampling at all.
   copy_ = window.width == target_width && window.height == target_height && is_integer(window.x) &&
           is_integer(window.y) && window.x >= 0 && window.y >= 0 && window.x + window.width <= source.width &&
@@ -80,17 +80,36 @@ void plane_row_sampler::sample(int y, int x0, int x1, uint8_t* out) const {
   resample_row(mixed_row(y, x0, x1), {column_index_, column_weights_}, x0, x1, out);
 }
 
-void plane_row_sampler::sample_blended(const plane_row_sampler& other, int weight, int y, int x0, int x1,
-                                       uint8_t* out, uint8_t* spare) const {
+blended_row_sampler::blended_row_sampler(const plane_row_sampler& from, const plane_row_sampler& to, int share,
+                                         blend_scratch& scratch)
+    : from_(from), to_(to), share_(share) {
+  const auto width = static_cast<size_t>(from.target_width_);
+  if (from.copy_ || to.copy_) {
+    scratch.row.resize(width);
+    spare_ = scratch.row.data();
+    return;
+  }
+  scratch.from_weights.resize(width);
+  scratch.to_weights.resize(width);
+  for (size_t x = 0; x < width; ++x) {
+    scratch.from_weights[x] = scale_weights(from.column_weights_[x], blend_steps - share);
+    scratch.to_weights[x] = scale_weights(to.column_weights_[x], share);
+  }
+  from_weights_ = scratch.from_weights.data();
+  to_weights_ = scratch.to_weights.data();
+}
+
+void blended_row_sampler::sample(int y, int x0, int x1, uint8_t* out) const {
   if (x1 <= x0)
     return;
-  if (copy_ || other.copy_) {
-    sample(y, x0, x1, out);
-    other.sample(y, x0, x1, spare);
-    return blend_row(out, spare, x0, x1, weight);
+  if (spare_ != nullptr) {
+    // A plain copy has no taps to scale: sample both and blend (rounded twice).
+    from_.sample(y, x0, x1, out);
+    to_.sample(y, x0, x1, spare_);
+    return blend_row(out, spare_, x0, x1, share_ * (weight_one / blend_steps));
   }
-  resample_blended_row(mixed_row(y, x0, x1), {column_index_, column_weights_}, other.mixed_row(y, x0, x1),
-                       {other.column_index_, other.column_weights_}, weight, x0, x1, out);
+  resample_blended_rows(from_.mixed_row(y, x0, x1), {from_.column_index_, from_weights_},
+                        to_.mixed_row(y, x0, x1), {to_.column_index_, to_weights_}, x0, x1, out);
 }
 
 void sample_plane(const yuv_plane& source, const camera_rect& window, plane_view target, sampler_scratch& scratch) {

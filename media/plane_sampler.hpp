@@ -50,24 +50,48 @@ public:
   /// Writes target columns [x0, x1) of target row `y` to out[x0] .. out[x1 − 1].
   void sample(int y, int x0, int x1, uint8_t* out) const;
 
-  /// Writes this sampler's columns [x0, x1) of row `y` blended with `other`'s:
-  /// out = this·(1 − w) + other·w, w = weight/256, each sample rounded first,
-  /// exactly as sample() + blend_row() would, but in one pass (the crossfade's
-  /// hot loop). `spare` holds a row when either side is a plain copy.
-  void sample_blended(const plane_row_sampler& other, int weight, int y, int x0, int x1, uint8_t* out,
-                      uint8_t* spare) const;
-
 private:
+  friend class blended_row_sampler;
+
   /// The source rows under target row `y`, mixed vertically for the columns that [x0, x1) reads.
   const int16_t* mixed_row(int y, int x0, int x1) const;
 
   const yuv_plane& source_;
   camera_rect window_;
+  int target_width_;
   int target_height_;
   bool copy_ = false;        ///< integer-aligned 1:1 window
   const int32_t* column_index_ = nullptr;
   const uint32_t* column_weights_ = nullptr;
   int16_t* mixed_row_ = nullptr;
+};
+
+/// Tables of a blend, reused from frame to frame.
+struct blend_scratch {
+  std::vector<uint32_t> from_weights;
+  std::vector<uint32_t> to_weights;
+  std::vector<uint8_t> row;
+};
+
+/// Two samplers' rows blended: out = from·(1 − w) + to·w with w = share /
+/// blend_steps (1/128 steps). Each slide's tap weights are scaled by its share
+/// once per plane, so a blended pixel costs two taps and one rounding, no
+/// multiply of its own: a crossfade frame costs less than two plain ones.
+class blended_row_sampler {
+public:
+  /// `share` in 1 .. blend_steps − 1 (the ends are one slide alone: use its sampler).
+  blended_row_sampler(const plane_row_sampler& from, const plane_row_sampler& to, int share, blend_scratch& scratch);
+
+  /// Writes target columns [x0, x1) of target row `y` to out[x0] .. out[x1 − 1].
+  void sample(int y, int x0, int x1, uint8_t* out) const;
+
+private:
+  const plane_row_sampler& from_;
+  const plane_row_sampler& to_;
+  int share_;
+  const uint32_t* from_weights_ = nullptr;
+  const uint32_t* to_weights_ = nullptr;
+  uint8_t* spare_ = nullptr;  ///< a row, when either side is a plain copy
 };
 
 /// Fills `target` with `source` seen through `window` (plane_row_sampler, every row).

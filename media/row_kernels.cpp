@@ -15,6 +15,11 @@ namespace {
 constexpr int32_t weight_one = 256;
 /// Adds back the bias of both taps (their weights sum to 256) and rounds.
 constexpr int32_t unbias_and_round = (mixed_bias << 8) + (1 << 15);
+/// The same for the four taps of a blend (their weights sum to 256 · 128):
+/// at most 65280 · 2^15 + 2^22 in all, inside int32.
+constexpr int32_t blend_shift = 8 + 8 + 7;
+constexpr int32_t blend_unbias_and_round = (mixed_bias << 15) + (1 << (blend_shift - 1));
+static_assert(blend_steps == 1 << 7, "blend_shift assumes 1/128 steps");
 
 // The loop bodies are written once and compiled twice: here for the baseline
 // CPU, and below under target("avx2") where GCC vectorises them wider.
@@ -30,8 +35,9 @@ inline int32_t tap(const int16_t* mixed, int32_t index, uint32_t weights) {
   return ((left << 8) + (mixed[index + 1] - left) * weight + unbias_and_round) >> 16;
 }
 
-inline uint8_t blend(int32_t a, int32_t b, int weight) {
-  return static_cast<uint8_t>(a + (((b - a) * weight + 128) >> 8));
+// A pair of taps weighed by scaled weights, before any rounding.
+inline int32_t weighed_pair(const int16_t* mixed, int32_t index, uint32_t weights) {
+  return mixed[index] * static_cast<int32_t>(weights & 0xffff) + mixed[index + 1] * static_cast<int32_t>(weights >> 16);
 }
 
 void resample_row_portable(const int16_t* mixed, column_taps taps, int x0, int x1, uint8_t* out) {
@@ -42,14 +48,16 @@ void resample_row_portable(const int16_t* mixed, column_taps taps, int x0, int x
     out[x] = static_cast<uint8_t>(tap(mixed, index[x], weights[x]));
 }
 
-void resample_blended_row_portable(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b,
-                                   column_taps taps_b, int weight, int x0, int x1, uint8_t* out) {
+void resample_blended_rows_portable(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b,
+                                    column_taps taps_b, int x0, int x1, uint8_t* out) {
   const int32_t* index_a = taps_a.index;
   const uint32_t* weights_a = taps_a.weights;
   const int32_t* index_b = taps_b.index;
   const uint32_t* weights_b = taps_b.weights;
   for (int x = x0; x < x1; ++x)
-    out[x] = blend(tap(mixed_a, index_a[x], weights_a[x]), tap(mixed_b, index_b[x], weights_b[x]), weight);
+    out[x] = static_cast<uint8_t>((weighed_pair(mixed_a, index_a[x], weights_a[x]) +
+                                   weighed_pair(mixed_b, index_b[x], weights_b[x]) + blend_unbias_and_round) >>
+                                  blend_shift);
 }
 
 #ifdef VS_HAVE_X86
@@ -59,14 +67,26 @@ __attribute__((target("avx2"))) void mix_rows_avx2(const uint8_t* top, const uin
   mix_rows_body(top, bottom, begin, end, weight, mixed);
 }
 
-/// Eight target pixels as 32-bit lanes (0..255): one gather fetches each
-/// pixel's two neighbouring words at once, one multiply-add weighs them.
-__attribute__((target("avx2"))) inline __m256i taps8(const int16_t* mixed, column_taps taps, int x) {
+/// Eight target pixels' weighed pairs as 32-bit lanes, unrounded: one gather
+/// fetches each pixel's two neighbouring words at once, one multiply-add
+/// weighs them.
+__attribute__((target("avx2"))) inline __m256i weighed8(const int16_t* mixed, column_taps taps, int x) {
   const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.index + x));
   const __m256i pairs = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mixed), index, 2);
   const __m256i weights = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.weights + x));
-  const __m256i sum = _mm256_madd_epi16(pairs, weights);
-  return _mm256_srai_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(unbias_and_round)), 16);
+  return _mm256_madd_epi16(pairs, weights);
+}
+
+/// Eight target pixels as 32-bit lanes (0..255).
+__attribute__((target("avx2"))) inline __m256i taps8(const int16_t* mixed, column_taps taps, int x) {
+  return _mm256_srai_epi32(_mm256_add_epi32(weighed8(mixed, taps, x), _mm256_set1_epi32(unbias_and_round)), 16);
+}
+
+/// Eight target pixels of a blend (0..255): both slides' weighed pairs summed, rounded once.
+__attribute__((target("avx2"))) inline __m256i blended8(const int16_t* mixed_a, column_taps taps_a,
+                                                        const int16_t* mixed_b, column_taps taps_b, int x) {
+  const __m256i sum = _mm256_add_epi32(weighed8(mixed_a, taps_a, x), weighed8(mixed_b, taps_b, x));
+  return _mm256_srai_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(blend_unbias_and_round)), blend_shift);
 }
 
 /// Stores lanes 0..255 of `low` then `high` as sixteen bytes.
@@ -75,11 +95,6 @@ __attribute__((target("avx2"))) inline void store16(uint8_t* out, __m256i low, _
   __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(low, high), 0xD8);
   __m256i bytes = _mm256_permute4x64_epi64(_mm256_packus_epi16(words, words), 0x08);
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(bytes));
-}
-
-__attribute__((target("avx2"))) __m256i blend8(__m256i a, __m256i b, __m256i weight) {
-  const __m256i step = _mm256_mullo_epi32(_mm256_sub_epi32(b, a), weight);
-  return _mm256_add_epi32(a, _mm256_srai_epi32(_mm256_add_epi32(step, _mm256_set1_epi32(128)), 8));
 }
 
 __attribute__((target("avx2"))) void resample_row_avx2(const int16_t* mixed, column_taps taps, int x0, int x1,
@@ -96,17 +111,14 @@ __attribute__((target("avx2"))) void resample_row_avx2(const int16_t* mixed, col
   }
 }
 
-__attribute__((target("avx2"))) void resample_blended_row_avx2(const int16_t* mixed_a, column_taps taps_a,
-                                                               const int16_t* mixed_b, column_taps taps_b,
-                                                               int weight, int x0, int x1, uint8_t* out) {
+__attribute__((target("avx2"))) void resample_blended_rows_avx2(const int16_t* mixed_a, column_taps taps_a,
+                                                                const int16_t* mixed_b, column_taps taps_b, int x0,
+                                                                int x1, uint8_t* out) {
   if (x1 - x0 < 16)
-    return resample_blended_row_portable(mixed_a, taps_a, mixed_b, taps_b, weight, x0, x1, out);
-  const __m256i weights = _mm256_set1_epi32(weight);
+    return resample_blended_rows_portable(mixed_a, taps_a, mixed_b, taps_b, x0, x1, out);
   for (int x = x0;; x += 16) {
     x = std::min(x, x1 - 16);  // an overlapping last block, as in resample_row_avx2
-    const __m256i low = blend8(taps8(mixed_a, taps_a, x), taps8(mixed_b, taps_b, x), weights);
-    const __m256i high = blend8(taps8(mixed_a, taps_a, x + 8), taps8(mixed_b, taps_b, x + 8), weights);
-    store16(out + x, low, high);
+    store16(out + x, blended8(mixed_a, taps_a, mixed_b, taps_b, x), blended8(mixed_a, taps_a, mixed_b, taps_b, x + 8));
     if (x + 16 == x1)
       return;
   }
@@ -136,6 +148,11 @@ uint32_t pack_weights(int32_t weight) {
   return static_cast<uint32_t>(weight) << 16 | static_cast<uint32_t>(weight_one - weight);
 }
 
+uint32_t scale_weights(uint32_t packed, int32_t share) {
+  const auto factor = static_cast<uint32_t>(share);
+  return ((packed >> 16) * factor) << 16 | (packed & 0xffff) * factor;
+}
+
 void mix_rows(const uint8_t* top, const uint8_t* bottom, int begin, int end, int32_t weight, int16_t* mixed) {
 #ifdef VS_HAVE_X86
   if (simd())
@@ -152,13 +169,13 @@ void resample_row(const int16_t* mixed, column_taps taps, int x0, int x1, uint8_
   resample_row_portable(mixed, taps, x0, x1, out);
 }
 
-void resample_blended_row(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b, column_taps taps_b,
-                          int weight, int x0, int x1, uint8_t* out) {
+void resample_blended_rows(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b, column_taps taps_b,
+                           int x0, int x1, uint8_t* out) {
 #ifdef VS_HAVE_X86
   if (simd())
-    return resample_blended_row_avx2(mixed_a, taps_a, mixed_b, taps_b, weight, x0, x1, out);
+    return resample_blended_rows_avx2(mixed_a, taps_a, mixed_b, taps_b, x0, x1, out);
 #endif
-  resample_blended_row_portable(mixed_a, taps_a, mixed_b, taps_b, weight, x0, x1, out);
+  resample_blended_rows_portable(mixed_a, taps_a, mixed_b, taps_b, x0, x1, out);
 }
 
 bool use_row_kernels(row_kernel_set set) {

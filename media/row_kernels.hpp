@@ -22,16 +22,26 @@ struct column_taps {
 
 uint32_t pack_weights(int32_t weight);
 
+/// A crossfade's weight is in 1/128 steps: a pair of horizontal weights (up
+/// to 256) times a share (up to 127) still fits the signed 16-bit words of
+/// the SIMD multiply-add, and the whole sum fits 32 bits.
+constexpr int32_t blend_steps = 128;
+
+/// Packed weights (pack_weights) scaled by `share` of blend_steps (1 .. 127).
+uint32_t scale_weights(uint32_t packed, int32_t share);
+
 /// mixed[c] = top[c]·(256 − w) + bottom[c]·w − mixed_bias for c in [begin, end).
 void mix_rows(const uint8_t* top, const uint8_t* bottom, int begin, int end, int32_t weight, int16_t* mixed);
 
 /// out[x] for x in [x0, x1): `mixed` resampled through `taps`, rounded once.
 void resample_row(const int16_t* mixed, column_taps taps, int x0, int x1, uint8_t* out);
 
-/// out[x] = a + ((b − a)·weight + 128) >> 8, where a and b are what
-/// resample_row would write from each mixed row: a crossfade in one pass.
-void resample_blended_row(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b, column_taps taps_b,
-                          int weight, int x0, int x1, uint8_t* out);
+/// out[x] for x in [x0, x1): both mixed rows resampled through their own
+/// taps, whose weights are scaled by their shares of a blend (scale_weights,
+/// shares summing to blend_steps), summed and rounded once: a crossfade in one
+/// pass, with no multiply beyond the taps' own.
+void resample_blended_rows(const int16_t* mixed_a, column_taps taps_a, const int16_t* mixed_b, column_taps taps_b,
+                           int x0, int x1, uint8_t* out);
 
 enum class row_kernel_set { portable, avx2 };
 

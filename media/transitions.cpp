@@ -1,5 +1,7 @@
 #include "media/transitions.hpp"
 
+#include "media/row_kernels.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -41,18 +43,20 @@ uint8_t* row_buffer(transition_scratch& scratch, int width) {
   return scratch.row.data();
 }
 
-/// out = from·(1 − w) + to·w, row by row (the crossfade, and the zoom's blend).
-void blend_planes(const plane_pair& pair, int weight, transition_scratch& scratch) {
+/// out = from·(1 − w) + to·w, row by row (the crossfade, and the zoom's
+/// blend), with w = `progress` in 1/128 steps (blended_row_sampler).
+void blend_planes(const plane_pair& pair, double progress, transition_scratch& scratch) {
   const plane_view& target = pair.target;
-  if (weight <= 0)
+  const auto share = static_cast<int>(std::lround(progress * blend_steps));
+  if (share <= 0)
     return sample_plane(pair.from, pair.from_window, target, scratch.from);
-  if (weight >= weight_one)
+  if (share >= blend_steps)
     return sample_plane(pair.to, pair.to_window, target, scratch.to);
   const plane_row_sampler from(pair.from, pair.from_window, target.width, target.height, scratch.from);
   const plane_row_sampler to(pair.to, pair.to_window, target.width, target.height, scratch.to);
-  uint8_t* spare = row_buffer(scratch, target.width);
+  const blended_row_sampler both(from, to, share, scratch.blend);
   for (int y = 0; y < target.height; ++y)
-    from.sample_blended(to, weight, y, 0, target.width, target.row(y), spare);
+    both.sample(y, 0, target.width, target.row(y));
 }
 
 /// The old slide zooms in towards its window's centre while the new one fades in.
@@ -61,7 +65,7 @@ void zoom_planes(plane_pair pair, double progress, transition_scratch& scratch) 
   camera_rect& window = pair.from_window;
   window = {window.x + window.width * (1 - scale) / 2, window.y + window.height * (1 - scale) / 2,
             window.width * scale, window.height * scale};
-  blend_planes(pair, to_weight(progress), scratch);
+  blend_planes(pair, progress, scratch);
 }
 
 /// A push: `first` shows before `boundary` (a column, or a row when
@@ -281,7 +285,7 @@ void draw_plane(transition_kind kind, double progress, const plane_pair& pair, t
     case transition_kind::crossfade:
     case transition_kind::fadeblack:
     case transition_kind::fadewhite:
-    case transition_kind::none: return blend_planes(pair, to_weight(progress), scratch);
+    case transition_kind::none: return blend_planes(pair, progress, scratch);
   }
 }
 

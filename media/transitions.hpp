@@ -30,6 +30,7 @@ struct weight_run {
 struct transition_scratch {
   sampler_scratch from;
   sampler_scratch to;
+  blend_scratch blend;
   std::vector<uint8_t> row;
   std::vector<int32_t> weights;
   std::vector<weight_run> runs;
