@@ -5,6 +5,7 @@
 /// transition frame to cost at most 2× a plain one. Prints a markdown table.
 
 #include "media/frame_composer.hpp"
+#include "media/row_kernels.hpp"
 #include "media/slide_plan.hpp"
 
 #include <CLI/CLI.hpp>
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 using namespace vs::media;
 
@@ -33,21 +35,23 @@ yuv_image textured(working_size size, int variant) {
   return image;
 }
 
-/// Milliseconds per frame composing `plan` `repeats` times (best of three runs).
+/// Milliseconds per frame composing `plan` `repeats` times.
 double ms_per_frame(const render_plan& job, const frame_plan& plan, const yuv_image& a, const yuv_image& b,
-                    int repeats) {
-  yuv_image target = make_yuv_image(job.width, job.height);
-  compose_scratch scratch;
-  double best = 1e30;
-  for (int run = 0; run < 3; ++run) {
-    auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < repeats; ++i)
-      compose_frame(job, plan, plan.first == 0 ? a : b, plan.second < 0 ? nullptr : &b, view_of(target), scratch);
-    std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
-    best = std::min(best, spent.count() / repeats);
-  }
-  return best;
+                    int repeats, yuv_image& target, compose_scratch& scratch) {
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < repeats; ++i)
+    compose_frame(job, plan, plan.first == 0 ? a : b, plan.second < 0 ? nullptr : &b, view_of(target), scratch);
+  std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
+  return spent.count() / repeats;
 }
+
+/// One row of the table: a frame of a job, and the best time seen for it.
+struct frame_case {
+  std::string name;
+  render_plan job;
+  frame_plan plan;
+  double best_ms = 1e30;
+};
 
 } // namespace
 
@@ -58,13 +62,18 @@ int main(int argc, char** argv) {
   app.add_option("--height", height);
   app.add_option("--repeats", repeats, "frames per measurement");
   std::string only;
-  app.add_option("--only", only, "measure this transition alone (for a profiler)");
+  app.add_option("--only", only, "measure this transition (or \"plain\") alone, for a profiler");
+  int rounds = 5;
+  app.add_option("--rounds", rounds, "rounds over all frames; each frame's best round counts");
+  bool bare = false;
+  app.add_flag("--bare", bare, "with --only: that frame alone, without plain frames to compare (for a profiler)");
+  bool portable = false;
+  app.add_flag("--portable", portable, "use the portable row kernels even where AVX2 is present");
   CLI11_PARSE(app, argc, argv);
 
-  std::printf("| frame (%dx%d, zoom 1.1, one thread) | ms | vs plain |\n|---|---:|---:|\n", width, height);
-  double plain_ms = 0;
+  std::vector<frame_case> cases;
   for (auto kind : all_transitions()) {
-    if (!only.empty() && only != to_string(kind))
+    if (!only.empty() && only != to_string(kind) && !(only == "plain" && cases.empty()))
       continue;
     render_spec spec;
     spec.width = width;
@@ -80,15 +89,65 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", laid.error().message.c_str());
       return 1;
     }
-    const render_plan job = make_render_plan(spec, *laid);
-    const yuv_image a = textured(job.work, 0), b = textured(job.work, 1);
-    if (plain_ms == 0) {
-      plain_ms = ms_per_frame(job, laid->plan(6), a, b, repeats);
-      std::printf("| plain | %.2f | 1.00x |\n", plain_ms);
+    render_plan job = make_render_plan(spec, *laid);
+    if (cases.empty())
+      for (int64_t frame = 0; frame < laid->frame_count(); frame += 6)
+        if (laid->plan(frame).second < 0 && !bare)
+          cases.push_back({"plain " + std::to_string(frame), job, laid->plan(frame)});
+    // The middle of the overlap: frames 36..48, so frame 42. Also each of
+    // its two slides drawn alone through the same camera window: what the
+    // transition costs beyond drawing those two pictures.
+    if (only != "plain") {
+      const frame_plan both = laid->plan(42);
+      cases.push_back({to_string(kind), job, both});
+      if (both.second >= 0 && !bare) {
+        frame_plan old_alone = both, new_alone = both;
+        old_alone.second = new_alone.second = -1;
+        new_alone.first = both.second;
+        new_alone.first_progress = both.second_progress;
+        old_alone.brightness = new_alone.brightness = 1.0;
+        cases.push_back({std::string(to_string(kind)) + ": old slide alone", job, old_alone});
+        cases.push_back({std::string(to_string(kind)) + ": new slide alone", job, new_alone});
+      }
     }
-    // The middle of the overlap: frames 36..48, so frame 42.
-    const double ms = ms_per_frame(job, laid->plan(42), a, b, repeats);
-    std::printf("| %s | %.2f | %.2fx |\n", to_string(kind), ms, ms / plain_ms);
+  }
+  if (cases.empty()) {
+    std::fprintf(stderr, "no transition named %s\n", only.c_str());
+    return 2;
+  }
+  if (portable)
+    use_row_kernels(row_kernel_set::portable);
+  const working_size work = cases.front().job.work;
+  const yuv_image a = textured(work, 0), b = textured(work, 1);
+  yuv_image target = make_yuv_image(width, height);
+  compose_scratch scratch;
+  // Rounds over every case in turn, keeping each one's best: a slow spell of
+  // the machine then hurts no case more than another.
+  for (int round = 0; round < rounds; ++round)
+    for (auto& frame : cases)
+      frame.best_ms = std::min(frame.best_ms, ms_per_frame(frame.job, frame.plan, a, b, repeats, target, scratch));
+
+  // A plain frame: the mean of the job's single-slide frames (their cost
+  // varies a little with the camera window's scale).
+  double plain_sum = 0;
+  int plain_count = 0;
+  for (const auto& frame : cases)
+    if (frame.name.rfind("plain", 0) == 0) {
+      plain_sum += frame.best_ms;
+      ++plain_count;
+    }
+  const double plain_ms = plain_count ? plain_sum / plain_count : 1;
+  std::printf("| frame (%dx%d, zoom 1.1, one thread, %s kernels) | ms | vs plain (mean %.3f ms) | vs its two slides "
+              "drawn alone |\n|---|---:|---:|---:|\n",
+              width, height, active_row_kernels() == row_kernel_set::avx2 ? "AVX2" : "portable", plain_ms);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const frame_case& frame = cases[i];
+    std::printf("| %s | %.3f | %.2fx |", frame.name.c_str(), frame.best_ms, frame.best_ms / plain_ms);
+    const bool two_slides = frame.plan.second >= 0 && i + 2 < cases.size();
+    if (two_slides)
+      std::printf(" %.2fx |\n", frame.best_ms / ((cases[i + 1].best_ms + cases[i + 2].best_ms) / 2));
+    else
+      std::printf("  |\n");
   }
   return 0;
 }

@@ -20,7 +20,9 @@ void fill_axis(double offset, double scale, int count, int source_size, int32_t*
   for (int i = 0; i < count; ++i) {
     double position = std::clamp(offset + (i + 0.5) * scale - 0.5, 0.0, last);
     auto left = static_cast<int32_t>(position);
-    auto fraction = static_cast<int32_t>(std::lround((position - left) * weight_one));
+    // Rounds half up, as std::lround does for these non-negative values, but
+    // inline: (position − left)·256 is exact, and so is adding 0.5 to it.
+    auto fraction = static_cast<int32_t>((position - left) * weight_one + 0.5);
     if (left >= source_size - 1) {
       left = source_size - 2;
       fraction = weight_one;
@@ -50,19 +52,34 @@ plane_row_sampler::plane_row_sampler(const yuv_plane& source, const camera_rect&
   fill_axis(window.x, window.width / target_width, target_width, source.width, scratch.column_index.data(),
             scratch.column_weight.data());
   column_index_ = scratch.column_index.data();
+  // Rows too, once: wipes and the circle sample a row in several runs.
+  scratch.row_index.resize(static_cast<size_t>(target_height));
+  scratch.row_weight.resize(static_cast<size_t>(target_height));
+  fill_axis(window.y, window.height / target_height, target_height, source.height, scratch.row_index.data(),
+            scratch.row_weight.data());
+  row_index_ = scratch.row_index.data();
+  row_weight_ = scratch.row_weight.data();
   scratch.column_weights.resize(static_cast<size_t>(target_width));
   for (size_t x = 0; x < scratch.column_weights.size(); ++x)
     scratch.column_weights[x] = pack_weights(scratch.column_weight[x]);
   column_weights_ = scratch.column_weights.data();
-  scratch.mixed_row.resize(static_cast<size_t>(source.width));
+  scratch.group_base.resize(static_cast<size_t>(group_count(target_width)));
+  scratch.group_shuffle.resize(scratch.group_base.size() * group_shuffle_bytes);
+  if (build_group_shuffles(column_index_, target_width, scratch.group_base.data(), scratch.group_shuffle.data())) {
+    group_base_ = scratch.group_base.data();
+    group_shuffle_ = scratch.group_shuffle.data();
+  }
+  scratch.mixed_row.resize(static_cast<size_t>(source.width) + mixed_row_padding);
   mixed_row_ = scratch.mixed_row.data();
 }
 
+column_taps plane_row_sampler::taps(const uint32_t* weights) const {
+  return {column_index_, weights, group_base_, group_shuffle_};
+}
+
 const int16_t* plane_row_sampler::mixed_row(int y, int x0, int x1) const {
-  const double row_scale = window_.height / target_height_;
-  int32_t top_index = 0;
-  int32_t row_weight = 0;
-  fill_axis(window_.y + y * row_scale, row_scale, 1, source_.height, &top_index, &row_weight);
+  const int32_t top_index = row_index_[y];
+  const int32_t row_weight = row_weight_[y];
   // Only the source columns this run of target pixels reads (indices grow with x).
   mix_rows(source_.row(top_index), source_.row(top_index + 1), column_index_[x0], column_index_[x1 - 1] + 2,
            row_weight, mixed_row_);
@@ -77,7 +94,7 @@ void plane_row_sampler::sample(int y, int x0, int x1, uint8_t* out) const {
                 static_cast<size_t>(x1 - x0));
     return;
   }
-  resample_row(mixed_row(y, x0, x1), {column_index_, column_weights_}, x0, x1, out);
+  resample_row(mixed_row(y, x0, x1), taps(column_weights_), x0, x1, out);
 }
 
 blended_row_sampler::blended_row_sampler(const plane_row_sampler& from, const plane_row_sampler& to, int share,
@@ -108,8 +125,8 @@ void blended_row_sampler::sample(int y, int x0, int x1, uint8_t* out) const {
     to_.sample(y, x0, x1, spare_);
     return blend_row(out, spare_, x0, x1, share_ * (weight_one / blend_steps));
   }
-  resample_blended_rows(from_.mixed_row(y, x0, x1), {from_.column_index_, from_weights_},
-                        to_.mixed_row(y, x0, x1), {to_.column_index_, to_weights_}, x0, x1, out);
+  resample_blended_rows(from_.mixed_row(y, x0, x1), from_.taps(from_weights_), to_.mixed_row(y, x0, x1),
+                        to_.taps(to_weights_), x0, x1, out);
 }
 
 void sample_plane(const yuv_plane& source, const camera_rect& window, plane_view target, sampler_scratch& scratch) {

@@ -4,6 +4,7 @@
 /// 1/256-pixel positions: sub-pixel motion without floating point per pixel.
 
 #include "media/ken_burns.hpp"
+#include "media/row_kernels.hpp"
 #include "media/yuv.hpp"
 
 #include <cstdint>
@@ -27,7 +28,11 @@ plane_view view_of(yuv_plane& plane);
 struct sampler_scratch {
   std::vector<int32_t> column_index;
   std::vector<int32_t> column_weight;
+  std::vector<int32_t> row_index;
+  std::vector<int32_t> row_weight;
   std::vector<uint32_t> column_weights;  ///< column_weight packed for the row kernels
+  std::vector<int32_t> group_base;       ///< the row kernels' shuffle tables (column_taps)
+  std::vector<uint8_t> group_shuffle;
   std::vector<int16_t> mixed_row;        ///< the two source rows under a target row, mixed vertically
 };
 
@@ -63,7 +68,13 @@ private:
   bool copy_ = false;        ///< integer-aligned 1:1 window
   const int32_t* column_index_ = nullptr;
   const uint32_t* column_weights_ = nullptr;
+  const int32_t* row_index_ = nullptr;
+  const int32_t* row_weight_ = nullptr;
+  const int32_t* group_base_ = nullptr;  ///< null when the kernels must gather
+  const uint8_t* group_shuffle_ = nullptr;
   int16_t* mixed_row_ = nullptr;
+
+  column_taps taps(const uint32_t* weights) const;
 };
 
 /// Tables of a blend, reused from frame to frame.

@@ -67,25 +67,46 @@ __attribute__((target("avx2"))) void mix_rows_avx2(const uint8_t* top, const uin
   mix_rows_body(top, bottom, begin, end, weight, mixed);
 }
 
-/// Eight target pixels' weighed pairs as 32-bit lanes, unrounded: one gather
-/// fetches each pixel's two neighbouring words at once, one multiply-add
-/// weighs them.
-__attribute__((target("avx2"))) inline __m256i weighed8(const int16_t* mixed, column_taps taps, int x) {
-  const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.index + x));
-  const __m256i pairs = _mm256_i32gather_epi32(reinterpret_cast<const int*>(mixed), index, 2);
+/// Each target pixel's two neighbouring words, for eight pixels from x, as
+/// 32-bit lanes. `Shuffled` (group tables, x a multiple of 4): two loads of 8
+/// words and one byte shuffle; otherwise one gather. A template, so that each
+/// loop is compiled without a branch in it.
+template <bool Shuffled>
+__attribute__((target("avx2"))) inline __m256i pairs8(const int16_t* mixed, const column_taps& taps, size_t x) {
+  if constexpr (Shuffled) {
+    const size_t group = x / 4;
+    const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mixed + taps.group_base[group]));
+    const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(mixed + taps.group_base[group + 1]));
+    const __m256i words = _mm256_inserti128_si256(_mm256_castsi128_si256(low), high, 1);
+    const __m256i shuffle =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.group_shuffle + group * group_shuffle_bytes));
+    return _mm256_shuffle_epi8(words, shuffle);
+  } else {
+    const __m256i index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.index + x));
+    return _mm256_i32gather_epi32(reinterpret_cast<const int*>(mixed), index, 2);
+  }
+}
+
+/// Eight target pixels' weighed pairs as 32-bit lanes, unrounded: one
+/// multiply-add weighs each pixel's pair.
+template <bool Shuffled>
+__attribute__((target("avx2"))) inline __m256i weighed8(const int16_t* mixed, const column_taps& taps, size_t x) {
   const __m256i weights = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(taps.weights + x));
-  return _mm256_madd_epi16(pairs, weights);
+  return _mm256_madd_epi16(pairs8<Shuffled>(mixed, taps, x), weights);
 }
 
 /// Eight target pixels as 32-bit lanes (0..255).
-__attribute__((target("avx2"))) inline __m256i taps8(const int16_t* mixed, column_taps taps, int x) {
-  return _mm256_srai_epi32(_mm256_add_epi32(weighed8(mixed, taps, x), _mm256_set1_epi32(unbias_and_round)), 16);
+template <bool Shuffled>
+__attribute__((target("avx2"))) inline __m256i taps8(const int16_t* mixed, const column_taps& taps, size_t x) {
+  return _mm256_srai_epi32(_mm256_add_epi32(weighed8<Shuffled>(mixed, taps, x), _mm256_set1_epi32(unbias_and_round)),
+                           16);
 }
 
 /// Eight target pixels of a blend (0..255): both slides' weighed pairs summed, rounded once.
-__attribute__((target("avx2"))) inline __m256i blended8(const int16_t* mixed_a, column_taps taps_a,
-                                                        const int16_t* mixed_b, column_taps taps_b, int x) {
-  const __m256i sum = _mm256_add_epi32(weighed8(mixed_a, taps_a, x), weighed8(mixed_b, taps_b, x));
+template <bool Shuffled>
+__attribute__((target("avx2"))) inline __m256i blended8(const int16_t* mixed_a, const column_taps& taps_a,
+                                                        const int16_t* mixed_b, const column_taps& taps_b, size_t x) {
+  const __m256i sum = _mm256_add_epi32(weighed8<Shuffled>(mixed_a, taps_a, x), weighed8<Shuffled>(mixed_b, taps_b, x));
   return _mm256_srai_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(blend_unbias_and_round)), blend_shift);
 }
 
@@ -97,31 +118,77 @@ __attribute__((target("avx2"))) inline void store16(uint8_t* out, __m256i low, _
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(bytes));
 }
 
-__attribute__((target("avx2"))) void resample_row_avx2(const int16_t* mixed, column_taps taps, int x0, int x1,
-                                                       uint8_t* out) {
-  if (x1 - x0 < 16)
-    return resample_row_portable(mixed, taps, x0, x1, out);
-  for (int x = x0;; x += 16) {
-    // The last block ends at x1, overlapping the one before: it writes the
-    // same values again, and no pixel is left to the scalar loop.
-    x = std::min(x, x1 - 16);
-    store16(out + x, taps8(mixed, taps, x), taps8(mixed, taps, x + 8));
-    if (x + 16 == x1)
+/// Where the blocks of 16 go in a run [x0, x1): [begin, end). With group
+/// tables blocks start on a multiple of 4, so a run's unaligned ends (at most
+/// 3 pixels each) are left to the scalar loop. The last block ends at `end`,
+/// overlapping the one before: it writes the same values again.
+struct block_span {
+  int begin = 0;
+  int end = 0;
+  bool any = false;
+};
+
+block_span blocks_of(bool aligned, int x0, int x1) {
+  block_span span{aligned ? (x0 + 3) / 4 * 4 : x0, aligned ? x1 / 4 * 4 : x1};
+  span.any = span.end - span.begin >= 16;
+  return span;
+}
+
+/// Blocks of 16 from `begin`, the last one ending at `end` (end − begin ≥ 16).
+template <bool Shuffled>
+__attribute__((target("avx2"))) void resample_blocks(const int16_t* mixed, const column_taps& taps, size_t begin,
+                                                     size_t end, uint8_t* out) {
+  for (size_t x = begin;; x += 16) {
+    x = std::min(x, end - 16);
+    store16(out + x, taps8<Shuffled>(mixed, taps, x), taps8<Shuffled>(mixed, taps, x + 8));
+    if (x + 16 == end)
       return;
   }
+}
+
+template <bool Shuffled>
+__attribute__((target("avx2"))) void blend_blocks(const int16_t* mixed_a, const column_taps& taps_a,
+                                                  const int16_t* mixed_b, const column_taps& taps_b, size_t begin,
+                                                  size_t end, uint8_t* out) {
+  for (size_t x = begin;; x += 16) {
+    x = std::min(x, end - 16);
+    store16(out + x, blended8<Shuffled>(mixed_a, taps_a, mixed_b, taps_b, x),
+            blended8<Shuffled>(mixed_a, taps_a, mixed_b, taps_b, x + 8));
+    if (x + 16 == end)
+      return;
+  }
+}
+
+__attribute__((target("avx2"))) void resample_row_avx2(const int16_t* mixed, column_taps taps, int x0, int x1,
+                                                       uint8_t* out) {
+  const bool shuffled = taps.group_base != nullptr;
+  const block_span span = blocks_of(shuffled, x0, x1);
+  if (!span.any)
+    return resample_row_portable(mixed, taps, x0, x1, out);
+  resample_row_portable(mixed, taps, x0, span.begin, out);
+  const auto begin = static_cast<size_t>(span.begin), end = static_cast<size_t>(span.end);
+  if (shuffled)
+    resample_blocks<true>(mixed, taps, begin, end, out);
+  else
+    resample_blocks<false>(mixed, taps, begin, end, out);
+  resample_row_portable(mixed, taps, span.end, x1, out);
 }
 
 __attribute__((target("avx2"))) void resample_blended_rows_avx2(const int16_t* mixed_a, column_taps taps_a,
                                                                 const int16_t* mixed_b, column_taps taps_b, int x0,
                                                                 int x1, uint8_t* out) {
-  if (x1 - x0 < 16)
+  // Both sides share the blocks: shuffled only when both have group tables.
+  const bool shuffled = taps_a.group_base != nullptr && taps_b.group_base != nullptr;
+  const block_span span = blocks_of(shuffled, x0, x1);
+  if (!span.any)
     return resample_blended_rows_portable(mixed_a, taps_a, mixed_b, taps_b, x0, x1, out);
-  for (int x = x0;; x += 16) {
-    x = std::min(x, x1 - 16);  // an overlapping last block, as in resample_row_avx2
-    store16(out + x, blended8(mixed_a, taps_a, mixed_b, taps_b, x), blended8(mixed_a, taps_a, mixed_b, taps_b, x + 8));
-    if (x + 16 == x1)
-      return;
-  }
+  resample_blended_rows_portable(mixed_a, taps_a, mixed_b, taps_b, x0, span.begin, out);
+  const auto begin = static_cast<size_t>(span.begin), end = static_cast<size_t>(span.end);
+  if (shuffled)
+    blend_blocks<true>(mixed_a, taps_a, mixed_b, taps_b, begin, end, out);
+  else
+    blend_blocks<false>(mixed_a, taps_a, mixed_b, taps_b, begin, end, out);
+  resample_blended_rows_portable(mixed_a, taps_a, mixed_b, taps_b, span.end, x1, out);
 }
 
 bool cpu_has_avx2() {
@@ -146,6 +213,24 @@ bool simd() { return chosen_set().load(std::memory_order_relaxed) == row_kernel_
 
 uint32_t pack_weights(int32_t weight) {
   return static_cast<uint32_t>(weight) << 16 | static_cast<uint32_t>(weight_one - weight);
+}
+
+bool build_group_shuffles(const int32_t* index, int width, int32_t* group_base, uint8_t* group_shuffle) {
+  for (int group = 0; group < group_count(width); ++group) {
+    const int first = group * 4;
+    const int32_t base = index[first];
+    group_base[group] = base;
+    uint8_t* shuffle = group_shuffle + static_cast<ptrdiff_t>(group) * group_shuffle_bytes;
+    for (int k = 0; k < 4; ++k) {
+      // Columns past the end repeat the last one: the kernels never store them.
+      const int32_t offset = index[std::min(first + k, width - 1)] - base;
+      if (offset < 0 || offset + 1 >= 8)
+        return false;
+      for (int byte = 0; byte < 4; ++byte)
+        shuffle[k * 4 + byte] = static_cast<uint8_t>(offset * 2 + byte);
+    }
+  }
+  return true;
 }
 
 uint32_t scale_weights(uint32_t packed, int32_t share) {

@@ -18,7 +18,25 @@ constexpr int32_t mixed_bias = 32768;
 struct column_taps {
   const int32_t* index = nullptr;
   const uint32_t* weights = nullptr;
+  /// For the SIMD kernels, per group of 4 target columns (group g is columns
+  /// 4g .. 4g + 3): the first source column, and a byte shuffle that picks
+  /// each column's pair out of the 8 words from there. Null when some group
+  /// reaches wider (a window over 1.6 times the target): then they gather.
+  const int32_t* group_base = nullptr;
+  const uint8_t* group_shuffle = nullptr;
 };
+
+/// Extra words a mixed row needs past its last column: the shuffle kernels
+/// read 8 words from a group's first column.
+constexpr int mixed_row_padding = 8;
+
+/// Fills the group tables of `width` target columns from their left source
+/// columns; false (tables unusable) when a group's pairs span over 8 words.
+bool build_group_shuffles(const int32_t* index, int width, int32_t* group_base, uint8_t* group_shuffle);
+
+/// Sizes of those tables for `width` target columns.
+inline int group_count(int width) { return (width + 3) / 4; }
+constexpr int group_shuffle_bytes = 16;
 
 uint32_t pack_weights(int32_t weight);
 

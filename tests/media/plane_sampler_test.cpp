@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -173,49 +174,119 @@ std::pair<int, int> axis(double offset, double scale, int i, int size) {
   return {left, weight};
 }
 
+/// Noise, so that every tap matters.
+yuv_plane noise(int width, int height, uint32_t seed) {
+  yuv_plane plane = blank(width, height);
+  for (auto& pixel : plane.pixels) {
+    seed = seed * 1664525u + 1013904223u;
+    pixel = static_cast<uint8_t>(seed >> 24);
+  }
+  return plane;
+}
+
+/// Chooses a kernel set for one test and restores the one before afterwards.
+class kernel_choice {
+public:
+  explicit kernel_choice(row_kernel_set set) : before_(active_row_kernels()), usable_(use_row_kernels(set)) {}
+  ~kernel_choice() { use_row_kernels(before_); }
+  bool usable() const { return usable_; }
+
+private:
+  row_kernel_set before_;
+  bool usable_;
+};
+
+/// Windows that zoom in, zoom out, sit at fractional positions and run past
+/// the edges (clamping), on targets whose widths are and are not multiples
+/// of 4 and one so narrow that the SIMD kernels must gather (a window over
+/// 1.6 times the target).
+const std::vector<camera_rect> windows = {
+    {3.37, 2.71, 80.5, 45.25}, {0, 0, 97, 61}, {10.9, 7.1, 20.3, 11.7}, {-4.5, -3.25, 105, 70}, {40.01, 30.99, 56.9, 30}};
+const std::vector<std::pair<int, int>> target_sizes = {{64, 36}, {61, 33}, {22, 14}};
+
+/// Target row y drawn whole on even rows; on odd rows in runs, as wipes and the circle draw them.
+template <typename Sampler>
+void draw_row(const Sampler& sampler, int y, yuv_plane& target) {
+  if (y % 2 == 0)
+    return sampler.sample(y, 0, target.width, target.row(y));
+  int begin = 0;
+  for (int end : {1, 8, 31, 50, target.width}) {
+    end = std::min(end, target.width);
+    if (end > begin)
+      sampler.sample(y, begin, end, target.row(y));
+    begin = std::max(begin, end);
+  }
+}
+
+/// A source column mixed vertically, exactly: top·(256 − w) + bottom·w.
+int64_t mixed_exactly(const yuv_plane& source, int top, int row_weight, int column) {
+  return source.row(top)[column] * (256 - row_weight) + source.row(top + 1)[column] * row_weight;
+}
+
 } // namespace
 
 TEST_CASE("the separable sampler equals the four-tap bilinear formula exactly on whole rows and on runs",
           "[sampler]") {
-  // Noise, so that every tap matters; windows that zoom in, zoom out, sit at
-  // fractional positions and run past the edges (clamping).
-  yuv_plane source = blank(97, 61);
-  uint32_t state = 12345;
-  for (auto& pixel : source.pixels) {
-    state = state * 1664525u + 1013904223u;
-    pixel = static_cast<uint8_t>(state >> 24);
-  }
-  const std::vector<camera_rect> windows = {
-      {3.37, 2.71, 80.5, 45.25}, {0, 0, 97, 61}, {10.9, 7.1, 20.3, 11.7}, {-4.5, -3.25, 105, 70}, {40.01, 30.99, 56.9, 30}};
+  const yuv_plane source = noise(97, 61, 12345);
   // Every kernel set this CPU has: the portable one always, AVX2 where present.
-  const auto kernels = GENERATE(row_kernel_set::portable, row_kernel_set::avx2);
-  const row_kernel_set before = active_row_kernels();
-  if (!use_row_kernels(kernels)) {
+  const kernel_choice kernels(GENERATE(row_kernel_set::portable, row_kernel_set::avx2));
+  if (!kernels.usable()) {
     WARN("this CPU lacks the AVX2 row kernels; only the portable ones are checked");
     return;
   }
-  for (const auto& window : windows) {
-    auto target = blank(64, 36);
-    sampler_scratch scratch;
-    const plane_row_sampler sampler(source, window, target.width, target.height, scratch);
-    for (int y = 0; y < target.height; ++y) {
-      // Whole rows on even rows; on odd rows, runs of 1, 7 and the rest, as the wipes and circle draw them.
-      if (y % 2 == 0) {
-        sampler.sample(y, 0, target.width, target.row(y));
-      } else {
-        sampler.sample(y, 0, 1, target.row(y));
-        sampler.sample(y, 1, 8, target.row(y));
-        sampler.sample(y, 8, target.width, target.row(y));
+  for (auto [width, height] : target_sizes)
+    for (const auto& window : windows) {
+      auto target = blank(width, height);
+      sampler_scratch scratch;
+      const plane_row_sampler sampler(source, window, target.width, target.height, scratch);
+      for (int y = 0; y < target.height; ++y)
+        draw_row(sampler, y, target);
+      for (int y = 0; y < target.height; ++y) {
+        auto [top, row_weight] = axis(window.y, window.height / target.height, y, source.height);
+        for (int x = 0; x < target.width; ++x) {
+          auto [left, column_weight] = axis(window.x, window.width / target.width, x, source.width);
+          INFO("target " << width << "x" << height << ", window x " << window.x << " y " << window.y << ", pixel "
+                         << x << "," << y);
+          REQUIRE(target.row(y)[x] == four_tap(source, left, column_weight, top, row_weight));
+        }
       }
     }
-    for (int y = 0; y < target.height; ++y) {
-      auto [top, row_weight] = axis(window.y, window.height / target.height, y, source.height);
-      for (int x = 0; x < target.width; ++x) {
-        auto [left, column_weight] = axis(window.x, window.width / target.width, x, source.width);
-        INFO("window x " << window.x << " y " << window.y << " target " << x << "," << y);
-        REQUIRE(target.row(y)[x] == four_tap(source, left, column_weight, top, row_weight));
-      }
-    }
+}
+
+TEST_CASE("a blend of two samplers equals the weighted sum of both slides' taps rounded once", "[sampler]") {
+  const yuv_plane from_source = noise(97, 61, 777);
+  const yuv_plane to_source = noise(97, 61, 4242);
+  const kernel_choice kernels(GENERATE(row_kernel_set::portable, row_kernel_set::avx2));
+  if (!kernels.usable()) {
+    WARN("this CPU lacks the AVX2 row kernels; only the portable ones are checked");
+    return;
   }
-  use_row_kernels(before);
+  for (auto [width, height] : target_sizes)
+    for (int share : {1, 37, 64, 127}) {
+      const camera_rect& from_window = windows[0];
+      const camera_rect& to_window = windows[static_cast<size_t>(share) % windows.size()];
+      auto target = blank(width, height);
+      sampler_scratch from_scratch, to_scratch;
+      blend_scratch scratch;
+      const plane_row_sampler from(from_source, from_window, width, height, from_scratch);
+      const plane_row_sampler to(to_source, to_window, width, height, to_scratch);
+      const blended_row_sampler both(from, to, share, scratch);
+      for (int y = 0; y < height; ++y)
+        draw_row(both, y, target);
+      for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+          // Σ over both slides and both columns of mixed · column weight · share, in 2^23ths.
+          int64_t sum = 0;
+          for (auto [source, window, slide_share] : {std::tuple{&from_source, from_window, blend_steps - share},
+                                                     std::tuple{&to_source, to_window, share}}) {
+            auto [top, row_weight] = axis(window.y, window.height / height, y, source->height);
+            auto [left, column_weight] = axis(window.x, window.width / width, x, source->width);
+            sum += (mixed_exactly(*source, top, row_weight, left) * (256 - column_weight) +
+                    mixed_exactly(*source, top, row_weight, left + 1) * column_weight) *
+                   slide_share;
+          }
+          INFO("target " << width << "x" << height << ", share " << share << ", pixel " << x << "," << y);
+          REQUIRE(target.row(y)[x] == static_cast<uint8_t>((sum + (1 << 22)) >> 23));
+        }
+    }
 }
