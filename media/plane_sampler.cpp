@@ -40,7 +40,7 @@ plane_view view_of(yuv_plane& plane) { return {plane.pixels.data(), plane.width,
 
 plane_row_sampler::plane_row_sampler(const yuv_plane& source, const camera_rect& window, int target_width,
                                      int target_height, sampler_scratch& scratch)
-    : source_(source), window_(window), target_width_(target_width), target_height_(target_height) {
+    : source_(source), window_(window), target_width_(target_width) {
   // A still camera on a working image of the output size: no resampling at all.
   copy_ = window.width == target_width && window.height == target_height && is_integer(window.x) &&
           is_integer(window.y) && window.x >= 0 && window.y >= 0 && window.x + window.width <= source.width &&

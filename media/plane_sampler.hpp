@@ -64,7 +64,6 @@ private:
   const yuv_plane& source_;
   camera_rect window_;
   int target_width_;
-  int target_height_;
   bool copy_ = false;        ///< integer-aligned 1:1 window
   const int32_t* column_index_ = nullptr;
   const uint32_t* column_weights_ = nullptr;

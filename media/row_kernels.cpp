@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -244,7 +245,7 @@ bool build_group_shuffles(const int32_t* index, int width, int32_t* group_base, 
     const int first = group * 4;
     const int32_t base = index[first];
     group_base[group] = base;
-    uint8_t* shuffle = group_shuffle + static_cast<ptrdiff_t>(group) * group_shuffle_bytes;
+    uint8_t* shuffle = group_shuffle + static_cast<std::ptrdiff_t>(group) * group_shuffle_bytes;
     for (int k = 0; k < 4; ++k) {
       // Columns past the end repeat the last one: the kernels never store them.
       const int32_t offset = index[std::min(first + k, width - 1)] - base;
