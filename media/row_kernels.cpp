@@ -33,7 +33,8 @@ inline void mix_rows_body(const uint8_t* __restrict top, const uint8_t* __restri
 inline int32_t tap(const int16_t* mixed, int32_t index, uint32_t weights) {
   const int32_t weight = static_cast<int32_t>(weights >> 16);
   const int32_t left = mixed[index];
-  return ((left << 8) + (mixed[index + 1] - left) * weight + unbias_and_round) >> 16;
+  // A biased word may be negative: multiplied, not shifted (a left shift of a negative value is undefined).
+  return (left * 256 + (mixed[index + 1] - left) * weight + unbias_and_round) >> 16;
 }
 
 // A pair of taps weighed by scaled weights, before any rounding.
