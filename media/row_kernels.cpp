@@ -22,8 +22,8 @@ constexpr int32_t blend_shift = 8 + 8 + 7;
 constexpr int32_t blend_unbias_and_round = (mixed_bias << 15) + (1 << (blend_shift - 1));
 static_assert(blend_steps == 1 << 7, "blend_shift assumes 1/128 steps");
 
-// The loop bodies are written once and compiled twice: here for the baseline
-// CPU, and below under target("avx2") where GCC vectorises them wider.
+// The portable loops; the AVX2 kernels below fall back to them for runs too
+// short for a block and for a run's unaligned ends.
 inline void mix_rows_body(const uint8_t* __restrict top, const uint8_t* __restrict bottom, int begin, int end,
                           int32_t weight, int16_t* __restrict mixed) {
   for (int c = begin; c < end; ++c)
