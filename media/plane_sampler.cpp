@@ -145,8 +145,8 @@ VS_ROW_LOOP void blend_row(uint8_t* out, const uint8_t* other, int x0, int x1, i
     out[x] = static_cast<uint8_t>(out[x] + (((other[x] - out[x]) * weight + 128) >> 8));
 }
 
-VS_ROW_LOOP void blend_row_weighted(uint8_t* __restrict out, const uint8_t* __restrict other, const int32_t* __restrict weights,
-                        int x0, int x1) {
+VS_ROW_LOOP void blend_row_weighted(uint8_t* __restrict out, const uint8_t* __restrict other,
+                                    const int32_t* __restrict weights, int x0, int x1) {
   for (int x = x0; x < x1; ++x)
     out[x] = static_cast<uint8_t>(out[x] + (((other[x] - out[x]) * weights[x] + 128) >> 8));
 }

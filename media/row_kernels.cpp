@@ -76,21 +76,29 @@ __attribute__((target("avx2"))) inline void mix16(const uint8_t* top, const uint
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(mixed + c), _mm256_xor_si256(sum, _mm256_set1_epi16(-0x8000)));
 }
 
-/// Blocks of 16 columns, the last one overlapping the one before (mixing a
-/// column twice writes the same word): no scalar tail, which for the short
-/// runs of wipes and the circle cost as much as the blocks.
+/// Calls block(x) for x = begin, begin + 16, ..., the last call at end − 16
+/// (end − begin ≥ 16), overlapping the one before: every kernel here computes
+/// a block from its inputs alone, so writing part of it twice writes the same
+/// values, and no pixel is left to a scalar tail.
+template <typename Block>
+__attribute__((target("avx2"))) inline void each_block16(size_t begin, size_t end, const Block& block) {
+  for (size_t x = begin;; x += 16) {
+    x = std::min(x, end - 16);
+    block(x);
+    if (x + 16 == end)
+      return;
+  }
+}
+
+/// Sixteen columns at a time: short runs of wipes and the circle have no
+/// scalar tail, which cost as much as the blocks.
 __attribute__((target("avx2"))) void mix_rows_avx2(const uint8_t* top, const uint8_t* bottom, int begin, int end,
                                                    int32_t weight, int16_t* mixed) {
   if (end - begin < 16)
     return mix_rows_body(top, bottom, begin, end, weight, mixed);
   const __m256i weights = _mm256_set1_epi16(static_cast<int16_t>(weight));
-  const auto last = static_cast<size_t>(end - 16);
-  for (auto c = static_cast<size_t>(begin);; c += 16) {
-    c = std::min(c, last);
-    mix16(top, bottom, c, weights, mixed);
-    if (c == last)
-      return;
-  }
+  each_block16(static_cast<size_t>(begin), static_cast<size_t>(end),
+               [&](size_t c) __attribute__((target("avx2"))) { mix16(top, bottom, c, weights, mixed); });
 }
 
 /// Each target pixel's two neighbouring words, for eight pixels from x, as
@@ -160,29 +168,22 @@ block_span blocks_of(bool aligned, int x0, int x1) {
   return span;
 }
 
-/// Blocks of 16 from `begin`, the last one ending at `end` (end − begin ≥ 16).
 template <bool Shuffled>
 __attribute__((target("avx2"))) void resample_blocks(const int16_t* mixed, const column_taps& taps, size_t begin,
                                                      size_t end, uint8_t* out) {
-  for (size_t x = begin;; x += 16) {
-    x = std::min(x, end - 16);
+  each_block16(begin, end, [&](size_t x) __attribute__((target("avx2"))) {
     store16(out + x, taps8<Shuffled>(mixed, taps, x), taps8<Shuffled>(mixed, taps, x + 8));
-    if (x + 16 == end)
-      return;
-  }
+  });
 }
 
 template <bool Shuffled>
 __attribute__((target("avx2"))) void blend_blocks(const int16_t* mixed_a, const column_taps& taps_a,
                                                   const int16_t* mixed_b, const column_taps& taps_b, size_t begin,
                                                   size_t end, uint8_t* out) {
-  for (size_t x = begin;; x += 16) {
-    x = std::min(x, end - 16);
+  each_block16(begin, end, [&](size_t x) __attribute__((target("avx2"))) {
     store16(out + x, blended8<Shuffled>(mixed_a, taps_a, mixed_b, taps_b, x),
             blended8<Shuffled>(mixed_a, taps_a, mixed_b, taps_b, x + 8));
-    if (x + 16 == end)
-      return;
-  }
+  });
 }
 
 __attribute__((target("avx2"))) void resample_row_avx2(const int16_t* mixed, column_taps taps, int x0, int x1,

@@ -205,7 +205,9 @@ void wipe(const plane_pair& pair, direction towards, double progress, transition
 /// rim: 1/256 steps of how far inside `radius` each pixel centre lies, over a
 /// soft edge `edge` wide. Single precision, no branches and no errno (see
 /// CMakeLists), so the loop, square roots included, is vectorised.
-__attribute__((target_clones("avx2", "default"))) void rim_weights(int begin, int end, float center_x, float dy_squared, float radius, float edge, int32_t* weights) {
+__attribute__((target_clones("avx2", "default"))) void rim_weights(int begin, int end, float center_x,
+                                                                  float dy_squared, float radius, float edge,
+                                                                  int32_t* weights) {
   const float scale = weight_one / edge;
   const float at_zero = radius * scale + weight_one / 2 + 0.5f;  // + 0.5: rounds to nearest
   for (int x = begin; x < end; ++x) {

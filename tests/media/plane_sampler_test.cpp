@@ -201,7 +201,8 @@ private:
 /// of 4 and one so narrow that the SIMD kernels must gather (a window over
 /// 1.6 times the target).
 const std::vector<camera_rect> windows = {
-    {3.37, 2.71, 80.5, 45.25}, {0, 0, 97, 61}, {10.9, 7.1, 20.3, 11.7}, {-4.5, -3.25, 105, 70}, {40.01, 30.99, 56.9, 30}};
+    {3.37, 2.71, 80.5, 45.25}, {0, 0, 97, 61},         {10.9, 7.1, 20.3, 11.7},
+    {-4.5, -3.25, 105, 70},    {40.01, 30.99, 56.9, 30}};
 const std::vector<std::pair<int, int>> target_sizes = {{64, 36}, {61, 33}, {22, 14}};
 
 /// Target row y drawn whole on even rows; on odd rows in runs, as wipes and the circle draw them.
