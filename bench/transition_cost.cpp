@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,23 +36,31 @@ yuv_image textured(working_size size, int variant) {
   return image;
 }
 
-/// Milliseconds per frame composing `plan` `repeats` times.
-double ms_per_frame(const render_plan& job, const frame_plan& plan, const yuv_image& a, const yuv_image& b,
-                    int repeats, yuv_image& target, compose_scratch& scratch) {
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < repeats; ++i)
-    compose_frame(job, plan, plan.first == 0 ? a : b, plan.second < 0 ? nullptr : &b, view_of(target), scratch);
-  std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
-  return spent.count() / repeats;
-}
-
-/// One row of the table: a frame of a job, and the best time seen for it.
+/// One row of the table: a frame of a job (or two drawn one after the
+/// other into the same target), and the best time seen for it.
 struct frame_case {
   std::string name;
   render_plan job;
   frame_plan plan;
+  std::optional<frame_plan> then = std::nullopt;
   double best_ms = 1e30;
 };
+
+/// Milliseconds per frame composing `frame` `repeats` times.
+double ms_per_frame(const frame_case& frame, const yuv_image& a, const yuv_image& b, int repeats, yuv_image& target,
+                    compose_scratch& scratch) {
+  auto compose = [&](const frame_plan& plan) {
+    compose_frame(frame.job, plan, plan.first == 0 ? a : b, plan.second < 0 ? nullptr : &b, view_of(target), scratch);
+  };
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < repeats; ++i) {
+    compose(frame.plan);
+    if (frame.then)
+      compose(*frame.then);
+  }
+  std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
+  return spent.count() / repeats;
+}
 
 } // namespace
 
@@ -108,6 +117,9 @@ int main(int argc, char** argv) {
         old_alone.brightness = new_alone.brightness = 1.0;
         cases.push_back({std::string(to_string(kind)) + ": old slide alone", job, old_alone});
         cases.push_back({std::string(to_string(kind)) + ": new slide alone", job, new_alone});
+        // Both pictures drawn whole, one after the other, with no blend: what
+        // two pictures cost by themselves (their memory traffic included).
+        cases.push_back({std::string(to_string(kind)) + ": old then new slide, no blend", job, old_alone, new_alone});
       }
     }
   }
@@ -125,7 +137,7 @@ int main(int argc, char** argv) {
   // the machine then hurts no case more than another.
   for (int round = 0; round < rounds; ++round)
     for (auto& frame : cases)
-      frame.best_ms = std::min(frame.best_ms, ms_per_frame(frame.job, frame.plan, a, b, repeats, target, scratch));
+      frame.best_ms = std::min(frame.best_ms, ms_per_frame(frame, a, b, repeats, target, scratch));
 
   // A plain frame: the mean of the job's single-slide frames (their cost
   // varies a little with the camera window's scale).
