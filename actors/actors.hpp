@@ -25,7 +25,7 @@ namespace vs::actors {
 /// (state, progress, result). The Redis writer subscribes with this.
 using job_observer_actor = caf::typed_actor<
   // A job changed; the snapshot is the new state.
-  caf::reacts_to<atom::state, api::job_snapshot>>;
+  caf::reacts_to<atom::state, jobs::job_snapshot>>;
 
 /// Hands final job snapshots on to a callback (actors/webhook_observer).
 using final_job_observer_actor = job_observer_actor::extend<
@@ -37,15 +37,15 @@ using job_coordinator_actor = caf::typed_actor<
   // Validates and queues a job, returns its id (errc::unavailable while shutting down).
   caf::replies_to<atom::submit, job_submission>::with<std::string>,
   // The current snapshot of a job (errc::not_found).
-  caf::replies_to<atom::get, std::string>::with<api::job_snapshot>,
+  caf::replies_to<atom::get, std::string>::with<jobs::job_snapshot>,
   // The most recent jobs, newest first, at most this many.
-  caf::replies_to<atom::list, uint64_t>::with<std::vector<api::job_snapshot>>,
+  caf::replies_to<atom::list, uint64_t>::with<std::vector<jobs::job_snapshot>>,
   // Cancels a queued or running job; answers once it is cancelled and its files are gone.
-  caf::replies_to<atom::cancel, std::string>::with<api::job_snapshot>,
+  caf::replies_to<atom::cancel, std::string>::with<jobs::job_snapshot>,
   // Answers when the job reaches a final state.
-  caf::replies_to<atom::wait, std::string>::with<api::job_snapshot>,
+  caf::replies_to<atom::wait, std::string>::with<jobs::job_snapshot>,
   // Counters for /health and /metrics.
-  caf::replies_to<atom::stats>::with<api::service_stats>,
+  caf::replies_to<atom::stats>::with<jobs::service_stats>,
   // Registers an observer of every job change.
   caf::reacts_to<atom::observe, job_observer_actor>,
   // Stops admitting, cancels the queue, gives running jobs `grace`, then
@@ -58,7 +58,7 @@ using job_coordinator_actor = caf::typed_actor<
   // From a chunk owner: the same, then chunks done and chunks in all.
   caf::reacts_to<atom::progress, std::string, int64_t, int64_t, int64_t, int32_t, int32_t>,
   // From a runner: the job succeeded.
-  caf::reacts_to<atom::done, std::string, api::job_result>,
+  caf::reacts_to<atom::done, std::string, jobs::job_result>,
   // From a runner: the job failed or was cancelled.
   caf::reacts_to<atom::failed, std::string, caf::error>>;
 
@@ -67,7 +67,7 @@ using job_runner_actor = caf::typed_actor<
   // Stop issuing frames, abort the encoder, report errc::cancelled.
   caf::reacts_to<atom::cancel>,
   // From its chunk owner (a chunked job): the stitched result.
-  caf::reacts_to<atom::done, api::job_result>,
+  caf::reacts_to<atom::done, jobs::job_result>,
   // From its chunk owner: the job failed or was cancelled; plan and segments are gone.
   caf::reacts_to<atom::failed, caf::error>>;
 
@@ -100,7 +100,7 @@ using video_sink_actor = caf::typed_actor<
   // Encodes the next frame (frames arrive in order) and hands the buffer back.
   caf::replies_to<atom::frame, frame_result>::with<frame_result>,
   // Drains the encoder, finishes the MP4 and renames it into place.
-  caf::replies_to<atom::finish>::with<api::job_result>,
+  caf::replies_to<atom::finish>::with<jobs::job_result>,
   // Drops everything and removes the temporary file.
   caf::replies_to<atom::abort>::with<bool>>;
 
@@ -142,7 +142,7 @@ using redis_writer_actor = caf::typed_actor<
   // Where to report that a task is done (the intake is spawned later).
   caf::reacts_to<atom::start, redis_intake_actor>,
   // From the coordinator: a job changed.
-  caf::reacts_to<atom::state, api::job_snapshot>,
+  caf::reacts_to<atom::state, jobs::job_snapshot>,
   // A claimed task is about to be submitted: remember its token.
   caf::reacts_to<atom::lease, claimed_task>,
   // A claimed task failed before it could run.

@@ -39,7 +39,7 @@ void chunk_owner(caf::blocking_actor* self, chunk_owner_setup setup) {
     self->send(setup.runner, atom::failed_v, to_caf(stitched.error()));
     return;
   }
-  api::job_result result;
+  jobs::job_result result;
   result.video_path = job.spec.output_path;
   if (job.poster_frame)
     result.poster_path = media::poster_path_for(job.spec.output_path);

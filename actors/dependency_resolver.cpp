@@ -1,7 +1,7 @@
 #include "actors/dependency_resolver.hpp"
 
 #include "actors/caf_error.hpp"
-#include "api/job_request.hpp"
+#include "jobs/job_request.hpp"
 #include "redis/dependency_check.hpp"
 #include "redis/video_task.hpp"
 
@@ -42,9 +42,9 @@ expected<media::render_spec> spec_for(const redis::video_task& task, const redis
                                       const redis::input_roots& roots) {
   // params is shared with the other services: their fields are ignored,
   // but a near miss of ours is most likely a typo worth a warning.
-  for (const auto& hint : api::likely_misspellings(task.params))
+  for (const auto& hint : jobs::likely_misspellings(task.params))
     spdlog::warn("task {} params: {} is not a video field and is ignored", task.id, hint);
-  auto spec = api::apply_job_fields(task.params, media::render_spec{});
+  auto spec = jobs::apply_job_fields(task.params, media::render_spec{});
   if (!spec)
     return make_error(spec.error().code, "task " + task.id + " params: " + spec.error().message, spec.error().field);
   spec->audio_path = inputs.audio_path;

@@ -50,12 +50,12 @@ void notify(coordinator_ptr self, const job_entry& entry) {
 }
 
 /// Every state change goes through here.
-void set_state(coordinator_ptr self, job_entry& entry, api::job_state next) {
+void set_state(coordinator_ptr self, job_entry& entry, jobs::job_state next) {
   auto& st = self->state;
   if (entry.snapshot.state != next) {
-    --st.jobs_by_state[api::to_string(entry.snapshot.state)];
-    ++st.jobs_by_state[api::to_string(next)];
-    if (entry.snapshot.state == api::job_state::queued)
+    --st.jobs_by_state[jobs::to_string(entry.snapshot.state)];
+    ++st.jobs_by_state[jobs::to_string(next)];
+    if (entry.snapshot.state == jobs::job_state::queued)
       st.queued_bytes -= entry.spec_bytes;
   }
   entry.snapshot.state = next;
@@ -111,7 +111,7 @@ void evict_finished(coordinator_ptr self) {
   auto& st = self->state;
   for (auto it = st.order.begin(); st.finished > st.setup.max_finished_jobs && it != st.order.end();) {
     auto found = st.jobs.find(*it);
-    if (found != st.jobs.end() && api::is_final(found->second.snapshot.state)) {
+    if (found != st.jobs.end() && jobs::is_final(found->second.snapshot.state)) {
       st.jobs.erase(found);
       --st.finished;
       it = st.order.erase(it);
@@ -131,19 +131,19 @@ void check_shutdown_done(coordinator_ptr self) {
 }
 
 /// Moves a job to a final state, wakes its waiters and frees its slot.
-void finalize(coordinator_ptr self, const std::string& id, api::job_state final_state,
-              std::optional<api::job_result> result, std::optional<vs::error> failure) {
+void finalize(coordinator_ptr self, const std::string& id, jobs::job_state final_state,
+              std::optional<jobs::job_result> result, std::optional<vs::error> failure) {
   auto& st = self->state;
   auto found = st.jobs.find(id);
-  if (found == st.jobs.end() || api::is_final(found->second.snapshot.state))
+  if (found == st.jobs.end() || jobs::is_final(found->second.snapshot.state))
     return;
   job_entry& entry = found->second;
-  bool was_running = entry.snapshot.state == api::job_state::processing;
+  bool was_running = entry.snapshot.state == jobs::job_state::processing;
   set_state(self, entry, final_state);
   entry.snapshot.finished_at_ms = now_ms();
   entry.snapshot.result = std::move(result);
   entry.snapshot.failure = std::move(failure);
-  if (final_state == api::job_state::success) {
+  if (final_state == jobs::job_state::success) {
     entry.snapshot.progress = 1.0;
     entry.snapshot.frames_done = entry.snapshot.frames_total;
   }
@@ -163,7 +163,7 @@ void finalize(coordinator_ptr self, const std::string& id, api::job_state final_
     st.duration_sum += seconds;
   }
   ++st.finished;
-  const char* outcome = api::to_string(final_state);
+  const char* outcome = jobs::to_string(final_state);
   if (entry.snapshot.failure)
     spdlog::info("job {} {}: {}", id, outcome, entry.snapshot.failure->message);
   else
@@ -190,7 +190,7 @@ void finalize(coordinator_ptr self, const std::string& id, api::job_state final_
 
 void start_job(coordinator_ptr self, job_entry& entry, int64_t reservation) {
   auto& st = self->state;
-  set_state(self, entry, api::job_state::processing);
+  set_state(self, entry, jobs::job_state::processing);
   entry.snapshot.started_at_ms = now_ms();
   if (st.setup.store)
     log_unrecorded(st.setup.store->started(entry.snapshot.id, entry.snapshot.started_at_ms));
@@ -231,7 +231,7 @@ void admit_next(coordinator_ptr self) {
   auto& st = self->state;
   while (!st.shutting_down && st.running < st.setup.max_concurrent_jobs && !st.queue.empty()) {
     auto found = st.jobs.find(st.queue.front());
-    if (found == st.jobs.end() || found->second.snapshot.state != api::job_state::queued) {
+    if (found == st.jobs.end() || found->second.snapshot.state != jobs::job_state::queued) {
       st.queue.pop_front();
       continue;
     }
@@ -250,7 +250,7 @@ void admit_next(coordinator_ptr self) {
 /// longest possible narration to the real one, and queued jobs may fit.
 void on_length_known(coordinator_ptr self, job_entry& entry, int64_t frames) {
   auto& st = self->state;
-  if (entry.length_known || frames <= 0 || entry.snapshot.state != api::job_state::processing)
+  if (entry.length_known || frames <= 0 || entry.snapshot.state != jobs::job_state::processing)
     return;
   entry.length_known = true;
   const auto& spec = entry.snapshot.spec;
@@ -291,8 +291,8 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
                                    "id"));
     id = submission.external_id;
     if (auto found = st.jobs.find(id); found != st.jobs.end()) {
-      if (!api::is_final(found->second.snapshot.state))
-        return caf_error(errc::conflict, "job " + id + " is already " + api::to_string(found->second.snapshot.state));
+      if (!jobs::is_final(found->second.snapshot.state))
+        return caf_error(errc::conflict, "job " + id + " is already " + jobs::to_string(found->second.snapshot.state));
       // A finished job submitted again (a task pushed twice) renders again.
       --st.finished;
       st.order.erase(std::find(st.order.begin(), st.order.end(), id));
@@ -332,7 +332,7 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
   entry.snapshot.id = id;
   entry.snapshot.source = submission.source;
   entry.snapshot.tag = submission.tag;
-  entry.snapshot.state = api::job_state::queued;
+  entry.snapshot.state = jobs::job_state::queued;
   entry.snapshot.created_at_ms = now_ms();
   entry.snapshot.spec = std::move(spec);
   entry.spec_bytes = bytes;
@@ -341,7 +341,7 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
     if (auto recorded = st.setup.store->add(entry.snapshot); !recorded)
       return to_caf(recorded.error());
   st.queued_bytes += bytes;
-  ++st.jobs_by_state[api::to_string(api::job_state::queued)];
+  ++st.jobs_by_state[jobs::to_string(jobs::job_state::queued)];
   auto& stored = st.jobs.emplace(id, std::move(entry)).first->second;
   st.order.push_back(id);
   st.queue.push_back(id);
@@ -351,20 +351,20 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
   return id;
 }
 
-caf::result<api::job_snapshot> cancel(coordinator_ptr self, const std::string& id) {
+caf::result<jobs::job_snapshot> cancel(coordinator_ptr self, const std::string& id) {
   auto& st = self->state;
   auto found = st.jobs.find(id);
   if (found == st.jobs.end())
     return caf_error(errc::not_found, "no job with id " + id);
   job_entry& entry = found->second;
   switch (entry.snapshot.state) {
-    case api::job_state::queued:
+    case jobs::job_state::queued:
       st.queue.erase(std::find(st.queue.begin(), st.queue.end(), id));
-      finalize(self, id, api::job_state::cancelled, std::nullopt,
+      finalize(self, id, jobs::job_state::cancelled, std::nullopt,
                vs::make_error(errc::cancelled, "the job was cancelled"));
       return st.jobs.at(id).snapshot;
-    case api::job_state::processing: {
-      auto promise = self->make_response_promise<api::job_snapshot>();
+    case jobs::job_state::processing: {
+      auto promise = self->make_response_promise<jobs::job_snapshot>();
       entry.cancel_waiters.push_back(promise);
       if (!entry.cancel_requested) {
         entry.cancel_requested = true;
@@ -374,7 +374,7 @@ caf::result<api::job_snapshot> cancel(coordinator_ptr self, const std::string& i
     }
     default:
       return caf_error(errc::conflict,
-                       "job " + id + " already ended (" + api::to_string(entry.snapshot.state) + ")");
+                       "job " + id + " already ended (" + jobs::to_string(entry.snapshot.state) + ")");
   }
 }
 
@@ -385,15 +385,15 @@ void prune_fps_samples(job_coordinator_state& st, std::chrono::steady_clock::tim
   }
 }
 
-api::service_stats stats(coordinator_ptr self) {
+jobs::service_stats stats(coordinator_ptr self) {
   auto& st = self->state;
-  api::service_stats result;
+  jobs::service_stats result;
   result.running = st.running;
   result.queued = static_cast<int>(st.queue.size());
   result.max_concurrent = st.setup.max_concurrent_jobs;
-  for (auto state : {api::job_state::queued, api::job_state::processing, api::job_state::success,
-                     api::job_state::failed, api::job_state::cancelled})
-    result.jobs_by_state[api::to_string(state)] = 0;
+  for (auto state : {jobs::job_state::queued, jobs::job_state::processing, jobs::job_state::success,
+                     jobs::job_state::failed, jobs::job_state::cancelled})
+    result.jobs_by_state[jobs::to_string(state)] = 0;
   for (const auto& [name, count] : st.jobs_by_state)
     result.jobs_by_state[name] = count;
   result.frames_rendered = st.frames_rendered;
@@ -426,7 +426,7 @@ void begin_shutdown(coordinator_ptr self) {
       continue;
     found->second.resumes_after_restart = kept;
     ++st.cancelled_by_shutdown;
-    finalize(self, id, api::job_state::cancelled, std::nullopt,
+    finalize(self, id, jobs::job_state::cancelled, std::nullopt,
              vs::make_error(errc::cancelled, kept ? "the service shut down before the job started; it stays queued "
                                                     "and starts when the service starts again"
                                                   : "the service shut down before the job started"));
@@ -443,7 +443,7 @@ void on_progress(coordinator_ptr self, const std::string& id, int64_t done, int6
   st.fps_samples.emplace_back(now, st.frames_rendered);
   prune_fps_samples(st, now);
   auto found = st.jobs.find(id);
-  if (found == st.jobs.end() || api::is_final(found->second.snapshot.state))
+  if (found == st.jobs.end() || jobs::is_final(found->second.snapshot.state))
     return;
   auto& snapshot = found->second.snapshot;
   snapshot.frames_done = done;
@@ -468,7 +468,7 @@ void resume(coordinator_ptr self) {
     entry.snapshot.spec.output_path = output_path_for(st, id);
     entry.spec_bytes = spec_bytes(entry.snapshot.spec);
     st.queued_bytes += entry.spec_bytes;
-    ++st.jobs_by_state[api::to_string(api::job_state::queued)];
+    ++st.jobs_by_state[jobs::to_string(jobs::job_state::queued)];
     st.jobs.emplace(id, std::move(entry));
     st.order.push_back(id);
     st.queue.push_back(id);
@@ -492,7 +492,7 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
     for (auto& [id, entry] : st.jobs)
       if (entry.runner && entry.runner.address() == down.source) {
         std::string job_id = id;
-        finalize(self, job_id, api::job_state::failed, std::nullopt,
+        finalize(self, job_id, jobs::job_state::failed, std::nullopt,
                  vs::make_error(errc::internal, "the job's runner stopped unexpectedly: " + caf::to_string(down.reason)));
         return;
       }
@@ -508,31 +508,31 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
   resume(self);
   return {
     [=](atom::submit, job_submission& submission) -> caf::result<std::string> { return submit(self, submission); },
-    [=](atom::get, const std::string& id) -> caf::result<api::job_snapshot> {
+    [=](atom::get, const std::string& id) -> caf::result<jobs::job_snapshot> {
       auto found = self->state.jobs.find(id);
       if (found == self->state.jobs.end())
         return caf_error(errc::not_found, "no job with id " + id);
       return found->second.snapshot;
     },
-    [=](atom::list, uint64_t limit) -> caf::result<std::vector<api::job_snapshot>> {
-      std::vector<api::job_snapshot> result;
+    [=](atom::list, uint64_t limit) -> caf::result<std::vector<jobs::job_snapshot>> {
+      std::vector<jobs::job_snapshot> result;
       auto& st = self->state;
       for (auto it = st.order.rbegin(); it != st.order.rend() && result.size() < limit; ++it)
         result.push_back(st.jobs.at(*it).snapshot);
       return result;
     },
-    [=](atom::cancel, const std::string& id) -> caf::result<api::job_snapshot> { return cancel(self, id); },
-    [=](atom::wait, const std::string& id) -> caf::result<api::job_snapshot> {
+    [=](atom::cancel, const std::string& id) -> caf::result<jobs::job_snapshot> { return cancel(self, id); },
+    [=](atom::wait, const std::string& id) -> caf::result<jobs::job_snapshot> {
       auto found = self->state.jobs.find(id);
       if (found == self->state.jobs.end())
         return caf_error(errc::not_found, "no job with id " + id);
-      if (api::is_final(found->second.snapshot.state))
+      if (jobs::is_final(found->second.snapshot.state))
         return found->second.snapshot;
-      auto promise = self->make_response_promise<api::job_snapshot>();
+      auto promise = self->make_response_promise<jobs::job_snapshot>();
       found->second.waiters.push_back(promise);
       return promise;
     },
-    [=](atom::stats) -> caf::result<api::service_stats> { return stats(self); },
+    [=](atom::stats) -> caf::result<jobs::service_stats> { return stats(self); },
     [=](atom::observe, job_observer_actor observer) {
       self->monitor(observer);
       self->state.observers.push_back(std::move(observer));
@@ -553,7 +553,7 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
     [=](atom::abort) {
       // The grace period is over: cancel what still runs.
       for (auto& [id, entry] : self->state.jobs)
-        if (entry.snapshot.state == api::job_state::processing && !entry.cancel_requested) {
+        if (entry.snapshot.state == jobs::job_state::processing && !entry.cancel_requested) {
           entry.cancel_requested = true;
           entry.resumes_after_restart = self->state.setup.store != nullptr;
           ++self->state.cancelled_by_shutdown;
@@ -565,8 +565,8 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
     },
     [=](atom::progress, const std::string& id, int64_t done, int64_t total, int64_t rendered, int32_t chunks_done,
         int32_t chunks_total) { on_progress(self, id, done, total, rendered, chunks_done, chunks_total); },
-    [=](atom::done, const std::string& id, api::job_result& result) {
-      finalize(self, id, api::job_state::success, std::move(result), std::nullopt);
+    [=](atom::done, const std::string& id, jobs::job_result& result) {
+      finalize(self, id, jobs::job_state::success, std::move(result), std::nullopt);
     },
     [=](atom::failed, const std::string& id, const caf::error& failure) {
       vs::error cause = from_caf(failure);
@@ -579,7 +579,7 @@ job_coordinator(job_coordinator_actor::stateful_pointer<job_coordinator_state> s
       if (cancelled && found != self->state.jobs.end() && found->second.resumes_after_restart)
         cause = vs::make_error(errc::cancelled, "the service shut down while the job rendered; it renders again "
                                                 "from the start when the service starts again");
-      finalize(self, id, cancelled ? api::job_state::cancelled : api::job_state::failed, std::nullopt,
+      finalize(self, id, cancelled ? jobs::job_state::cancelled : jobs::job_state::failed, std::nullopt,
                std::move(cause));
     },
   };

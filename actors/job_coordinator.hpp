@@ -53,11 +53,11 @@ struct coordinator_setup {
   std::shared_ptr<store::job_store> store;
   /// Jobs a previous process left queued or rendering (job_store::recover),
   /// queued first, in their order.
-  std::vector<api::job_snapshot> resumed;
+  std::vector<jobs::job_snapshot> resumed;
 };
 
 struct job_entry {
-  api::job_snapshot snapshot;
+  jobs::job_snapshot snapshot;
   job_runner_actor runner;            ///< set while processing
   int64_t reserved = 0;               ///< bytes of the memory budget held while processing
   bool length_known = false;          ///< the reservation was cut to the real video length
@@ -65,8 +65,8 @@ struct job_entry {
   bool cancel_requested = false;
   /// The shutdown stopped it: the store keeps it queued for the next start.
   bool resumes_after_restart = false;
-  std::vector<caf::typed_response_promise<api::job_snapshot>> waiters;
-  std::vector<caf::typed_response_promise<api::job_snapshot>> cancel_waiters;
+  std::vector<caf::typed_response_promise<jobs::job_snapshot>> waiters;
+  std::vector<caf::typed_response_promise<jobs::job_snapshot>> cancel_waiters;
 };
 
 struct job_coordinator_state {

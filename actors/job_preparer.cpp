@@ -1,7 +1,7 @@
 #include "actors/job_preparer.hpp"
 
 #include "actors/caf_error.hpp"
-#include "api/upload_folder.hpp"
+#include "jobs/upload_folder.hpp"
 #include "media/image_probe.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -14,7 +14,7 @@ namespace {
 caf::result<audio_ptr> prepare(const prepare_request& request) {
   const media::render_spec& spec = request.spec;
   if (!request.output_dir.empty())
-    api::touch_files(api::uploads_used_by(spec, api::uploads_folder_of(request.output_dir)));
+    jobs::touch_files(jobs::uploads_used_by(spec, jobs::uploads_folder_of(request.output_dir)));
   const media::image_decode_limits image_limits = media::image_limits_of(request.limits);
   // Checked on the files opened, not only on the paths when the job arrived.
   const media::root_folders roots(spec.input_roots);

@@ -154,7 +154,7 @@ void finish(runner_ptr self) {
   st.finishing = true;
   self->request(st.sink, caf::infinite, atom::finish_v)
     .then(
-      [=](api::job_result& result) {
+      [=](jobs::job_result& result) {
         auto& s = self->state;
         s.ended = true;
         report_progress(self, true);
@@ -383,7 +383,7 @@ job_runner_actor::behavior_type job_runner(job_runner_actor::stateful_pointer<jo
       }
       fail(self, caf_error(errc::cancelled, "the job was cancelled"));
     },
-    [=](atom::done, api::job_result& result) {
+    [=](atom::done, jobs::job_result& result) {
       auto& s = self->state;
       s.ended = true;
       s.encoded = s.total;

@@ -44,13 +44,13 @@ job_system_config resolve(job_system_config config) {
   return config;
 }
 
-/// Owns the actor system; every api::job_service call is one request to the
+/// Owns the actor system; every jobs::job_service call is one request to the
 /// coordinator from a short-lived scoped_actor, with a timeout, so a call
 /// never blocks a scheduler thread and never waits forever.
-class actor_job_system final : public job_system, public api::job_service {
+class actor_job_system final : public job_system, public jobs::job_service {
 public:
   actor_job_system(const job_system_config& config, std::shared_ptr<store::job_store> store,
-                   std::vector<api::job_snapshot> resumed)
+                   std::vector<jobs::job_snapshot> resumed)
       : config_(resolve(config)), counters_(std::make_shared<pipeline_counters>()), store_(std::move(store)),
         system_(caf_config_) {
     decoders_ = system_.spawn(image_decoder_pool, config_.decoders);
@@ -83,8 +83,8 @@ public:
     // system_'s destructor waits for every actor, detached ones included.
   }
 
-  using api::job_service::recent;
-  api::job_service& service() override { return *this; }
+  using jobs::job_service::recent;
+  jobs::job_service& service() override { return *this; }
   const job_system_config& config() const override { return config_; }
   const pipeline_counters& counters() const override { return *counters_; }
 
@@ -108,8 +108,8 @@ public:
 
   /// The coordinator knows the jobs of this process; the store (read on
   /// the caller's thread) those of earlier ones too.
-  expected<api::job_snapshot> find(const std::string& id) override {
-    auto live = ask<api::job_snapshot>(config_.request_timeout, atom::get_v, id);
+  expected<jobs::job_snapshot> find(const std::string& id) override {
+    auto live = ask<jobs::job_snapshot>(config_.request_timeout, atom::get_v, id);
     if (live || live.error().code != errc::not_found || !store_)
       return live;
     auto stored = store_->find(id);
@@ -120,15 +120,15 @@ public:
     return std::move(**stored);
   }
 
-  std::vector<api::job_snapshot> recent(const api::job_query& query) override {
+  std::vector<jobs::job_snapshot> recent(const jobs::job_query& query) override {
     if (store_)
       return recent_stored(query);
     // Filtered, the newest `limit` matching jobs may lie anywhere in the table.
     const uint64_t wanted = query.state ? std::numeric_limits<uint64_t>::max() : query.limit;
-    auto jobs = ask<std::vector<api::job_snapshot>>(config_.request_timeout, atom::list_v, wanted);
+    auto jobs = ask<std::vector<jobs::job_snapshot>>(config_.request_timeout, atom::list_v, wanted);
     if (!jobs)
       return {};
-    std::vector<api::job_snapshot> matching;
+    std::vector<jobs::job_snapshot> matching;
     for (auto& job : *jobs)
       if (matching.size() < query.limit && (!query.state || job.state == *query.state))
         matching.push_back(std::move(job));
@@ -136,31 +136,31 @@ public:
   }
 
   status cancel(const std::string& id) override {
-    auto snapshot = ask<api::job_snapshot>(config_.request_timeout, atom::cancel_v, id);
+    auto snapshot = ask<jobs::job_snapshot>(config_.request_timeout, atom::cancel_v, id);
     if (!snapshot && snapshot.error().code == errc::not_found && store_)
       if (auto stored = store_->find(id); stored && stored->has_value())
         // Only jobs that ended are in the store alone.
         return vs::make_error(errc::conflict, "job " + id + " already ended (" +
-                                                api::to_string((*stored)->state) + ")");
+                                                jobs::to_string((*stored)->state) + ")");
     if (!snapshot)
       return snapshot.error();
-    if (snapshot->state != api::job_state::cancelled)
+    if (snapshot->state != jobs::job_state::cancelled)
       // It was already writing its last bytes when the cancel arrived.
       return vs::make_error(errc::conflict, "job " + id + " already ended (" +
-                                              (snapshot->state == api::job_state::success ? "success" : "failed") +
+                                              (snapshot->state == jobs::job_state::success ? "success" : "failed") +
                                               ")");
     return {};
   }
 
-  expected<api::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
-    auto snapshot = ask<api::job_snapshot>(std::max(timeout, std::chrono::milliseconds(1)), atom::wait_v, id);
+  expected<jobs::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
+    auto snapshot = ask<jobs::job_snapshot>(std::max(timeout, std::chrono::milliseconds(1)), atom::wait_v, id);
     if (!snapshot && (snapshot.error().code == errc::unavailable || snapshot.error().code == errc::not_found))
       return find(id);  // timed out: the job's current state; or it ended in an earlier process
     return snapshot;
   }
 
-  api::service_stats stats() override {
-    auto result = ask<api::service_stats>(config_.request_timeout, atom::stats_v);
+  jobs::service_stats stats() override {
+    auto result = ask<jobs::service_stats>(config_.request_timeout, atom::stats_v);
     if (!result)
       return {};
     return std::move(*result);
@@ -172,15 +172,15 @@ public:
 private:
   /// The store's rows, which change only at transitions; a rendering job's
   /// progress comes from the coordinator.
-  std::vector<api::job_snapshot> recent_stored(const api::job_query& query) {
+  std::vector<jobs::job_snapshot> recent_stored(const jobs::job_query& query) {
     auto jobs = store_->recent(query);
     if (!jobs) {
       spdlog::error("job store: {}", jobs.error().message);
       return {};
     }
     for (auto& job : *jobs)
-      if (job.state == api::job_state::processing)
-        if (auto live = ask<api::job_snapshot>(config_.request_timeout, atom::get_v, job.id))
+      if (job.state == jobs::job_state::processing)
+        if (auto live = ask<jobs::job_snapshot>(config_.request_timeout, atom::get_v, job.id))
           job = std::move(*live);
     return std::move(*jobs);
   }
@@ -260,7 +260,7 @@ expected<std::unique_ptr<job_system>> start_job_system(const job_system_config& 
     return make_error(errc::io_error, "cannot create the output folder " + folder.string() +
                                         (ec ? ": " + ec.message() : std::string()));
   std::shared_ptr<store::job_store> store;
-  std::vector<api::job_snapshot> resumed;
+  std::vector<jobs::job_snapshot> resumed;
   if (config.store) {
     auto opened = store::job_store::open(*config.store);
     if (!opened)

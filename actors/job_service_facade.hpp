@@ -1,11 +1,11 @@
 #pragma once
 /// The job system as the rest of the service sees it: start it, use its
-/// api::job_service, shut it down. No CAF in this header; the actor system
+/// jobs::job_service, shut it down. No CAF in this header; the actor system
 /// lives behind it.
 
 #include "actors/chunk_work.hpp"
 #include "actors/pipeline_counters.hpp"
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "media/memory_estimate.hpp"
 #include "media/render_spec.hpp"
 #include "store/job_store.hpp"
@@ -52,7 +52,7 @@ public:
   virtual ~job_system() = default;
 
   /// The plain-C++ interface the HTTP layer calls (thread-safe).
-  virtual api::job_service& service() = 0;
+  virtual jobs::job_service& service() = 0;
 
   /// Stops admitting jobs and cancels the queued ones, gives running jobs
   /// `grace` to finish, then cancels them. Returns how many jobs were

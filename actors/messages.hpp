@@ -1,7 +1,7 @@
 #pragma once
 /// Everything that travels between the service's actors: the atoms of the
 /// protocol and the payload types. Included only by actor .cpp files (CAF
-/// headers are heavy; the rest of the service sees api::job_service).
+/// headers are heavy; the rest of the service sees jobs::job_service).
 ///
 /// Payloads are plain structs whitelisted with CAF_ALLOW_UNSAFE_MESSAGE_TYPE:
 /// none of them is ever serialized, they never leave the process. Big
@@ -9,7 +9,7 @@
 /// plan) travel as shared_ptr so a message costs a pointer copy, never a
 /// picture copy.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "media/audio_encode.hpp"
 #include "media/captions/caption_layout.hpp"
 #include "media/fit_compose.hpp"
@@ -89,7 +89,7 @@ struct prepare_request {
   std::optional<double> fixed_audio_seconds;  ///< trim/pad the narration to this length
   cancel_flag cancelled;
   /// OUTPUT_DIR: the job's inputs in its uploads folder are touched as the
-  /// job starts (api/upload_folder), so no worker's sweep collects them meanwhile.
+  /// job starts (jobs/upload_folder), so no worker's sweep collects them meanwhile.
   std::string output_dir = {};
 };
 
@@ -128,10 +128,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::claimed_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::audio_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::actors::captions_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::media::slide_image)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::api::job_snapshot)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<vs::api::job_snapshot>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::api::job_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::api::service_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::jobs::job_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<vs::jobs::job_snapshot>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::jobs::job_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vs::jobs::service_stats)
 
 CAF_BEGIN_TYPE_ID_BLOCK(vs, caf::first_custom_type_id)
 

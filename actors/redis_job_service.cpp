@@ -6,7 +6,7 @@
 
 namespace vs::actors {
 
-redis_job_service::redis_job_service(api::job_service& local, const redis::redis_endpoint& endpoint,
+redis_job_service::redis_job_service(jobs::job_service& local, const redis::redis_endpoint& endpoint,
                                      std::shared_ptr<redis_health> health)
     : local_(local), health_(std::move(health)), client_(endpoint), admin_(endpoint) {}
 
@@ -20,7 +20,7 @@ expected<std::map<std::string, std::string>> redis_job_service::find_task(const 
   return std::move(**fields);
 }
 
-expected<api::job_snapshot> redis_job_service::find(const std::string& id) {
+expected<jobs::job_snapshot> redis_job_service::find(const std::string& id) {
   auto local = local_.find(id);
   if (local || local.error().code != errc::not_found)
     return local;
@@ -39,11 +39,11 @@ status redis_job_service::cancel(const std::string& id) {
     return cancelled;
   if (auto remote = find(id); remote)
     return make_error(errc::conflict,
-                      "job " + id + " runs on another worker (" + api::to_string(remote->state) + "); cancel it there");
+                      "job " + id + " runs on another worker (" + jobs::to_string(remote->state) + "); cancel it there");
   return cancelled;
 }
 
-api::service_stats redis_job_service::stats() {
+jobs::service_stats redis_job_service::stats() {
   auto stats = local_.stats();
   stats.redis_state = health_->up.load() ? "up" : "down";
   return stats;

@@ -5,7 +5,7 @@
 /// Plain C++; safe to call from many HTTP threads.
 
 #include "actors/redis_settings.hpp"
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "redis/queue_admin.hpp"
 #include "redis/redis_client.hpp"
 
@@ -14,25 +14,25 @@
 
 namespace vs::actors {
 
-class redis_job_service final : public api::job_service {
+class redis_job_service final : public jobs::job_service {
 public:
-  redis_job_service(api::job_service& local, const redis::redis_endpoint& endpoint,
+  redis_job_service(jobs::job_service& local, const redis::redis_endpoint& endpoint,
                     std::shared_ptr<redis_health> health);
 
   expected<std::string> submit(media::render_spec spec) override { return local_.submit(std::move(spec)); }
-  expected<api::job_snapshot> find(const std::string& id) override;
-  using api::job_service::recent;
-  std::vector<api::job_snapshot> recent(const api::job_query& query) override { return local_.recent(query); }
+  expected<jobs::job_snapshot> find(const std::string& id) override;
+  using jobs::job_service::recent;
+  std::vector<jobs::job_snapshot> recent(const jobs::job_query& query) override { return local_.recent(query); }
   status cancel(const std::string& id) override;
-  expected<api::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
+  expected<jobs::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
     return local_.wait(id, timeout);
   }
-  api::service_stats stats() override;
+  jobs::service_stats stats() override;
   expected<std::map<std::string, std::string>> find_task(const std::string& id) override;
-  api::queue_admin* admin() override { return &admin_; }
+  jobs::queue_admin* admin() override { return &admin_; }
 
 private:
-  api::job_service& local_;
+  jobs::job_service& local_;
   std::shared_ptr<redis_health> health_;
   std::mutex mutex_;                    ///< one request at a time on the connection
   redis::redis_client client_;

@@ -2,7 +2,7 @@
 /// Settings and shared health flag of the Redis worker. No CAF in here.
 
 #include "actors/chunk_work.hpp"
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "redis/redis_client.hpp"
 #include "redis/redis_endpoint.hpp"
 
@@ -33,7 +33,7 @@ struct redis_worker_config {
   /// Called (on the writer's thread; it must return at once) with a Redis
   /// task's final snapshot once this worker recorded that end in Redis: not
   /// for a task handed back at shutdown nor one another worker took over.
-  std::function<void(const api::job_snapshot&)> on_task_final;
+  std::function<void(const jobs::job_snapshot&)> on_task_final;
 };
 
 /// Whether the last Redis operation of any Redis actor reached Redis;

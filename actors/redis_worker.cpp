@@ -55,7 +55,7 @@ public:
 
   ~actor_redis_worker() override { stop(std::chrono::milliseconds(0)); }
 
-  api::job_service& service() override { return service_; }
+  jobs::job_service& service() override { return service_; }
 
   int64_t stop(std::chrono::milliseconds grace) override {
     if (stopped_)

@@ -16,7 +16,7 @@ public:
 
   /// The job system's service, answering from Redis for jobs it does not
   /// know, with Redis state in /health.
-  virtual api::job_service& service() = 0;
+  virtual jobs::job_service& service() = 0;
 
   /// Clean exit: stop taking tasks, hand waiting ones back, shut the job
   /// system down with `grace` (running tasks finish or go back on the

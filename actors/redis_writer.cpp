@@ -131,7 +131,7 @@ pending_write failure_write(const claimed_task& lease, const std::string& messag
 }
 
 /// Success; if Redis refuses it for good, the task fails naming why.
-pending_write success_write(const claimed_task& lease, const api::job_result& result) {
+pending_write success_write(const claimed_task& lease, const jobs::job_result& result) {
   auto write = task_write(lease, "success", [lease, result](redis::task_queue& queue, const std::string&) {
     return queue.complete(lease.id, lease.token, result.video_path, result.duration_seconds, result.file_size,
                           result.poster_path, result.captions_path);
@@ -167,7 +167,7 @@ bool progress_due(redis_writer_state& st, const std::string& id) {
   return true;
 }
 
-void write_progress(writer_ptr self, const claimed_task& lease, const api::job_snapshot& job) {
+void write_progress(writer_ptr self, const claimed_task& lease, const jobs::job_snapshot& job) {
   auto& st = self->state;
   if (!progress_due(st, job.id))
     return;
@@ -185,13 +185,13 @@ void write_progress(writer_ptr self, const claimed_task& lease, const api::job_s
 }
 
 /// A final write that tells on_task_final once it lands.
-pending_write announced(const redis_writer_state& st, pending_write write, const api::job_snapshot& job) {
+pending_write announced(const redis_writer_state& st, pending_write write, const jobs::job_snapshot& job) {
   if (st.on_task_final)
     write.on_recorded = [notify = st.on_task_final, job] { notify(job); };
   return write;
 }
 
-void on_redis_job(writer_ptr self, const api::job_snapshot& job) {
+void on_redis_job(writer_ptr self, const jobs::job_snapshot& job) {
   auto& st = self->state;
   auto found = st.leases.find(job.id);
   // Not ours any more (lease lost, or finished), or an older render of a
@@ -200,34 +200,34 @@ void on_redis_job(writer_ptr self, const api::job_snapshot& job) {
     return;
   claimed_task lease = found->second;
   switch (job.state) {
-    case api::job_state::queued:
+    case jobs::job_state::queued:
       return;
-    case api::job_state::processing:
+    case jobs::job_state::processing:
       return write_progress(self, lease, job);
-    case api::job_state::success:
+    case jobs::job_state::success:
       spdlog::info("task {} succeeded: {}", job.id, job.result->video_path);
       forget_lease(self, job.id);
       return enqueue(self, announced(st, success_write(lease, *job.result), job));
-    case api::job_state::cancelled:
+    case jobs::job_state::cancelled:
       if (st.shutting_down) {
         spdlog::info("task {} goes back on the queue (shutdown)", job.id);
         forget_lease(self, job.id);
         return enqueue(self, hand_back_write(lease));
       }
       [[fallthrough]];
-    case api::job_state::failed:
+    case jobs::job_state::failed:
       forget_lease(self, job.id);
       return enqueue(self,
                      announced(st, failure_write(lease, job.failure ? job.failure->message : std::string("failed")), job));
   }
 }
 
-void on_http_job(writer_ptr self, const api::job_snapshot& job) {
+void on_http_job(writer_ptr self, const jobs::job_snapshot& job) {
   auto& st = self->state;
-  if (job.state == api::job_state::processing) {
+  if (job.state == jobs::job_state::processing) {
     if (!progress_due(st, job.id))
       return;
-  } else if (api::is_final(job.state)) {
+  } else if (jobs::is_final(job.state)) {
     st.last_progress.erase(job.id);
   }
   pending_write mirror;
@@ -247,7 +247,7 @@ void on_http_job(writer_ptr self, const api::job_snapshot& job) {
     });
   // Only the final state of an HTTP job is worth keeping through an outage;
   // an intermediate one is superseded by the next, so it is tried once.
-  if (api::is_final(job.state))
+  if (jobs::is_final(job.state))
     enqueue(self, std::move(mirror));
   else if (st.pending.empty())
     mirror.steps.front().second(st.redis->queue(), "");
@@ -265,7 +265,7 @@ redis_writer_actor::behavior_type redis_writer(redis_writer_actor::stateful_poin
   st.on_task_final = config.on_task_final;
   return {
     [=](atom::start, redis_intake_actor intake) { self->state.intake = std::move(intake); },
-    [=](atom::state, const api::job_snapshot& job) {
+    [=](atom::state, const jobs::job_snapshot& job) {
       if (job.source == "redis")
         on_redis_job(self, job);
       else

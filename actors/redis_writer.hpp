@@ -54,7 +54,7 @@ struct redis_writer_state {
   std::deque<pending_write> pending;            ///< in order; the front is retried first
   bool retry_scheduled = false;
   bool shutting_down = false;
-  std::function<void(const api::job_snapshot&)> on_task_final;  ///< redis_worker_config's
+  std::function<void(const jobs::job_snapshot&)> on_task_final;  ///< redis_worker_config's
 };
 
 redis_writer_actor::behavior_type redis_writer(redis_writer_actor::stateful_pointer<redis_writer_state> self,

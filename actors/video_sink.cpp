@@ -59,7 +59,7 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
       ++st.frames;
       return std::move(frame);
     },
-    [=](atom::finish) -> caf::result<api::job_result> {
+    [=](atom::finish) -> caf::result<jobs::job_result> {
       auto& st = self->state;
       if (!st.encoder || !st.writer || !st.output)
         return caf_error(errc::internal, "finish before the encoder was opened");
@@ -90,7 +90,7 @@ video_sink_actor::behavior_type video_sink(video_sink_actor::stateful_pointer<vi
           std::filesystem::remove(st.poster_path, ignored);
         return to_caf(committed.error());
       }
-      api::job_result result;
+      jobs::job_result result;
       if (srt)
         result.captions_path = srt->path();
       result.video_path = st.output_path;

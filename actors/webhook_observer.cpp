@@ -14,11 +14,11 @@ namespace vs::actors {
 namespace {
 
 final_job_observer_actor::behavior_type final_job_observer(final_job_observer_actor::pointer,
-                                                           std::function<void(const api::job_snapshot&)> on_final,
+                                                           std::function<void(const jobs::job_snapshot&)> on_final,
                                                            bool skip_redis_tasks) {
   return {
-    [on_final, skip_redis_tasks](atom::state, const api::job_snapshot& job) {
-      if (api::is_final(job.state) && !(skip_redis_tasks && job.source == "redis"))
+    [on_final, skip_redis_tasks](atom::state, const jobs::job_snapshot& job) {
+      if (jobs::is_final(job.state) && !(skip_redis_tasks && job.source == "redis"))
         on_final(job);
     },
     // The mailbox is FIFO: what the coordinator sent before the caller
@@ -30,7 +30,7 @@ final_job_observer_actor::behavior_type final_job_observer(final_job_observer_ac
 } // namespace
 
 std::function<void()> observe_final_jobs(job_system& system,
-                                         std::function<void(const api::job_snapshot&)> on_final,
+                                         std::function<void(const jobs::job_snapshot&)> on_final,
                                          bool skip_redis_tasks) {
   auto& actors = actor_system_of(system);
   auto observer = actors.spawn(final_job_observer, std::move(on_final), skip_redis_tasks);

@@ -3,7 +3,7 @@
 /// else that wants to hear of it) without CAF in the caller. No CAF here.
 
 #include "actors/job_service_facade.hpp"
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 
 #include <functional>
 
@@ -21,7 +21,7 @@ namespace vs::actors {
 /// `on_final`: after a shutdown of the job system, so that the jobs it
 /// cancelled are not missed.
 std::function<void()> observe_final_jobs(job_system& system,
-                                         std::function<void(const api::job_snapshot&)> on_final,
+                                         std::function<void(const jobs::job_snapshot&)> on_final,
                                          bool skip_redis_tasks);
 
 } // namespace vs::actors

@@ -14,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-json depths_json(const queue_depths& depths) {
+json depths_json(const jobs::queue_depths& depths) {
   return {{"tasks_queued", depths.tasks_queued},
           {"tasks_processing", depths.tasks_processing},
           {"chunks_queued", depths.chunks_queued},
@@ -22,7 +22,7 @@ json depths_json(const queue_depths& depths) {
           {"dead", depths.dead}};
 }
 
-json worker_json(const worker_view& worker) {
+json worker_json(const jobs::worker_view& worker) {
   json tasks = json::array();
   for (const auto& task : worker.tasks)
     tasks.push_back({{"id", task.id}, {"status", task.status}, {"progress", task.progress}});
@@ -34,16 +34,16 @@ json worker_json(const worker_view& worker) {
           {"chunks", worker.chunks}};
 }
 
-json dead_letter_json(const dead_letter& entry) {
+json dead_letter_json(const jobs::dead_letter& entry) {
   return {{"id", entry.id},       {"has_task", entry.has_task}, {"name", entry.name},
           {"status", entry.status}, {"error", entry.error},     {"attempts", entry.attempts},
           {"updated_at", entry.updated_at}};
 }
 
-void send_queues(httplib::Response& res, job_service& jobs) {
-  service_stats stats = jobs.stats();
+void send_queues(httplib::Response& res, jobs::job_service& jobs) {
+  jobs::service_stats stats = jobs.stats();
   json body = {{"redis", stats.redis_state}, {"jobs", {{"running", stats.running}, {"queued", stats.queued}}}};
-  if (queue_admin* admin = jobs.admin()) {
+  if (jobs::queue_admin* admin = jobs.admin()) {
     auto depths = admin->depths();
     if (!depths)
       return send_error(res, depths.error());
@@ -52,9 +52,9 @@ void send_queues(httplib::Response& res, job_service& jobs) {
   send_json(res, 200, body);
 }
 
-void send_workers(httplib::Response& res, job_service& jobs) {
+void send_workers(httplib::Response& res, jobs::job_service& jobs) {
   json list = json::array();
-  if (queue_admin* admin = jobs.admin()) {
+  if (jobs::queue_admin* admin = jobs.admin()) {
     auto workers = admin->workers();
     if (!workers)
       return send_error(res, workers.error());
@@ -64,13 +64,13 @@ void send_workers(httplib::Response& res, job_service& jobs) {
   send_json(res, 200, {{"redis", jobs.stats().redis_state}, {"workers", list}});
 }
 
-void send_dead_letters(const httplib::Request& req, httplib::Response& res, job_service& jobs) {
+void send_dead_letters(const httplib::Request& req, httplib::Response& res, jobs::job_service& jobs) {
   auto limit = limit_param(req, 50);
   if (!limit)
     return send_error(res, limit.error());
   json list = json::array();
   int64_t total = 0;
-  if (queue_admin* admin = jobs.admin()) {
+  if (jobs::queue_admin* admin = jobs.admin()) {
     auto page = admin->dead_letters(*limit);
     if (!page)
       return send_error(res, page.error());
@@ -81,8 +81,8 @@ void send_dead_letters(const httplib::Request& req, httplib::Response& res, job_
   send_json(res, 200, {{"redis", jobs.stats().redis_state}, {"total", total}, {"dead_letters", list}});
 }
 
-void requeue(httplib::Response& res, job_service& jobs, const std::string& id) {
-  queue_admin* admin = jobs.admin();
+void requeue(httplib::Response& res, jobs::job_service& jobs, const std::string& id) {
+  jobs::queue_admin* admin = jobs.admin();
   if (!admin)
     return send_error(res, make_error(errc::not_found, "task " + id +
                                                            " is not on a dead-letter queue: there is none without "
@@ -95,7 +95,7 @@ void requeue(httplib::Response& res, job_service& jobs, const std::string& id) {
 } // namespace
 
 void install_admin_routes(route_registry& routes, const route_context& context) {
-  job_service& jobs = context.jobs;
+  jobs::job_service& jobs = context.jobs;
   routes.add("GET", "/queues", guarded([&jobs](const httplib::Request&, httplib::Response& res) {
     send_queues(res, jobs);
   }));

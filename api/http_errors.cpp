@@ -1,6 +1,6 @@
 #include "api/http_errors.hpp"
 
-#include "api/json_text.hpp"
+#include "jobs/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +36,6 @@ nlohmann::json error_object(const error& failure) {
   return object;
 }
 
-std::string error_body(const error& failure) { return json_text(nlohmann::json{{"error", error_object(failure)}}); }
+std::string error_body(const error& failure) { return jobs::json_text(nlohmann::json{{"error", error_object(failure)}}); }
 
 } // namespace vs::api

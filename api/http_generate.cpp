@@ -16,8 +16,8 @@ using nlohmann::json;
 
 namespace {
 
-json generate_answer(const job_snapshot& job) {
-  const job_result& result = *job.result;
+json generate_answer(const jobs::job_snapshot& job) {
+  const jobs::job_result& result = *job.result;
   json answer = {
       {"success", true},
       {"message", "Video generated successfully"},
@@ -57,7 +57,7 @@ private:
 
 /// Waits for the job in short slices so that a stopping server is not held
 /// for the length of a render.
-expected<job_snapshot> wait_for_job(const route_context& context, const std::string& id) {
+expected<jobs::job_snapshot> wait_for_job(const route_context& context, const std::string& id) {
   auto deadline = std::chrono::steady_clock::now() + context.config.generate_timeout;
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -81,7 +81,7 @@ void generate_video(const httplib::Request& req, httplib::Response& res, const r
   auto job = wait_for_job(context, *id);
   if (!job)
     return send_error(res, job.error());
-  if (job->state == job_state::success && job->result)
+  if (job->state == jobs::job_state::success && job->result)
     return send_json(res, 200, generate_answer(*job));
   error failure = job->failure ? *job->failure
                   : is_final(job->state) || !context.stopping.load()

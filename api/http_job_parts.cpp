@@ -1,8 +1,8 @@
 #include "api/http_job_parts.hpp"
 
 #include "api/http_uploads.hpp"
-#include "api/job_request.hpp"
-#include "api/json_text.hpp"
+#include "jobs/job_request.hpp"
+#include "jobs/json_text.hpp"
 #include "api/upload_receiver.hpp"
 
 #include <nlohmann/json.hpp>
@@ -105,7 +105,7 @@ std::optional<std::string> multipart_job(const httplib::Request& req, httplib::R
                                "a multipart/form-data job needs a part named job holding the job's JSON", job_part));
     return std::nullopt;
   }
-  auto job = parse_json_object(text->second);
+  auto job = jobs::parse_json_object(text->second);
   if (!job) {
     send_error(res, job.error());
     return std::nullopt;
@@ -120,7 +120,7 @@ std::optional<std::string> multipart_job(const httplib::Request& req, httplib::R
     return std::nullopt;
   }
   replace_references(*job, body->files, *stored);
-  return json_text(*job);
+  return jobs::json_text(*job);
 }
 
 } // namespace

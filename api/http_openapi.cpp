@@ -1,7 +1,7 @@
 #include "api/http_openapi.hpp"
 
 #include "api/http_guarded.hpp"
-#include "api/json_text.hpp"
+#include "jobs/json_text.hpp"
 #include "api/openapi_document.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,7 +19,7 @@ void install_openapi_routes(route_registry& routes, const route_context& context
   auto once = std::make_shared<std::once_flag>();
   routes.add("GET", "/openapi.json",
              guarded([text, once, version = context.config.version](const httplib::Request&, httplib::Response& res) {
-               std::call_once(*once, [&] { *text = json_text(openapi_document(version)); });
+               std::call_once(*once, [&] { *text = jobs::json_text(openapi_document(version)); });
                res.set_content(*text, "application/json");
              }));
 }

@@ -6,7 +6,7 @@
 
 namespace vs::api {
 
-void serve_poster(const httplib::Request& req, httplib::Response& res, job_service& jobs,
+void serve_poster(const httplib::Request& req, httplib::Response& res, jobs::job_service& jobs,
                   const std::string& video_folder) {
   auto job = finished_job(jobs, req.matches[1], "poster");
   if (!job)

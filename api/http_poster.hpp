@@ -4,7 +4,7 @@
 /// a regular file inside the video folder is ever served (api/video_file),
 /// whatever the job or its task hash says its poster is. Internal to api/.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 
 #include <httplib.h>
 
@@ -13,7 +13,7 @@
 namespace vs::api {
 
 /// `video_folder` is OUTPUT_DIR/video.
-void serve_poster(const httplib::Request& req, httplib::Response& res, job_service& jobs,
+void serve_poster(const httplib::Request& req, httplib::Response& res, jobs::job_service& jobs,
                   const std::string& video_folder);
 
 } // namespace vs::api

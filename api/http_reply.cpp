@@ -1,7 +1,7 @@
 #include "api/http_reply.hpp"
 
 #include "api/http_errors.hpp"
-#include "api/json_text.hpp"
+#include "jobs/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +13,7 @@ constexpr const char* json_type = "application/json";
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(json_text(body), json_type);
+  res.set_content(jobs::json_text(body), json_type);
 }
 
 void send_error(httplib::Response& res, const error& failure, int status) {

@@ -27,7 +27,7 @@ using nlohmann::json;
 
 namespace {
 
-void send_snapshot(httplib::Response& res, job_service& jobs, const std::string& id) {
+void send_snapshot(httplib::Response& res, jobs::job_service& jobs, const std::string& id) {
   auto job = jobs.find(id);
   if (!job)
     return send_error(res, job.error());
@@ -38,7 +38,7 @@ void send_snapshot(httplib::Response& res, job_service& jobs, const std::string&
 
 void install_routes(route_registry& routes, route_context context) {
   routes.add("GET", "/health", guarded([context](const httplib::Request&, httplib::Response& res) {
-    service_stats stats = context.jobs.stats();
+    jobs::service_stats stats = context.jobs.stats();
     send_json(res, 200,
               {{"status", "healthy"},
                {"service", "video-service"},
@@ -50,7 +50,7 @@ void install_routes(route_registry& routes, route_context context) {
   // For load balancers and orchestrators: 200 only while this process can
   // take jobs; /health stays 200 while it drains or Redis is down.
   routes.add("GET", "/ready", guarded([context](const httplib::Request&, httplib::Response& res) {
-    service_stats stats = context.jobs.stats();
+    jobs::service_stats stats = context.jobs.stats();
     if (!stats.accepting_jobs || context.stopping.load())
       return send_error(res, make_error(errc::unavailable, "the service is stopping and takes no new jobs"));
     if (stats.redis_state == "down")

@@ -13,7 +13,7 @@ namespace vs::api {
 
 /// What the routes share; everything outlives the server.
 struct route_context {
-  job_service& jobs;
+  jobs::job_service& jobs;
   const http_config& config;
   const media_roots& roots;
   const std::atomic<bool>& stopping;  ///< the server is stopping: waits end early

@@ -8,7 +8,7 @@
 #include "api/http_task_queue.hpp"
 #include "api/http_uploads.hpp"
 #include "api/request_log.hpp"
-#include "api/upload_folder.hpp"
+#include "jobs/upload_folder.hpp"
 #include "api/upload_store.hpp"
 
 #include <httplib.h>
@@ -127,12 +127,12 @@ error cannot_listen(const std::string& where, int bind_errno) {
 
 } // namespace
 
-status run_http_server(job_service& jobs, const http_config& config, std::atomic<bool>& stop,
+status run_http_server(jobs::job_service& jobs, const http_config& config, std::atomic<bool>& stop,
                        std::function<void(int port)> on_listening) {
   if (config.output_dir.empty())
     return make_error(errc::invalid_argument, "the HTTP server needs output_dir: videos are served from its video folder only");
   // Uploads are always an input folder of HTTP jobs.
-  upload_store uploads(uploads_folder_of(config.output_dir), config.upload_max_age);
+  upload_store uploads(jobs::uploads_folder_of(config.output_dir), config.upload_max_age);
   if (auto prepared = uploads.prepare(); !prepared)
     return prepared.error();
   media_roots roots(config.media_roots, uploads.folder().string());

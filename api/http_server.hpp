@@ -1,6 +1,6 @@
 #pragma once
 /// The HTTP API (PROTOCOL.md's /health and /generateVideo, plus /jobs,
-/// /metrics and video download). Maps requests onto api::job_service calls
+/// /metrics and video download). Maps requests onto jobs::job_service calls
 /// and nothing else; it never sees an actor.
 ///
 /// What a client cannot do to it (each bound is a setting below):
@@ -11,7 +11,7 @@
 /// outside output_dir/video. Uploads stream to disk instead (their own
 /// limit, upload_max_bytes, and a deadline that grows as they arrive).
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "media/error.hpp"
 
 #include <atomic>
@@ -54,7 +54,7 @@ struct http_config {
 /// Serves until `stop` becomes true (checked every 100 ms). Returns an error
 /// if the configuration is incomplete or it cannot bind. `on_listening`
 /// receives the bound port.
-status run_http_server(job_service& jobs, const http_config& config, std::atomic<bool>& stop,
+status run_http_server(jobs::job_service& jobs, const http_config& config, std::atomic<bool>& stop,
                        std::function<void(int port)> on_listening = {});
 
 } // namespace vs::api

@@ -2,7 +2,7 @@
 
 #include "api/http_framing.hpp"
 #include "api/http_reply.hpp"
-#include "api/job_request.hpp"
+#include "jobs/job_request.hpp"
 #include "media/captions/caption_source.hpp"
 
 #include <nlohmann/json.hpp>
@@ -20,15 +20,15 @@ expected<media::render_spec> read_job(const httplib::Request& req, const route_c
   // for its framing; its data must fit the limit all the same.
   if (req.body.size() > context.config.max_body_bytes)
     return make_error(errc::input_too_large, body_too_large_message(context.config.max_body_bytes));
-  auto body = parse_json_object(req.body);
+  auto body = jobs::parse_json_object(req.body);
   if (!body)
     return body.error();
   if (body->contains("output_path"))
     return make_error(errc::invalid_argument, "output_path is chosen by the service and cannot be set",
                       "output_path");
-  if (auto known = check_known_fields(*body); !known)
+  if (auto known = jobs::check_known_fields(*body); !known)
     return known.error();
-  auto spec = apply_job_fields(*body, media::render_spec{});
+  auto spec = jobs::apply_job_fields(*body, media::render_spec{});
   if (!spec)
     return spec.error();
   if (!spec->audio_path.empty()) {

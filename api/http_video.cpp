@@ -87,7 +87,7 @@ void send_file(const httplib::Request& req, httplib::Response& res, std::shared_
   }
 }
 
-void serve_video(const httplib::Request& req, httplib::Response& res, job_service& jobs,
+void serve_video(const httplib::Request& req, httplib::Response& res, jobs::job_service& jobs,
                  const std::string& video_folder) {
   auto job = finished_job(jobs, req.matches[1], "video");
   if (!job)

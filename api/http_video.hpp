@@ -4,7 +4,7 @@
 /// job or task hash says its video is, only a regular file inside the video
 /// folder is ever served (api/confined_file.hpp). Internal to api/.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "media/confined_file.hpp"
 
 #include <httplib.h>
@@ -20,7 +20,7 @@ void send_file(const httplib::Request& req, httplib::Response& res, std::shared_
                const std::string& content_type, const std::string& what);
 
 /// `video_folder` is OUTPUT_DIR/video.
-void serve_video(const httplib::Request& req, httplib::Response& res, job_service& jobs,
+void serve_video(const httplib::Request& req, httplib::Response& res, jobs::job_service& jobs,
                  const std::string& video_folder);
 
 } // namespace vs::api

@@ -26,14 +26,14 @@ std::string video_url(const std::string& job_id) { return "/jobs/" + job_id + "/
 
 std::string poster_url(const std::string& job_id) { return "/jobs/" + job_id + "/poster"; }
 
-void add_poster(nlohmann::json& answer, const std::string& job_id, const job_result& result) {
+void add_poster(nlohmann::json& answer, const std::string& job_id, const jobs::job_result& result) {
   if (result.poster_path.empty())
     return;
   answer["poster_url"] = poster_url(job_id);
   answer["poster_path"] = result.poster_path;
 }
 
-nlohmann::json snapshot_json(const job_snapshot& job) {
+nlohmann::json snapshot_json(const jobs::job_snapshot& job) {
   nlohmann::json out = {
       {"job_id", job.id},
       {"status", to_string(job.state)},

@@ -1,7 +1,7 @@
 #pragma once
 /// How a job looks in JSON (GET /jobs/{id}, lists, /generateVideo answers).
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -19,8 +19,8 @@ std::string video_url(const std::string& job_id);
 std::string poster_url(const std::string& job_id);
 
 /// Adds `poster_url` and `poster_path` to `answer` if the job has a poster.
-void add_poster(nlohmann::json& answer, const std::string& job_id, const job_result& result);
+void add_poster(nlohmann::json& answer, const std::string& job_id, const jobs::job_result& result);
 
-nlohmann::json snapshot_json(const job_snapshot& job);
+nlohmann::json snapshot_json(const jobs::job_snapshot& job);
 
 } // namespace vs::api

@@ -2,7 +2,7 @@
 /// GET /jobs's query string: `limit` (1..1000, default 50) and `state`
 /// (queued, processing, success, failed or cancelled; default any).
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "media/error.hpp"
 
 namespace httplib {
@@ -12,6 +12,6 @@ struct Request;
 namespace vs::api {
 
 /// errc::invalid_argument naming the parameter when one is malformed.
-expected<job_query> job_query_of(const httplib::Request& req);
+expected<jobs::job_query> job_query_of(const httplib::Request& req);
 
 } // namespace vs::api

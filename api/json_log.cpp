@@ -1,6 +1,6 @@
 #include "api/json_log.hpp"
 
-#include "api/json_text.hpp"
+#include "jobs/json_text.hpp"
 
 #include <spdlog/details/log_msg.h>
 
@@ -35,7 +35,7 @@ public:
       for (const auto& [key, value] : current_fields->items())
         line[key] = value;
     // json_text: a message may quote bytes from outside that are not UTF-8.
-    std::string text = json_text(line);
+    std::string text = jobs::json_text(line);
     text += '\n';
     dest.append(text.data(), text.data() + text.size());
   }

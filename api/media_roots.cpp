@@ -1,6 +1,6 @@
 #include "api/media_roots.hpp"
 
-#include "api/upload_folder.hpp"
+#include "jobs/upload_folder.hpp"
 
 namespace vs::api {
 
@@ -39,7 +39,7 @@ expected<std::string> media_roots::resolve(const std::string& given, const std::
   std::string path = given;
   if (!uploads_.empty() && given.rfind(upload_prefix, 0) == 0) {
     const std::string id = given.substr(std::char_traits<char>::length(upload_prefix));
-    if (!is_upload_id(id))
+    if (!jobs::is_upload_id(id))
       return make_error(errc::invalid_argument,
                         field + " " + given + " is not an upload reference: upload:{id} takes an id as POST /uploads "
                                               "returns it (64 hex digits, a dot, an extension)",

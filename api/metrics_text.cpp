@@ -13,7 +13,7 @@ void family(std::ostringstream& out, const char* name, const char* type, const c
 
 } // namespace
 
-std::string render_metrics(const service_stats& stats) {
+std::string render_metrics(const jobs::service_stats& stats) {
   std::ostringstream out;
   out << std::setprecision(10);
   family(out, "vs_jobs", "gauge", "Jobs by state (finished jobs are counted since start).");

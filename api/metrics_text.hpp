@@ -1,12 +1,12 @@
 #pragma once
 /// Prometheus text exposition (format 0.0.4) of the service counters.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 
 #include <string>
 
 namespace vs::api {
 
-std::string render_metrics(const service_stats& stats);
+std::string render_metrics(const jobs::service_stats& stats);
 
 } // namespace vs::api

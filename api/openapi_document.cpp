@@ -1,6 +1,6 @@
 #include "api/openapi_document.hpp"
 
-#include "api/job_request.hpp"
+#include "jobs/job_request.hpp"
 #include "media/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -93,7 +93,7 @@ json openapi_document(const std::string& version) {
   json doc = json::parse(openapi_base_text);
   doc["info"]["version"] = version;
   json& schemas = doc.at("components").at("schemas");
-  const json generated = job_request_schemas();
+  const json generated = jobs::job_request_schemas();
   for (const auto& [name, schema] : generated.items()) {
     if (schemas.contains(name))
       throw std::logic_error("the schema " + name + " is both in api/openapi.json and generated");

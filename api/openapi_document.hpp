@@ -6,7 +6,7 @@
 /// code completes it with what it knows itself, so that the two cannot
 /// drift apart:
 /// - the job body's schemas, generated from the job field tables
-///   (api/job_request.hpp, job_request_schemas);
+///   (jobs/job_request.hpp, job_request_schemas);
 /// - the error codes (errc) of the error schema;
 /// - the answers every route can give whatever it does (bad framing, a slow
 ///   or too large request, a full server, an internal error) on every

@@ -1,6 +1,6 @@
 #include "api/upload_file.hpp"
 
-#include "api/upload_folder.hpp"
+#include "jobs/upload_folder.hpp"
 
 #include <openssl/evp.h>
 
@@ -30,7 +30,7 @@ expected<std::unique_ptr<upload_file>> upload_file::create(const std::filesystem
   std::string pattern;
   int descriptor = -1;
   for (int attempt = 0; descriptor < 0 && attempt < 8; ++attempt) {
-    pattern = (folder / (temp_prefix + random_file_suffix())).string();
+    pattern = (folder / (temp_prefix + jobs::random_file_suffix())).string();
     descriptor = ::open(pattern.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (descriptor < 0 && errno != EEXIST)
       break;

@@ -1,6 +1,6 @@
 #include "api/upload_store.hpp"
 
-#include "api/upload_folder.hpp"
+#include "jobs/upload_folder.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -91,7 +91,7 @@ expected<upload_info> upload_store::commit(upload_file& file, const media::input
 
 expected<upload_info> upload_store::find(const std::string& id) const {
   auto missing = [&] { return make_error(errc::not_found, "no upload " + id); };
-  if (!is_upload_id(id))
+  if (!jobs::is_upload_id(id))
     return missing();
   const fs::path path = folder_ / id;
   int64_t modified = modified_ms(path);
@@ -112,11 +112,11 @@ expected<upload_info> upload_store::find(const std::string& id) const {
   return info;
 }
 
-expected<std::string> upload_store::submit(media::render_spec spec, job_service& jobs) {
-  std::vector<std::string> used = uploads_used_by(spec, folder_);
+expected<std::string> upload_store::submit(media::render_spec spec, jobs::job_service& jobs) {
+  std::vector<std::string> used = jobs::uploads_used_by(spec, folder_);
   if (!used.empty()) {
     std::lock_guard<std::mutex> guard(mutex_);
-    auto gone = touch_files(used);
+    auto gone = jobs::touch_files(used);
     if (!gone.empty())
       return make_error(errc::input_invalid, "upload " + fs::path(gone.front()).filename().string() +
                                                  " was removed while the job was being submitted; upload it again");
@@ -129,7 +129,7 @@ expected<std::string> upload_store::submit(media::render_spec spec, job_service&
   return id;
 }
 
-std::vector<std::string> upload_store::live_uploads(job_service& jobs) {
+std::vector<std::string> upload_store::live_uploads(jobs::job_service& jobs) {
   std::map<std::string, std::vector<std::string>> registered;
   {
     std::lock_guard<std::mutex> guard(mutex_);
@@ -156,7 +156,7 @@ bool upload_store::collect(const fs::path& path, int64_t oldest_kept_ms) {
   // Another worker sharing the folder may store the same bytes again
   // between the age check and the removal: the file is renamed aside first
   // and its age read again on what was renamed; a young one goes back.
-  const fs::path aside = folder_ / (sweep_prefix + random_file_suffix());
+  const fs::path aside = folder_ / (sweep_prefix + jobs::random_file_suffix());
   if (::rename(path.c_str(), aside.c_str()) != 0)
     return false;
   int64_t modified = modified_ms(aside);
@@ -169,7 +169,7 @@ bool upload_store::collect(const fs::path& path, int64_t oldest_kept_ms) {
   return ::unlink(aside.c_str()) == 0;
 }
 
-sweep_counts upload_store::sweep(job_service& jobs) {
+sweep_counts upload_store::sweep(jobs::job_service& jobs) {
   sweep_counts counts;
   std::vector<std::string> live_list = live_uploads(jobs);
   std::set<std::string> live(live_list.begin(), live_list.end());
@@ -179,7 +179,7 @@ sweep_counts upload_store::sweep(job_service& jobs) {
   for (fs::directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path path = it->path();
     const std::string name = path.filename().string();
-    if (is_upload_id(name)) {
+    if (jobs::is_upload_id(name)) {
       std::lock_guard<std::mutex> guard(mutex_);
       int64_t modified = modified_ms(path);
       if (modified < 0 || modified >= oldest_kept)
@@ -200,7 +200,7 @@ sweep_counts upload_store::sweep(job_service& jobs) {
   return counts;
 }
 
-upload_sweeper::upload_sweeper(upload_store& store, job_service& jobs, std::chrono::milliseconds interval) {
+upload_sweeper::upload_sweeper(upload_store& store, jobs::job_service& jobs, std::chrono::milliseconds interval) {
   thread_ = std::thread([this, &store, &jobs, interval] {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {

@@ -9,10 +9,10 @@
 ///
 /// The store also collects: an upload whose modification time is older
 /// than max_age and that no live job submitted here uses is removed
-/// (api/upload_folder states the rule), and temporary files left by a
+/// (jobs/upload_folder states the rule), and temporary files left by a
 /// crashed upload are removed after an hour without a write.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "api/upload_file.hpp"
 #include "media/input_identity.hpp"
 #include "media/render_spec.hpp"
@@ -71,15 +71,15 @@ public:
   /// Queues `spec` on `jobs` after setting the modification time of the
   /// uploads it uses to now; they count as in use until the job ends.
   /// errc::input_invalid if one of them was collected meanwhile.
-  expected<std::string> submit(media::render_spec spec, job_service& jobs);
+  expected<std::string> submit(media::render_spec spec, jobs::job_service& jobs);
 
   /// One collection pass (see the file comment); `jobs` tells which of the
   /// jobs submitted here are still queued or processing.
-  sweep_counts sweep(job_service& jobs);
+  sweep_counts sweep(jobs::job_service& jobs);
 
 private:
   /// The uploads of jobs submitted here that are still queued or processing.
-  std::vector<std::string> live_uploads(job_service& jobs);
+  std::vector<std::string> live_uploads(jobs::job_service& jobs);
   /// Removes `path` unless its modification time turns out to be recent.
   bool collect(const std::filesystem::path& path, int64_t oldest_kept_ms);
 
@@ -96,7 +96,7 @@ private:
 /// thread, until destroyed.
 class upload_sweeper {
 public:
-  upload_sweeper(upload_store& store, job_service& jobs, std::chrono::milliseconds interval);
+  upload_sweeper(upload_store& store, jobs::job_service& jobs, std::chrono::milliseconds interval);
   ~upload_sweeper();
   upload_sweeper(const upload_sweeper&) = delete;
   upload_sweeper& operator=(const upload_sweeper&) = delete;

@@ -30,11 +30,11 @@ expected<std::shared_ptr<const media::confined_file>> open_video_file(const std:
   }
 }
 
-expected<job_snapshot> finished_job(job_service& jobs, const std::string& id, const std::string& what) {
+expected<jobs::job_snapshot> finished_job(jobs::job_service& jobs, const std::string& id, const std::string& what) {
   auto job = jobs.find(id);
   if (!job)
     return job.error();
-  if (job->state != job_state::success || !job->result)
+  if (job->state != jobs::job_state::success || !job->result)
     return make_error(errc::conflict, "job " + job->id + " has no " + what + " (it is " +
                                           std::string(to_string(job->state)) + ")");
   return job;

@@ -3,7 +3,7 @@
 /// folder, checked on the descriptor actually opened (media::confined_file),
 /// whatever a job's or a Redis task's `result_ref` claims.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "media/confined_file.hpp"
 #include "media/error.hpp"
 
@@ -25,7 +25,7 @@ expected<std::shared_ptr<const media::confined_file>> open_video_file(const std:
 /// The result of job `id` if it finished with success; errc::conflict
 /// naming its state otherwise (there is nothing to download yet, or ever).
 /// `what` names the download in that message ("video", "poster").
-expected<job_snapshot> finished_job(job_service& jobs, const std::string& id, const std::string& what);
+expected<jobs::job_snapshot> finished_job(jobs::job_service& jobs, const std::string& id, const std::string& what);
 
 /// Reads up to `length` bytes at `offset` (pread: no shared file position).
 /// Returns the count read, 0 at the end, -1 on error.

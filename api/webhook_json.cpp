@@ -6,7 +6,7 @@
 
 namespace vs::api {
 
-nlohmann::json webhook_json(const webhook_report& report) {
+nlohmann::json webhook_json(const jobs::webhook_report& report) {
   nlohmann::json attempts = nlohmann::json::array();
   for (const auto& attempt : report.attempts) {
     nlohmann::json entry = {{"at", iso8601_utc(attempt.at_ms)}};

@@ -1,8 +1,8 @@
 #include "app/render_command.hpp"
 
-#include "api/caption_fields.hpp"
-#include "api/job_request.hpp"
-#include "api/json_text.hpp"
+#include "jobs/caption_fields.hpp"
+#include "jobs/job_request.hpp"
+#include "jobs/json_text.hpp"
 #include "app/exit_codes.hpp"
 #include "app/service_config.hpp"
 #include "media/memory_estimate.hpp"
@@ -153,7 +153,7 @@ status apply_caption_options(const render_options& options, media::caption_reque
     auto value = nlohmann::json::parse(*options.caption_style, nullptr, false);
     if (value.is_discarded())
       return make_error(errc::invalid_argument, "--caption-style must be a JSON object", "caption_style");
-    auto style = api::parse_caption_style(value, captions.style);
+    auto style = jobs::parse_caption_style(value, captions.style);
     if (!style)
       return style.error();
     captions.style = std::move(*style);
@@ -170,7 +170,7 @@ expected<media::render_spec> build_spec(const render_options& options) {
       return make_error(errc::input_missing, "spec file " + options.spec_file + " cannot be read");
     std::stringstream text;
     text << in.rdbuf();
-    auto body = api::parse_json_object(text.str());
+    auto body = jobs::parse_json_object(text.str());
     if (!body)
       return make_error(errc::malformed_request, "spec file " + options.spec_file + ": " + body.error().message);
     // The same body as over HTTP, refused the same way; output_path is -o.
@@ -178,10 +178,10 @@ expected<media::render_spec> build_spec(const render_options& options) {
       return make_error(errc::invalid_argument,
                         "spec file " + options.spec_file + ": output_path is given with -o, not in the spec",
                         "output_path");
-    if (auto known = api::check_known_fields(*body); !known)
+    if (auto known = jobs::check_known_fields(*body); !known)
       return make_error(known.error().code, "spec file " + options.spec_file + ": " + known.error().message,
                         known.error().field);
-    auto applied = api::apply_job_fields(*body, spec);
+    auto applied = jobs::apply_job_fields(*body, spec);
     if (!applied)
       return make_error(applied.error().code, "spec file " + options.spec_file + ": " + applied.error().message,
                         applied.error().field);
@@ -195,7 +195,7 @@ expected<media::render_spec> build_spec(const render_options& options) {
   if (options.fps)
     spec.fps = *options.fps;
   if (options.resolution) {
-    auto size = api::parse_resolution(nlohmann::json(*options.resolution));
+    auto size = jobs::parse_resolution(nlohmann::json(*options.resolution));
     if (!size)
       return size.error();
     spec.width = size->first;
@@ -354,7 +354,7 @@ int run_render(const render_options& options) {
     line["poster_path"] = result->poster_path;
   if (!result->captions_path.empty())
     line["captions_path"] = result->captions_path;
-  std::cout << api::json_text(line) << std::endl;
+  std::cout << jobs::json_text(line) << std::endl;
   return exit_ok;
 }
 

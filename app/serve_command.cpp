@@ -255,7 +255,7 @@ int run_serve(const serve_options& options) {
     webhook_settings->worker_id = config->worker_id;
   auto dispatcher = std::make_shared<webhooks::webhook_dispatcher>(*webhook_settings,
                                                                    make_outbox(endpoint, *webhook_settings));
-  auto job_finished = [dispatcher](const api::job_snapshot& job) { dispatcher->job_finished(job); };
+  auto job_finished = [dispatcher](const jobs::job_snapshot& job) { dispatcher->job_finished(job); };
   auto flush_final_jobs = actors::observe_final_jobs(**system, job_finished, endpoint.has_value());
   std::unique_ptr<actors::redis_worker> worker;
   if (endpoint) {

@@ -109,7 +109,7 @@ vs::media::render_spec reference_spec(const inputs& in, const options& opt, uint
   return spec;
 }
 
-std::string submit(vs::api::job_service& jobs, const vs::media::render_spec& spec) {
+std::string submit(vs::jobs::job_service& jobs, const vs::media::render_spec& spec) {
   auto id = jobs.submit(spec);
   if (!id) {
     std::cerr << "submit failed: " << id.error().message << "\n";
@@ -118,9 +118,9 @@ std::string submit(vs::api::job_service& jobs, const vs::media::render_spec& spe
   return *id;
 }
 
-void wait_success(vs::api::job_service& jobs, const std::string& id) {
+void wait_success(vs::jobs::job_service& jobs, const std::string& id) {
   auto done = jobs.wait(id, std::chrono::hours(2));
-  if (!done || done->state != vs::api::job_state::success) {
+  if (!done || done->state != vs::jobs::job_state::success) {
     std::cerr << "job " << id << " did not succeed: "
               << (done ? (done->failure ? done->failure->message : "?") : done.error().message) << "\n";
     std::exit(1);
@@ -132,7 +132,7 @@ struct latency_probe {
   std::vector<double> samples_ms;
   std::thread thread;
 
-  explicit latency_probe(vs::api::job_service& jobs) {
+  explicit latency_probe(vs::jobs::job_service& jobs) {
     thread = std::thread([this, &jobs] {
       while (!stop.load()) {
         auto start = clock_type::now();
@@ -263,7 +263,7 @@ int main(int argc, char** argv) {
     for (const auto& id : busy)
       for (;;) {
         auto snapshot = jobs.find(id);
-        if (!snapshot || snapshot->frames_done >= 2 * opt.fps || vs::api::is_final(snapshot->state))
+        if (!snapshot || snapshot->frames_done >= 2 * opt.fps || vs::jobs::is_final(snapshot->state))
           break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
@@ -287,7 +287,7 @@ int main(int argc, char** argv) {
       busy.push_back(submit(jobs, reference_spec(in, opt, static_cast<uint64_t>(i))));
     for (;;) {
       auto snapshot = jobs.find(busy.front());
-      if (!snapshot || snapshot->frames_done >= opt.fps || vs::api::is_final(snapshot->state))
+      if (!snapshot || snapshot->frames_done >= opt.fps || vs::jobs::is_final(snapshot->state))
         break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }

@@ -32,8 +32,8 @@ struct timings {
   }
 };
 
-api::job_snapshot job_number(int i) {
-  api::job_snapshot job;
+jobs::job_snapshot job_number(int i) {
+  jobs::job_snapshot job;
   char id[17];
   std::snprintf(id, sizeof id, "%016x", i);
   job.id = id;
@@ -47,13 +47,13 @@ api::job_snapshot job_number(int i) {
   return job;
 }
 
-api::job_snapshot finished(api::job_snapshot job) {
-  job.state = api::job_state::success;
+jobs::job_snapshot finished(jobs::job_snapshot job) {
+  job.state = jobs::job_state::success;
   job.started_at_ms = job.created_at_ms + 10;
   job.finished_at_ms = job.created_at_ms + 30'000;
   job.progress = 1;
   job.frames_total = job.frames_done = 720;
-  api::job_result result;
+  jobs::job_result result;
   result.video_path = job.spec.output_path;
   result.duration_seconds = 30;
   result.file_size = 12'345'678;
@@ -111,7 +111,7 @@ void measure(const std::string& folder, bool full, int history, int measured) {
     (void)(*store)->recent({1000, std::nullopt});
     list1000.add(t);
     t = clock_type::now();
-    (void)(*store)->recent({50, api::job_state::failed});
+    (void)(*store)->recent({50, jobs::job_state::failed});
     filtered.add(t);
   }
   // 256 queued jobs (MAX_QUEUED_JOBS) waiting behind the full history.

@@ -155,7 +155,7 @@ measured render_in_child(const vs::media::render_spec& spec, const fs::path& dir
   }
   auto done = jobs.wait(*id, std::chrono::hours(2));
   result.peak_kb = vs::test::proc_status_kb("VmHWM");
-  result.ok = done && done->state == vs::api::job_state::success;
+  result.ok = done && done->state == vs::jobs::job_state::success;
   if (done && done->result)
     result.video_seconds = done->result->duration_seconds;
   if (!result.ok)

@@ -3,7 +3,7 @@
 /// plan the timeline, and the error answer a refused client gets.
 
 #include "api/http_errors.hpp"
-#include "api/job_request.hpp"
+#include "jobs/job_request.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "media/render_spec.hpp"
 #include "media/timeline.hpp"
@@ -51,12 +51,12 @@ void plan_timelines(const vs::media::render_spec& spec) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  auto body = vs::api::parse_json_object(text);
+  auto body = vs::jobs::parse_json_object(text);
   if (!body) {
     check_refusal(body.error());
     return 0;
   }
-  auto spec = vs::api::apply_job_fields(*body, vs::media::render_spec{});
+  auto spec = vs::jobs::apply_job_fields(*body, vs::media::render_spec{});
   if (!spec) {
     check_refusal(spec.error());
     return 0;

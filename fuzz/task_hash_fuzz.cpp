@@ -9,8 +9,8 @@
 
 #include "api/http_errors.hpp"
 #include "api/job_json.hpp"
-#include "api/json_text.hpp"
-#include "api/job_request.hpp"
+#include "jobs/json_text.hpp"
+#include "jobs/job_request.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "redis/dependency_check.hpp"
 #include "redis/input_roots.hpp"
@@ -58,9 +58,9 @@ std::vector<field_map> split_hashes(const std::string& text) {
 }
 
 /// The text GET /jobs/{id} sends for a snapshot, serialised as the server
-/// does (api::json_text). Task fields are raw bytes from Redis; a plain
+/// does (jobs::json_text). Task fields are raw bytes from Redis; a plain
 /// dump() would throw on invalid UTF-8 (issue 7, defect 1).
-std::string served_text(const nlohmann::json& body) { return vs::api::json_text(body); }
+std::string served_text(const nlohmann::json& body) { return vs::jobs::json_text(body); }
 
 /// GET /jobs/{id} of any task hash.
 void serve_snapshot(const std::string& id, const field_map& fields) {
@@ -84,7 +84,7 @@ void check_ready(const vs::redis::video_task& task, const vs::redis::dependency_
     vs::fuzz::fail(target, std::to_string(task.slide_ids.size()) + " slide tasks gave " +
                                std::to_string(verdict.inputs.image_paths.size()) + " images");
   // What the dependency resolver submits.
-  auto spec = vs::api::apply_job_fields(task.params, vs::media::render_spec{});
+  auto spec = vs::jobs::apply_job_fields(task.params, vs::media::render_spec{});
   if (!spec)
     return fail_task(task.id, spec.error());
   spec->audio_path = verdict.inputs.audio_path;

@@ -1,5 +1,5 @@
 #pragma once
-/// The Lua scripts behind the dashboard's view of the queues (api/queue_admin).
+/// The Lua scripts behind the dashboard's view of the queues (jobs/queue_admin).
 /// Reading runs as one script so the depths and worker lists it reports
 /// belong to one instant; like the task scripts, each checks key types
 /// before it reads or writes, and answers bad data instead of raising.

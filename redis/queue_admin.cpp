@@ -37,8 +37,8 @@ double fraction_of(const std::string& percent) {
   return std::clamp(value / 100.0, 0.0, 1.0);
 }
 
-api::worker_view worker_of(const redis_value& entry) {
-  api::worker_view worker;
+jobs::worker_view worker_of(const redis_value& entry) {
+  jobs::worker_view worker;
   worker.id = element(entry, 0);
   int64_t ttl = integer_at(entry, 1);
   worker.alive = ttl > 0 || ttl == -1;  // -1: a heartbeat without TTL (set by hand)
@@ -75,32 +75,32 @@ expected<redis_queue_admin::overview> redis_queue_admin::read_overview() {
   return result;
 }
 
-expected<api::queue_depths> redis_queue_admin::depths() {
+expected<jobs::queue_depths> redis_queue_admin::depths() {
   auto read = read_overview();
   if (!read)
     return read.error();
   return read->depths;
 }
 
-expected<std::vector<api::worker_view>> redis_queue_admin::workers() {
+expected<std::vector<jobs::worker_view>> redis_queue_admin::workers() {
   auto read = read_overview();
   if (!read)
     return read.error();
   return std::move(read->workers);
 }
 
-expected<api::dead_letter_page> redis_queue_admin::dead_letters(size_t limit) {
+expected<jobs::dead_letter_page> redis_queue_admin::dead_letters(size_t limit) {
   std::lock_guard<std::mutex> guard(mutex_);
   auto reply = client_.eval(scripts::dead_letters, {dead_queue_key()}, {std::to_string(limit)});
   if (!reply)
     return reply.error();
   if (outcome_of(*reply) != "done")
     return refused(scripts::dead_letters, *reply);
-  api::dead_letter_page page;
+  jobs::dead_letter_page page;
   page.total = integer_at(*reply, 1);
   const auto& fields = array_at(*reply, 2).elements;
   for (size_t i = 0; i + 6 < fields.size(); i += 7) {
-    api::dead_letter entry;
+    jobs::dead_letter entry;
     entry.id = fields[i].text;
     entry.has_task = fields[i + 1].text == "1";
     entry.name = fields[i + 2].text;

@@ -1,7 +1,7 @@
 #include "redis/task_snapshot.hpp"
 
-#include "api/job_request.hpp"
-#include "api/json_text.hpp"
+#include "jobs/job_request.hpp"
+#include "jobs/json_text.hpp"
 #include "redis/local_time.hpp"
 #include "redis/task_keys.hpp"
 
@@ -31,24 +31,24 @@ nlohmann::json params_of(const media::render_spec& spec) {
 
 } // namespace
 
-std::vector<std::pair<std::string, std::string>> chunk_fields(const api::job_snapshot& job) {
+std::vector<std::pair<std::string, std::string>> chunk_fields(const jobs::job_snapshot& job) {
   if (job.chunks_total <= 0)
     return {};
   return {{"chunks_done", std::to_string(job.chunks_done)}, {"chunks_total", std::to_string(job.chunks_total)}};
 }
 
-std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_snapshot& job,
+std::vector<std::pair<std::string, std::string>> http_job_fields(const jobs::job_snapshot& job,
                                                                  const std::string& worker) {
   std::vector<std::pair<std::string, std::string>> fields{
     {"id", job.id},
     {"service", service_name},
     {"name", "GenerateVideo"},
     {"source", job.source},
-    {"status", api::to_string(job.state)},
+    {"status", jobs::to_string(job.state)},
     {"queue", "0"},
     {"worker", worker},
     {"progress", std::to_string(static_cast<int>(job.progress * 100))},
-    {"params", api::json_text(params_of(job.spec))},
+    {"params", jobs::json_text(params_of(job.spec))},
     {"created_at", local_timestamp(job.created_at_ms)},
     {"updated_at", local_timestamp()},
   };
@@ -74,36 +74,36 @@ std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_
   return fields;
 }
 
-api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fields) {
-  api::job_snapshot job;
+jobs::job_snapshot snapshot_from_task(const std::string& id, const field_map& fields) {
+  jobs::job_snapshot job;
   job.id = id;
   job.source = field_of(fields, "source").empty() ? "redis" : field_of(fields, "source");
   std::string status = field_of(fields, "status");
   if (status == "processing")
-    job.state = api::job_state::processing;
+    job.state = jobs::job_state::processing;
   else if (status == "success")
-    job.state = api::job_state::success;
+    job.state = jobs::job_state::success;
   else if (status == "failed")
-    job.state = api::job_state::failed;
+    job.state = jobs::job_state::failed;
   else if (status == "cancelled")
-    job.state = api::job_state::cancelled;
+    job.state = jobs::job_state::cancelled;
   else
-    job.state = api::job_state::queued;  // pending, queued
+    job.state = jobs::job_state::queued;  // pending, queued
   job.progress = std::clamp(std::atof(field_of(fields, "progress").c_str()) / 100.0, 0.0, 1.0);
   job.chunks_done = std::atoi(field_of(fields, "chunks_done").c_str());
   job.chunks_total = std::atoi(field_of(fields, "chunks_total").c_str());
   job.created_at_ms = timestamp_ms(fields, "created_at");
   job.started_at_ms = timestamp_ms(fields, "started_at");
   job.finished_at_ms = timestamp_ms(fields, "finished_at");
-  if (auto params = api::parse_json_object(field_of(fields, "params"))) {
+  if (auto params = jobs::parse_json_object(field_of(fields, "params"))) {
     // captions: true means the chain's narration text, which only the resolver reads.
     if (params->contains("captions") && params->at("captions").is_boolean())
       params->erase("captions");
-    if (auto spec = api::apply_job_fields(*params, media::render_spec{}))
+    if (auto spec = jobs::apply_job_fields(*params, media::render_spec{}))
       job.spec = std::move(*spec);
   }
-  if (job.state == api::job_state::success) {
-    api::job_result result;
+  if (job.state == jobs::job_state::success) {
+    jobs::job_result result;
     result.video_path = field_of(fields, "result_ref");
     result.captions_path = field_of(fields, "captions_ref");
     result.duration_seconds = std::atof(field_of(fields, "duration").c_str());
@@ -114,9 +114,9 @@ api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fie
     result.poster_path = field_of(fields, "poster_ref");
     job.result = result;
   }
-  if (job.state == api::job_state::failed || job.state == api::job_state::cancelled) {
+  if (job.state == jobs::job_state::failed || job.state == jobs::job_state::cancelled) {
     std::string why = field_of(fields, "error");
-    job.failure = make_error(job.state == api::job_state::cancelled ? errc::cancelled : errc::internal,
+    job.failure = make_error(job.state == jobs::job_state::cancelled ? errc::cancelled : errc::internal,
                              why.empty() ? "failed" : why);
   }
   return job;

@@ -3,7 +3,7 @@
 /// (so every worker can answer a status poll for it), and any task hash read
 /// back as a job snapshot.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "redis/task_queue.hpp"
 
 #include <string>
@@ -13,14 +13,14 @@
 namespace vs::redis {
 
 /// A chunked job's `chunks_done` and `chunks_total` (none for a job rendered whole).
-std::vector<std::pair<std::string, std::string>> chunk_fields(const api::job_snapshot& job);
+std::vector<std::pair<std::string, std::string>> chunk_fields(const jobs::job_snapshot& job);
 
 /// The fields to HSET for an HTTP job (PROTOCOL.md's names plus ours).
-std::vector<std::pair<std::string, std::string>> http_job_fields(const api::job_snapshot& job,
+std::vector<std::pair<std::string, std::string>> http_job_fields(const jobs::job_snapshot& job,
                                                                  const std::string& worker);
 
 /// A task hash as the API shows a job: status → state, progress 0..100 →
 /// 0..1, result_ref/duration/file_size → result, error → failure.
-api::job_snapshot snapshot_from_task(const std::string& id, const field_map& fields);
+jobs::job_snapshot snapshot_from_task(const std::string& id, const field_map& fields);
 
 } // namespace vs::redis

@@ -164,12 +164,12 @@ status migrate(sqlite_db& db) {
   return {};
 }
 
-expected<api::job_snapshot> read_snapshot(const sqlite_statement& row, bool with_spec) {
-  api::job_snapshot job;
+expected<jobs::job_snapshot> read_snapshot(const sqlite_statement& row, bool with_spec) {
+  jobs::job_snapshot job;
   job.id = row.text(0);
   job.source = row.text(1);
   job.tag = row.text(2);
-  auto state = api::job_state_named(row.text(3));
+  auto state = jobs::job_state_named(row.text(3));
   if (!state)
     return make_error(errc::io_error, "job " + job.id + " has the unknown state '" + row.text(3) + "'");
   job.state = *state;
@@ -249,13 +249,13 @@ struct job_store::impl {
   }
 
   template <class Bind>
-  expected<std::vector<api::job_snapshot>> select(const std::string& sql, const std::string& doing, bool with_spec,
+  expected<std::vector<jobs::job_snapshot>> select(const std::string& sql, const std::string& doing, bool with_spec,
                                                   Bind bind) {
     auto statement = db.prepare(sql, doing);
     if (!statement)
       return statement.error();
     bind(*statement);
-    std::vector<api::job_snapshot> jobs;
+    std::vector<jobs::job_snapshot> jobs;
     auto read = statement->for_each_row([&]() -> status {
       auto job = read_snapshot(*statement, with_spec);
       if (!job)
@@ -382,7 +382,7 @@ expected<job_recovery> job_store::recover(int64_t now_ms) {
   return recovery;
 }
 
-status job_store::add(const api::job_snapshot& job) {
+status job_store::add(const jobs::job_snapshot& job) {
   std::lock_guard<std::mutex> guard(impl_->mutex);
   // REPLACE: a finished job submitted again under its id (a Redis task
   // pushed twice) is a new job, at the end of the order.
@@ -403,7 +403,7 @@ status job_store::started(const std::string& id, int64_t started_at_ms) {
   return outcome(updated);
 }
 
-status job_store::finished(const api::job_snapshot& job) {
+status job_store::finished(const jobs::job_snapshot& job) {
   std::lock_guard<std::mutex> guard(impl_->mutex);
   const std::string doing = "recording the end of job " + job.id;
   auto transaction = sqlite_transaction::begin(impl_->db, doing);
@@ -414,7 +414,7 @@ status job_store::finished(const api::job_snapshot& job) {
     "UPDATE jobs SET state = ?1, started_at_ms = ?2, finished_at_ms = ?3, progress = ?4, frames_done = ?5, "
     "frames_total = ?6, chunks_done = ?7, chunks_total = ?8, result = ?9, failure = ?10, spec = NULL WHERE id = ?11",
     doing, [&](sqlite_statement& s) {
-      s.bind(1, std::string(api::to_string(job.state))).bind(2, job.started_at_ms).bind(3, ended);
+      s.bind(1, std::string(jobs::to_string(job.state))).bind(2, job.started_at_ms).bind(3, ended);
       s.bind(4, job.progress).bind(5, job.frames_done).bind(6, job.frames_total);
       s.bind(7, int64_t{job.chunks_done}).bind(8, int64_t{job.chunks_total});
       if (job.result)
@@ -444,15 +444,15 @@ status job_store::requeue(const std::string& id) {
   return outcome(updated);
 }
 
-expected<std::optional<api::job_snapshot>> job_store::find(const std::string& id) {
+expected<std::optional<jobs::job_snapshot>> job_store::find(const std::string& id) {
   std::lock_guard<std::mutex> guard(impl_->mutex);
   auto jobs = impl_->select(std::string("SELECT ") + snapshot_columns + " FROM jobs WHERE id = ?1", "reading job " + id,
                             false, [&](sqlite_statement& s) { s.bind(1, id); });
   if (!jobs)
     return jobs.error();
   if (jobs->empty())
-    return std::optional<api::job_snapshot>();
-  return std::optional<api::job_snapshot>(std::move(jobs->front()));
+    return std::optional<jobs::job_snapshot>();
+  return std::optional<jobs::job_snapshot>(std::move(jobs->front()));
 }
 
 expected<bool> job_store::contains(const std::string& id) {
@@ -462,14 +462,14 @@ expected<bool> job_store::contains(const std::string& id) {
   return found->has_value();
 }
 
-expected<std::vector<api::job_snapshot>> job_store::recent(const api::job_query& query) {
+expected<std::vector<jobs::job_snapshot>> job_store::recent(const jobs::job_query& query) {
   std::lock_guard<std::mutex> guard(impl_->mutex);
   const int64_t limit = static_cast<int64_t>(query.limit);
   if (query.state)
     return impl_->select(std::string("SELECT ") + snapshot_columns +
                            " FROM jobs WHERE state = ?1 ORDER BY seq DESC LIMIT ?2",
                          "listing jobs", false, [&](sqlite_statement& s) {
-                           s.bind(1, std::string(api::to_string(*query.state))).bind(2, limit);
+                           s.bind(1, std::string(jobs::to_string(*query.state))).bind(2, limit);
                          });
   return impl_->select(std::string("SELECT ") + snapshot_columns + " FROM jobs ORDER BY seq DESC LIMIT ?1",
                        "listing jobs", false, [&](sqlite_statement& s) { s.bind(1, limit); });

@@ -22,7 +22,7 @@
 /// for the life of the store: a second process on the same file fails to
 /// start instead of running the same queued jobs twice.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "media/error.hpp"
 
 #include <chrono>
@@ -56,7 +56,7 @@ struct job_store_settings {
 struct job_recovery {
   /// Jobs to run again, in submission order, with their complete spec:
   /// those that were queued and those that were rendering.
-  std::vector<api::job_snapshot> queued;
+  std::vector<jobs::job_snapshot> queued;
   int restarted = 0;        ///< of `queued`, were rendering when the process died
   int given_up = 0;         ///< were rendering for the max_attempts-th time: now failed
   int unreadable = 0;       ///< their stored spec could not be read back: now failed
@@ -82,20 +82,20 @@ public:
   expected<job_recovery> recover(int64_t now_ms);
 
   /// A job just admitted (queued, spec complete).
-  status add(const api::job_snapshot& job);
+  status add(const jobs::job_snapshot& job);
   /// The job started rendering.
   status started(const std::string& id, int64_t started_at_ms);
   /// The job ended (success, failed, cancelled): its snapshot is kept, its
   /// spec dropped; the history is pruned.
-  status finished(const api::job_snapshot& job);
+  status finished(const jobs::job_snapshot& job);
   /// A shutdown stopped the job while it rendered: it is queued again, its
   /// attempt not counted (the job did not kill anything).
   status requeue(const std::string& id);
 
-  expected<std::optional<api::job_snapshot>> find(const std::string& id);
+  expected<std::optional<jobs::job_snapshot>> find(const std::string& id);
   expected<bool> contains(const std::string& id);
   /// The newest jobs (by submission) matching `query`.
-  expected<std::vector<api::job_snapshot>> recent(const api::job_query& query);
+  expected<std::vector<jobs::job_snapshot>> recent(const jobs::job_query& query);
   /// Renders of this job cut short by the process dying (0 for unknown ids).
   expected<int> attempts(const std::string& id);
 

@@ -19,7 +19,7 @@ errc code_named(const std::string& name) {
 
 } // namespace
 
-std::string result_to_record(const api::job_result& result) {
+std::string result_to_record(const jobs::job_result& result) {
   return dump({
     {"video_path", result.video_path},
     {"captions_path", result.captions_path},
@@ -33,10 +33,10 @@ std::string result_to_record(const api::job_result& result) {
   });
 }
 
-expected<api::job_result> result_from_record(const std::string& text) {
+expected<jobs::job_result> result_from_record(const std::string& text) {
   try {
     json record = json::parse(text);
-    api::job_result result;
+    jobs::job_result result;
     result.video_path = record.at("video_path").get<std::string>();
     result.captions_path = record.at("captions_path").get<std::string>();
     result.duration_seconds = record.at("duration_seconds").get<double>();

@@ -2,16 +2,16 @@
 /// The parts of a job snapshot the job store keeps as JSON text: the result
 /// of a successful job and the error of a failed or cancelled one.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "media/error.hpp"
 
 #include <string>
 
 namespace vs::store {
 
-std::string result_to_record(const api::job_result& result);
+std::string result_to_record(const jobs::job_result& result);
 /// errc::input_invalid naming what is wrong.
-expected<api::job_result> result_from_record(const std::string& text);
+expected<jobs::job_result> result_from_record(const std::string& text);
 
 std::string failure_to_record(const error& failure);
 /// An unknown code reads back as errc::internal, the message kept; text

@@ -1,7 +1,7 @@
 #include "webhooks/webhook_dispatcher.hpp"
 
 #include "api/job_json.hpp"
-#include "api/json_text.hpp"
+#include "jobs/json_text.hpp"
 #include "webhooks/webhook_sender.hpp"
 #include "webhooks/webhook_signature.hpp"
 
@@ -37,7 +37,7 @@ std::string new_delivery_id() {
 bool is_success(int status) { return status >= 200 && status < 300; }
 
 struct attempt_made {
-  api::webhook_attempt attempt;
+  jobs::webhook_attempt attempt;
   bool final_failure = false;  ///< no later attempt can succeed
 };
 
@@ -46,7 +46,7 @@ struct attempt_made {
 attempt_made make_attempt(const delivery_record& delivery, const webhook_settings& settings) {
   const auto started = std::chrono::steady_clock::now();
   attempt_made made;
-  api::webhook_attempt& attempt = made.attempt;
+  jobs::webhook_attempt& attempt = made.attempt;
   attempt.at_ms = now_ms();
   auto url = parse_callback_url(delivery.url);
   if (!url) {
@@ -81,11 +81,11 @@ attempt_made make_attempt(const delivery_record& delivery, const webhook_setting
 
 } // namespace
 
-const char* event_name(api::job_state state) {
+const char* event_name(jobs::job_state state) {
   switch (state) {
-    case api::job_state::success: return "job.succeeded";
-    case api::job_state::failed: return "job.failed";
-    case api::job_state::cancelled: return "job.cancelled";
+    case jobs::job_state::success: return "job.succeeded";
+    case jobs::job_state::failed: return "job.failed";
+    case jobs::job_state::cancelled: return "job.cancelled";
     default: return "job.updated";
   }
 }
@@ -100,9 +100,9 @@ webhook_dispatcher::webhook_dispatcher(webhook_settings settings, std::shared_pt
 
 webhook_dispatcher::~webhook_dispatcher() { stop(); }
 
-void webhook_dispatcher::job_finished(const api::job_snapshot& job) {
+void webhook_dispatcher::job_finished(const jobs::job_snapshot& job) {
   const std::string& url = job.spec.callback_url.empty() ? settings_.default_url : job.spec.callback_url;
-  if (url.empty() || !api::is_final(job.state))
+  if (url.empty() || !jobs::is_final(job.state))
     return;
   delivery_record delivery;
   delivery.id = new_delivery_id();
@@ -112,7 +112,7 @@ void webhook_dispatcher::job_finished(const api::job_snapshot& job) {
   nlohmann::json body = api::snapshot_json(job);
   body["event"] = delivery.event;
   body["delivery_id"] = delivery.id;
-  delivery.body = api::json_text(body);
+  delivery.body = jobs::json_text(body);
   delivery.created_ms = now_ms();
   delivery.deadline_ms = delivery.created_ms + settings_.retry_window.count();
   delivery.next_attempt_ms = delivery.created_ms;
@@ -220,9 +220,9 @@ void webhook_dispatcher::attempt(const claimed_delivery& claim) {
   delivery_record updated = delivery;
   updated.attempt_count = delivery.attempt_count + 1;
   updated.attempts.push_back(made.attempt);
-  if (updated.attempts.size() > api::webhook_attempts_kept)
+  if (updated.attempts.size() > jobs::webhook_attempts_kept)
     updated.attempts.erase(updated.attempts.begin(),
-                           updated.attempts.end() - static_cast<std::ptrdiff_t>(api::webhook_attempts_kept));
+                           updated.attempts.end() - static_cast<std::ptrdiff_t>(jobs::webhook_attempts_kept));
   updated.next_attempt_ms = 0;
   const int status = made.attempt.status;
   const std::string shown = redacted_url(delivery.url);

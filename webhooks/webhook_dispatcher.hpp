@@ -7,7 +7,7 @@
 /// window is over). When it stops, the attempts due then are made; pending
 /// deliveries stay in the outbox.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "webhooks/webhook_outbox.hpp"
 #include "webhooks/webhook_settings.hpp"
 
@@ -23,7 +23,7 @@
 namespace vs::webhooks {
 
 /// job.succeeded, job.failed or job.cancelled.
-const char* event_name(api::job_state state);
+const char* event_name(jobs::job_state state);
 
 class webhook_dispatcher {
 public:
@@ -35,7 +35,7 @@ public:
   /// A job reached a final state: its webhook (to its callback_url, else
   /// WEBHOOK_URL; none: nothing) goes into the outbox. Never waits on the
   /// network or Redis: safe from actor threads.
-  void job_finished(const api::job_snapshot& job);
+  void job_finished(const jobs::job_snapshot& job);
 
   /// Stops the threads, after they have stored what arrived and made the
   /// attempts due now (the webhooks of jobs the shutdown cancelled), for at

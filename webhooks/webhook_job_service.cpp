@@ -4,7 +4,7 @@
 
 namespace vs::webhooks {
 
-webhook_job_service::webhook_job_service(api::job_service& inner, std::shared_ptr<webhook_outbox> reports,
+webhook_job_service::webhook_job_service(jobs::job_service& inner, std::shared_ptr<webhook_outbox> reports,
                                          std::vector<allowed_host> allowed_hosts)
     : inner_(inner), reports_(std::move(reports)), allowed_hosts_(std::move(allowed_hosts)) {}
 
@@ -19,7 +19,7 @@ expected<std::string> webhook_job_service::submit(media::render_spec spec) {
   return inner_.submit(std::move(spec));
 }
 
-expected<api::job_snapshot> webhook_job_service::find(const std::string& id) {
+expected<jobs::job_snapshot> webhook_job_service::find(const std::string& id) {
   auto job = inner_.find(id);
   if (!job)
     return job;

@@ -6,7 +6,7 @@
 /// DELETE's answer), read from the outbox, so with Redis any worker shows
 /// it. Everything else passes through.
 
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 #include "webhooks/address_policy.hpp"
 #include "webhooks/webhook_outbox.hpp"
 
@@ -15,27 +15,27 @@
 
 namespace vs::webhooks {
 
-class webhook_job_service final : public api::job_service {
+class webhook_job_service final : public jobs::job_service {
 public:
-  webhook_job_service(api::job_service& inner, std::shared_ptr<webhook_outbox> reports,
+  webhook_job_service(jobs::job_service& inner, std::shared_ptr<webhook_outbox> reports,
                       std::vector<allowed_host> allowed_hosts);
 
   expected<std::string> submit(media::render_spec spec) override;
-  expected<api::job_snapshot> find(const std::string& id) override;
-  using api::job_service::recent;
-  std::vector<api::job_snapshot> recent(const api::job_query& query) override { return inner_.recent(query); }
+  expected<jobs::job_snapshot> find(const std::string& id) override;
+  using jobs::job_service::recent;
+  std::vector<jobs::job_snapshot> recent(const jobs::job_query& query) override { return inner_.recent(query); }
   status cancel(const std::string& id) override { return inner_.cancel(id); }
-  expected<api::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
+  expected<jobs::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
     return inner_.wait(id, timeout);
   }
-  api::service_stats stats() override { return inner_.stats(); }
-  api::queue_admin* admin() override { return inner_.admin(); }
+  jobs::service_stats stats() override { return inner_.stats(); }
+  jobs::queue_admin* admin() override { return inner_.admin(); }
   expected<std::map<std::string, std::string>> find_task(const std::string& id) override {
     return inner_.find_task(id);
   }
 
 private:
-  api::job_service& inner_;
+  jobs::job_service& inner_;
   std::shared_ptr<webhook_outbox> reports_;
   std::vector<allowed_host> allowed_hosts_;
 };

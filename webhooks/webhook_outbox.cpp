@@ -1,21 +1,21 @@
 #include "webhooks/webhook_outbox.hpp"
 
-#include "api/json_text.hpp"
+#include "jobs/json_text.hpp"
 #include "webhooks/callback_url.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace vs::webhooks {
 
-std::string attempts_to_json(const std::vector<api::webhook_attempt>& attempts) {
+std::string attempts_to_json(const std::vector<jobs::webhook_attempt>& attempts) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& attempt : attempts)
     list.push_back({{"at", attempt.at_ms}, {"status", attempt.status}, {"error", attempt.error}, {"ms", attempt.ms}});
-  return api::json_text(list);
+  return jobs::json_text(list);
 }
 
-std::vector<api::webhook_attempt> attempts_from_json(const std::string& text) {
-  std::vector<api::webhook_attempt> attempts;
+std::vector<jobs::webhook_attempt> attempts_from_json(const std::string& text) {
+  std::vector<jobs::webhook_attempt> attempts;
   auto list = nlohmann::json::parse(text, nullptr, false);
   if (!list.is_array())
     return attempts;
@@ -29,7 +29,7 @@ std::vector<api::webhook_attempt> attempts_from_json(const std::string& text) {
       return found != entry.end() && found->is_number_integer() ? found->get<int64_t>() : 0;
     };
     auto found_error = entry.find("error");
-    api::webhook_attempt attempt;
+    jobs::webhook_attempt attempt;
     attempt.at_ms = number("at");
     attempt.status = static_cast<int>(number("status"));
     attempt.error = found_error != entry.end() && found_error->is_string() ? found_error->get<std::string>() : "";
@@ -39,8 +39,8 @@ std::vector<api::webhook_attempt> attempts_from_json(const std::string& text) {
   return attempts;
 }
 
-api::webhook_report report_of(const delivery_record& delivery) {
-  api::webhook_report report;
+jobs::webhook_report report_of(const delivery_record& delivery) {
+  jobs::webhook_report report;
   report.url = redacted_url(delivery.url);
   report.event = delivery.event;
   report.delivery_id = delivery.id;

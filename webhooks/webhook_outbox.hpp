@@ -8,7 +8,7 @@
 /// A delivery is claimed for a lease before each attempt: nobody else gets
 /// it meanwhile, and only the claim's holder may settle it afterwards.
 
-#include "api/webhook_report.hpp"
+#include "jobs/webhook_report.hpp"
 #include "media/error.hpp"
 
 #include <cstdint>
@@ -28,7 +28,7 @@ struct delivery_record {
   int64_t created_ms = 0;
   int64_t deadline_ms = 0;      ///< no retry is scheduled after this
   std::string state = "pending";  ///< pending, delivered, failed
-  std::vector<api::webhook_attempt> attempts;  ///< the latest api::webhook_attempts_kept
+  std::vector<jobs::webhook_attempt> attempts;  ///< the latest jobs::webhook_attempts_kept
   int64_t attempt_count = 0;
   int64_t next_attempt_ms = 0;  ///< while pending
 };
@@ -65,10 +65,10 @@ public:
 };
 
 /// The attempts as stored: [{"at":ms,"status":n,"error":"...","ms":n}, ...].
-std::string attempts_to_json(const std::vector<api::webhook_attempt>& attempts);
-std::vector<api::webhook_attempt> attempts_from_json(const std::string& text);
+std::string attempts_to_json(const std::vector<jobs::webhook_attempt>& attempts);
+std::vector<jobs::webhook_attempt> attempts_from_json(const std::string& text);
 
 /// The job snapshot's view of a delivery.
-api::webhook_report report_of(const delivery_record& delivery);
+jobs::webhook_report report_of(const delivery_record& delivery);
 
 } // namespace vs::webhooks

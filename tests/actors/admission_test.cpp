@@ -75,7 +75,7 @@ int peak_running(job_system_fixture& fixture, const std::vector<std::string>& id
   for (const auto& id : ids) {
     auto job = fixture.wait_for(id);
     INFO(id << ": " << (job.failure ? job.failure->message : std::string()));
-    CHECK(job.state == api::job_state::success);
+    CHECK(job.state == jobs::job_state::success);
   }
   done = true;
   sampler.join();
@@ -156,7 +156,7 @@ TEST_CASE("a job whose estimate exceeds the per-job limit is refused at submit n
   spec.height = 180;
   auto id = fixture.jobs().submit(spec);
   REQUIRE(id);
-  CHECK(fixture.wait_for(*id).state == api::job_state::success);
+  CHECK(fixture.wait_for(*id).state == jobs::job_state::success);
 }
 
 TEST_CASE("queued jobs start only while the running estimates fit the memory budget", "[actors][admission]") {
@@ -218,14 +218,14 @@ TEST_CASE("a small budget caps what one decode may take and refuses a dearer ima
   auto refused = fixture.jobs().submit(spec);
   REQUIRE(refused);
   auto failed = fixture.wait_for(*refused);
-  REQUIRE(failed.state == api::job_state::failed);
+  REQUIRE(failed.state == jobs::job_state::failed);
   REQUIRE(failed.failure);
   CHECK(failed.failure->message == "image " + dear + " would take an estimated 102 MB to decode (a PNG with alpha of "
                                    "3000x3000), over the 64 MB one image decode may use; save it with fewer pixels");
   // The job's own slides take about 35 MiB each: it runs.
   auto fits = fixture.jobs().submit(fixed_length(inputs));
   REQUIRE(fits);
-  CHECK(fixture.wait_for(*fits).state == api::job_state::success);
+  CHECK(fixture.wait_for(*fits).state == jobs::job_state::success);
 }
 
 TEST_CASE("a job larger than the budget but within the per-job limit runs alone", "[actors][admission]") {
@@ -260,8 +260,8 @@ TEST_CASE("a narrated job holds the longest narration's memory only until its le
   REQUIRE(second);
   auto one = fixture.wait_for(*first);
   auto two = fixture.wait_for(*second);
-  REQUIRE(one.state == api::job_state::success);
-  REQUIRE(two.state == api::job_state::success);
+  REQUIRE(one.state == jobs::job_state::success);
+  REQUIRE(two.state == jobs::job_state::success);
   // The second started once the first knew its length, not once it ended.
   CHECK(two.started_at_ms < one.finished_at_ms);
 }
@@ -312,7 +312,7 @@ TEST_CASE("the paths of waiting jobs are bounded and finished jobs drop theirs",
   REQUIRE(fixture.jobs().cancel(filled.waiting));
   REQUIRE(fixture.jobs().cancel(filled.running));
   auto done = fixture.wait_for(*small);
-  CHECK(done.state == api::job_state::success);
+  CHECK(done.state == jobs::job_state::success);
   auto kept = fixture.jobs().find(*small);
   REQUIRE(kept);
   CHECK(kept->spec.image_paths.empty());
@@ -361,7 +361,7 @@ TEST_CASE("the captions text of waiting jobs counts toward the queue bound and f
   auto small = fixture.jobs().submit(captioned);
   REQUIRE(small);
   auto done = fixture.wait_for(*small);
-  CHECK(done.state == api::job_state::success);
+  CHECK(done.state == jobs::job_state::success);
   auto kept = fixture.jobs().find(*small);
   REQUIRE(kept);
   CHECK(kept->spec.captions.cues.empty());

@@ -29,13 +29,13 @@ TEST_CASE("a queued job is cancelled at once and never runs", "[actors]") {
   auto queued = fixture.jobs().submit(inputs.spec());
   REQUIRE(running);
   REQUIRE(queued);
-  CHECK(fixture.jobs().find(*queued)->state == api::job_state::queued);
+  CHECK(fixture.jobs().find(*queued)->state == jobs::job_state::queued);
 
   auto cancelled = fixture.jobs().cancel(*queued);
   CHECK(cancelled);
   auto snapshot = fixture.jobs().find(*queued);
   REQUIRE(snapshot);
-  CHECK(snapshot->state == api::job_state::cancelled);
+  CHECK(snapshot->state == jobs::job_state::cancelled);
   REQUIRE(snapshot->failure);
   CHECK(snapshot->failure->code == errc::cancelled);
   CHECK(snapshot->started_at_ms == 0);
@@ -52,7 +52,7 @@ TEST_CASE("a queued job is cancelled at once and never runs", "[actors]") {
   CHECK(unknown.error().message == "no job with id nosuchjob");
 
   REQUIRE(fixture.jobs().cancel(*running));
-  CHECK(fixture.wait_for(*running).state == api::job_state::cancelled);
+  CHECK(fixture.wait_for(*running).state == jobs::job_state::cancelled);
   CHECK_FALSE(std::filesystem::exists(fixture.video_folder() / (*queued + ".mp4")));
 }
 
@@ -65,12 +65,12 @@ TEST_CASE("a running job stops within a second and leaves no files", "[actors]")
   REQUIRE(other);
   // Wait until it is really rendering: some frames encoded.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  api::job_snapshot seen;
+  jobs::job_snapshot seen;
   do {
     seen = *fixture.jobs().find(*id);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  } while (seen.frames_done < 5 && !api::is_final(seen.state) && std::chrono::steady_clock::now() < deadline);
-  REQUIRE(seen.state == api::job_state::processing);
+  } while (seen.frames_done < 5 && !jobs::is_final(seen.state) && std::chrono::steady_clock::now() < deadline);
+  REQUIRE(seen.state == jobs::job_state::processing);
   REQUIRE(seen.frames_done < seen.frames_total);
 
   auto before = std::chrono::steady_clock::now();
@@ -79,14 +79,14 @@ TEST_CASE("a running job stops within a second and leaves no files", "[actors]")
   REQUIRE(cancelled);
   CHECK(took < std::chrono::seconds(1));
   auto snapshot = *fixture.jobs().find(*id);
-  CHECK(snapshot.state == api::job_state::cancelled);
+  CHECK(snapshot.state == jobs::job_state::cancelled);
   CHECK(snapshot.frames_done < snapshot.frames_total);
   CHECK_FALSE(std::filesystem::exists(fixture.video_folder() / (*id + ".mp4")));
   // (The other job may still be writing its own partial file.)
   CHECK(fixture.partial_files(*id).empty());
 
   // The other job is unaffected.
-  CHECK(fixture.wait_for(*other).state == api::job_state::success);
+  CHECK(fixture.wait_for(*other).state == jobs::job_state::success);
   CHECK(fixture.partial_files().empty());
 }
 
@@ -98,8 +98,8 @@ TEST_CASE("shutdown cancels queued jobs, lets running ones finish and refuses ne
   REQUIRE(first);
   REQUIRE(second);
   CHECK(fixture.system->shutdown(std::chrono::seconds(30)) == 1);
-  CHECK(fixture.jobs().find(*first)->state == api::job_state::success);
-  CHECK(fixture.jobs().find(*second)->state == api::job_state::cancelled);
+  CHECK(fixture.jobs().find(*first)->state == jobs::job_state::success);
+  CHECK(fixture.jobs().find(*second)->state == jobs::job_state::cancelled);
   auto refused = fixture.jobs().submit(inputs.spec());
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == errc::unavailable);
@@ -110,11 +110,11 @@ TEST_CASE("shutdown cancels running jobs once the grace period is over", "[actor
   job_system_fixture fixture(1);
   auto id = fixture.jobs().submit(slow_spec(inputs));
   REQUIRE(id);
-  fixture.wait_state(*id, api::job_state::processing);
+  fixture.wait_state(*id, jobs::job_state::processing);
   auto before = std::chrono::steady_clock::now();
   CHECK(fixture.system->shutdown(std::chrono::milliseconds(200)) == 1);
   CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
-  CHECK(fixture.jobs().find(*id)->state == api::job_state::cancelled);
+  CHECK(fixture.jobs().find(*id)->state == jobs::job_state::cancelled);
   CHECK(fixture.partial_files().empty());
 }
 

@@ -35,7 +35,7 @@ TEST_CASE("six jobs submitted at once all succeed and at most the limit run", "[
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   });
-  std::vector<api::job_snapshot> finished;
+  std::vector<jobs::job_snapshot> finished;
   for (const auto& id : ids)
     finished.push_back(fixture.wait_for(id));
   done = true;
@@ -47,7 +47,7 @@ TEST_CASE("six jobs submitted at once all succeed and at most the limit run", "[
   int64_t frames = 0;
   for (const auto& job : finished) {
     INFO(job.id << ": " << (job.failure ? job.failure->message : std::string()));
-    REQUIRE(job.state == api::job_state::success);
+    REQUIRE(job.state == jobs::job_state::success);
     auto info = probe_mp4(job.result->video_path);
     CHECK(info.video.codec == "h264");
     CHECK(info.video.width == 320);
@@ -86,12 +86,12 @@ TEST_CASE("queued jobs start in submission order", "[actors]") {
     REQUIRE(id);
     ids.push_back(*id);
   }
-  std::vector<api::job_snapshot> jobs;
+  std::vector<jobs::job_snapshot> jobs;
   for (const auto& id : ids)
     jobs.push_back(fixture.wait_for(id));
   for (size_t i = 0; i < jobs.size(); ++i) {
     INFO("job " << i);
-    REQUIRE(jobs[i].state == api::job_state::success);
+    REQUIRE(jobs[i].state == jobs::job_state::success);
     if (i > 0) {
       // One at a time, in order: each starts once the one before has ended.
       CHECK(jobs[i].started_at_ms >= jobs[i - 1].finished_at_ms);
@@ -112,7 +112,7 @@ TEST_CASE("frames in flight stay within the credits and buffers are returned", "
     ids.push_back(*id);
   }
   for (const auto& id : ids)
-    CHECK(fixture.wait_for(id).state == api::job_state::success);
+    CHECK(fixture.wait_for(id).state == jobs::job_state::success);
   const auto& counters = fixture.system->counters();
   CHECK(counters.peak_job_frames_in_flight.load() <= credits);
   CHECK(counters.peak_job_frames_in_flight.load() >= 1);

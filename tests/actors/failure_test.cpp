@@ -21,15 +21,15 @@ TEST_CASE("a corrupt image fails its job and names the file, other jobs succeed"
   REQUIRE(good_too);
 
   auto failed = fixture.wait_for(*bad);
-  CHECK(failed.state == api::job_state::failed);
+  CHECK(failed.state == jobs::job_state::failed);
   REQUIRE(failed.failure);
   CHECK(failed.failure->code == errc::input_invalid);
   CHECK(failed.failure->message.find(corrupt) != std::string::npos);
   CHECK_FALSE(failed.result);
   CHECK_FALSE(std::filesystem::exists(fixture.video_folder() / (*bad + ".mp4")));
 
-  CHECK(fixture.wait_for(*good).state == api::job_state::success);
-  CHECK(fixture.wait_for(*good_too).state == api::job_state::success);
+  CHECK(fixture.wait_for(*good).state == jobs::job_state::success);
+  CHECK(fixture.wait_for(*good_too).state == jobs::job_state::success);
   CHECK(fixture.jobs().stats().jobs_by_state["failed"] == 1);
   CHECK(fixture.partial_files().empty());
 }
@@ -42,7 +42,7 @@ TEST_CASE("a missing image fails with input_missing naming the file", "[actors]"
   auto id = fixture.jobs().submit(spec);
   REQUIRE(id);
   auto failed = fixture.wait_for(*id);
-  CHECK(failed.state == api::job_state::failed);
+  CHECK(failed.state == jobs::job_state::failed);
   REQUIRE(failed.failure);
   CHECK(failed.failure->code == errc::input_missing);
   CHECK(failed.failure->message.find(inputs.dir.file("nowhere.png")) != std::string::npos);

@@ -68,7 +68,7 @@ struct job_system_fixture {
     system = std::move(*started);
   }
 
-  api::job_service& jobs() { return system->service(); }
+  jobs::job_service& jobs() { return system->service(); }
 
   std::filesystem::path video_folder() const { return output.path() / "video"; }
 
@@ -84,7 +84,7 @@ struct job_system_fixture {
     return found;
   }
 
-  api::job_snapshot wait_for(const std::string& id, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  jobs::job_snapshot wait_for(const std::string& id, std::chrono::seconds timeout = std::chrono::seconds(60)) {
     auto snapshot = jobs().wait(id, timeout);
     REQUIRE(snapshot);
     return *snapshot;
@@ -96,13 +96,13 @@ struct job_system_fixture {
     auto id = jobs().submit(spec);
     REQUIRE(id);
     auto done = wait_for(*id);
-    REQUIRE(done.state == api::job_state::failed);
+    REQUIRE(done.state == jobs::job_state::failed);
     REQUIRE(done.failure);
     return *done.failure;
   }
 
   /// Polls until `id` reaches `state` (or fails the test after `timeout`).
-  api::job_snapshot wait_state(const std::string& id, api::job_state state,
+  jobs::job_snapshot wait_state(const std::string& id, jobs::job_state state,
                                std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {

@@ -19,7 +19,7 @@ TEST_CASE("a job submitted through the facade renders a correct MP4", "[actors]"
 
   auto done = fixture.wait_for(*id);
   INFO((done.failure ? done.failure->message : std::string()));
-  REQUIRE(done.state == api::job_state::success);
+  REQUIRE(done.state == jobs::job_state::success);
   CHECK(done.progress == 1.0);
   CHECK(done.frames_done == done.frames_total);
   CHECK(done.source == "http");
@@ -59,7 +59,7 @@ TEST_CASE("a silent job with fixed slide lengths renders", "[actors]") {
   REQUIRE(id);
   auto done = fixture.wait_for(*id);
   INFO((done.failure ? done.failure->message : std::string()));
-  REQUIRE(done.state == api::job_state::success);
+  REQUIRE(done.state == jobs::job_state::success);
   auto info = probe_mp4(done.result->video_path);
   CHECK(info.video.codec == "h264");
   CHECK_FALSE(info.audio.present);
@@ -82,6 +82,6 @@ TEST_CASE("wait returns the current snapshot when the timeout passes first", "[a
   CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(1));
   REQUIRE(snapshot);
   CHECK(snapshot->id == *id);
-  CHECK_FALSE(api::is_final(snapshot->state));
+  CHECK_FALSE(jobs::is_final(snapshot->state));
   REQUIRE(fixture.jobs().cancel(*id));
 }

@@ -18,13 +18,13 @@ namespace {
 
 struct observed {
   std::mutex mutex;
-  std::vector<api::job_snapshot> changes;
+  std::vector<jobs::job_snapshot> changes;
 };
 
 actors::job_observer_actor::behavior_type recorder(actors::job_observer_actor::pointer,
                                                    std::shared_ptr<observed> log) {
   return {
-    [=](atom::state, const api::job_snapshot& snapshot) {
+    [=](atom::state, const jobs::job_snapshot& snapshot) {
       std::lock_guard<std::mutex> guard(log->mutex);
       log->changes.push_back(snapshot);
     },
@@ -56,7 +56,7 @@ TEST_CASE("an observer sees every state change of a job submitted with an extern
              [&](caf::error& failure) { CHECK(actors::from_caf(failure).code == errc::conflict); });
 
   auto done = fixture.wait_for(id);
-  REQUIRE(done.state == api::job_state::success);
+  REQUIRE(done.state == jobs::job_state::success);
   CHECK(done.source == "redis");
   CHECK(done.result->video_path == (fixture.video_folder() / "4841187f.mp4").string());
 
@@ -64,14 +64,14 @@ TEST_CASE("an observer sees every state change of a job submitted with an extern
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::lock_guard<std::mutex> guard(log->mutex);
   REQUIRE(log->changes.size() >= 3);
-  CHECK(log->changes.front().state == api::job_state::queued);
-  CHECK(log->changes.back().state == api::job_state::success);
+  CHECK(log->changes.front().state == jobs::job_state::queued);
+  CHECK(log->changes.back().state == jobs::job_state::success);
   CHECK(log->changes.back().progress == 1.0);
   bool saw_processing = false;
   for (const auto& change : log->changes) {
     CHECK(change.id == "4841187f");
     CHECK(change.tag == "fence-7");
-    saw_processing = saw_processing || change.state == api::job_state::processing;
+    saw_processing = saw_processing || change.state == jobs::job_state::processing;
   }
   CHECK(saw_processing);
   caf::anon_send_exit(observer, caf::exit_reason::user_shutdown);

@@ -42,7 +42,7 @@ TEST_CASE("many short slides keep a bounded window of slides resident", "[actors
   REQUIRE(id);
   auto done = fixture.wait_for(*id, std::chrono::seconds(120));
   INFO((done.failure ? done.failure->message : std::string()));
-  REQUIRE(done.state == api::job_state::success);
+  REQUIRE(done.state == jobs::job_state::success);
   const int64_t peak_growth_mb = (proc_status_kb("VmHWM") - before_kb) / 1024;
 
   auto info = probe_mp4(done.result->video_path);

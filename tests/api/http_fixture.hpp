@@ -25,7 +25,7 @@ namespace vs::test {
 /// run_http_server on its own thread, on a free loopback port, until destroyed.
 class running_http_server {
 public:
-  running_http_server(api::job_service& service, api::http_config config) {
+  running_http_server(jobs::job_service& service, api::http_config config) {
     config.host = "127.0.0.1";
     config.port = 0;
     std::promise<int> bound;

@@ -288,7 +288,7 @@ TEST_CASE("error codes map onto HTTP statuses in one place", "[http][errors]") {
 }
 
 TEST_CASE("metrics are Prometheus text", "[http][metrics]") {
-  service_stats stats;
+  vs::jobs::service_stats stats;
   stats.running = 2;
   stats.queued = 5;
   stats.max_concurrent = 2;

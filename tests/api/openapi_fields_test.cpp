@@ -3,10 +3,10 @@
 // real server takes, and a snapshot schema with exactly the fields
 // snapshot_json writes.
 
-#include "api/caption_fields.hpp"
-#include "api/field_doc.hpp"
+#include "jobs/caption_fields.hpp"
+#include "jobs/field_doc.hpp"
 #include "api/job_json.hpp"
-#include "api/job_request.hpp"
+#include "jobs/job_request.hpp"
 #include "api/openapi_document.hpp"
 #include "media/render_spec.hpp"
 
@@ -68,20 +68,20 @@ json with_local_files(const json& value, const test::http_fixture& server, int& 
 }
 
 /// A snapshot with every optional part set.
-api::job_snapshot full_snapshot() {
-  api::job_snapshot job;
+jobs::job_snapshot full_snapshot() {
+  jobs::job_snapshot job;
   job.id = "5f0c2b7e9a4d1c38";
   job.source = "http";
-  job.state = api::job_state::failed;
+  job.state = jobs::job_state::failed;
   job.chunks_done = 2;
   job.chunks_total = 4;
   job.created_at_ms = 1'700'000'000'000;
   job.started_at_ms = 1'700'000'001'000;
   job.finished_at_ms = 1'700'000'009'500;
-  job.result = api::job_result{"/out/video/a.mp4", "/out/video/a.srt", 12.5, 123456, 1080, 1920, 30, 375,
+  job.result = jobs::job_result{"/out/video/a.mp4", "/out/video/a.srt", 12.5, 123456, 1080, 1920, 30, 375,
                                "/out/video/a.jpg"};
   job.failure = make_error(errc::invalid_argument, "zoom_factor must be between 1.0 and 4.0", "zoom_factor");
-  api::webhook_report webhook;
+  jobs::webhook_report webhook;
   webhook.url = "https://hooks.example.com/video-done";
   webhook.event = "job.failed";
   webhook.delivery_id = "wh_0123456789abcdef0123456789abcdef";
@@ -96,9 +96,9 @@ api::job_snapshot full_snapshot() {
 } // namespace
 
 TEST_CASE("the Job schema lists every job field, each described, and no other", "[openapi][job_request]") {
-  const json schemas = api::job_request_schemas();
+  const json schemas = jobs::job_request_schemas();
   const json& job = schemas.at("Job");
-  const auto names = api::job_field_names();
+  const auto names = jobs::job_field_names();
   CHECK(keys_of(job.at("properties")) == std::set<std::string>(names.begin(), names.end()));
   CHECK(job.at("properties").size() == names.size());
   CHECK(job.at("additionalProperties") == false);
@@ -123,19 +123,19 @@ TEST_CASE("the Job schema lists every job field, each described, and no other", 
 
 TEST_CASE("a table row without its schema or description is named, not served half-documented",
           "[openapi][job_request]") {
-  CHECK_THROWS_WITH(api::field_schema({"callback_url", nullptr, "Where to POST the job when it ends."}),
+  CHECK_THROWS_WITH(jobs::field_schema({"callback_url", nullptr, "Where to POST the job when it ends."}),
                     "the field callback_url has no schema in its table");
-  CHECK_THROWS_WITH(api::field_schema({"callback_url", R"({"type": "string"})", nullptr}),
+  CHECK_THROWS_WITH(jobs::field_schema({"callback_url", R"({"type": "string"})", nullptr}),
                     "the field callback_url has no description in its table");
-  CHECK_THROWS_WITH(api::field_schema({"callback_url", R"({"type": "string")", "x"}),
+  CHECK_THROWS_WITH(jobs::field_schema({"callback_url", R"({"type": "string")", "x"}),
                     "the schema of the field callback_url is not a JSON object: {\"type\": \"string\"");
-  CHECK(api::field_schema({"fps", R"({"type": "integer"})", "Frames per second."}) ==
+  CHECK(jobs::field_schema({"fps", R"({"type": "integer"})", "Frames per second."}) ==
         json{{"type", "integer"}, {"description", "Frames per second."}});
 }
 
 TEST_CASE("the documented choices of fit, motion, transition, preset and position are exactly those taken",
           "[openapi][job_request]") {
-  const json schemas = api::job_request_schemas();
+  const json schemas = jobs::job_request_schemas();
   // A refused name is answered with the list the parser takes: it must be the documented one.
   for (const auto& [field, component] : {std::pair<std::string, std::string>{"fit", "Fit"},
                                          {"motion", "Motion"},
@@ -143,8 +143,8 @@ TEST_CASE("the documented choices of fit, motion, transition, preset and positio
     const json& names = schemas.at(component).at("enum");
     INFO(field);
     for (const auto& name : names)
-      CHECK(api::apply_job_fields(json{{field, name}}, media::render_spec{}));
-    auto refused = api::apply_job_fields(json{{field, "sideways"}}, media::render_spec{});
+      CHECK(jobs::apply_job_fields(json{{field, name}}, media::render_spec{}));
+    auto refused = jobs::apply_job_fields(json{{field, "sideways"}}, media::render_spec{});
     REQUIRE_FALSE(refused);
     CHECK(refused.error().message == field + " must be one of " + listing(names) + " (got \"sideways\")");
   }
@@ -155,8 +155,8 @@ TEST_CASE("the documented choices of fit, motion, transition, preset and positio
 
   const json& positions = schemas.at("CaptionStyle").at("properties").at("position").at("enum");
   for (const auto& position : positions)
-    CHECK(api::parse_caption_style(json{{"position", position}}, {}));
-  auto refused = api::parse_caption_style(json{{"position", "left"}}, {});
+    CHECK(jobs::parse_caption_style(json{{"position", position}}, {}));
+  auto refused = jobs::parse_caption_style(json{{"position", "left"}}, {});
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message == "caption_style.position must be " + listing(positions) + " (got \"left\")");
 }
@@ -168,15 +168,15 @@ TEST_CASE("a caption_style takes every documented field and refuses any other, n
                        {"outline_color", "#101010"}, {"outline", 0.1}, {"box", true},
                        {"box_color", "#00000080"}, {"position", "top"}, {"margin", 0.1},
                        {"max_lines", 3},      {"uppercase", true}};
-  const json schemas = api::job_request_schemas();
+  const json schemas = jobs::job_request_schemas();
   const json& documented = schemas.at("CaptionStyle").at("properties");
   CHECK(keys_of(values) == keys_of(documented));
-  auto style = api::parse_caption_style(values, {});
+  auto style = jobs::parse_caption_style(values, {});
   REQUIRE(style);
   CHECK(style->max_lines == 3);
   CHECK(style->uppercase);
 
-  auto misspelt = api::parse_caption_style(json{{"size", 0.07}, {"colour", "#FFFFFF"}}, {});
+  auto misspelt = jobs::parse_caption_style(json{{"size", 0.07}, {"colour", "#FFFFFF"}}, {});
   REQUIRE_FALSE(misspelt);
   CHECK(misspelt.error().code == errc::invalid_argument);
   CHECK(misspelt.error().message == "caption_style has an unknown field \"colour\"; did you mean \"color\"?");
@@ -236,7 +236,7 @@ TEST_CASE("the snapshot schema has exactly the fields snapshot_json writes", "[o
   CHECK(snapshot.at("additionalProperties") == false);
   CHECK(schemas.at("JobResult").at("additionalProperties") == false);
   // Nothing set: exactly the required ones.
-  api::job_snapshot queued;
+  jobs::job_snapshot queued;
   queued.id = "5f0c2b7e9a4d1c38";
   queued.source = "http";
   queued.created_at_ms = 1'700'000'000'000;
@@ -244,10 +244,10 @@ TEST_CASE("the snapshot schema has exactly the fields snapshot_json writes", "[o
   const json& required = snapshot.at("required");
   CHECK(keys_of(minimal) == std::set<std::string>(required.begin(), required.end()));
   // The states and error codes are the service's own.
-  for (auto state : {api::job_state::queued, api::job_state::processing, api::job_state::success,
-                     api::job_state::failed, api::job_state::cancelled})
+  for (auto state : {jobs::job_state::queued, jobs::job_state::processing, jobs::job_state::success,
+                     jobs::job_state::failed, jobs::job_state::cancelled})
     CHECK(std::count(snapshot.at("properties").at("status").at("enum").begin(),
-                     snapshot.at("properties").at("status").at("enum").end(), api::to_string(state)) == 1);
+                     snapshot.at("properties").at("status").at("enum").end(), jobs::to_string(state)) == 1);
   const json& codes = schemas.at("ErrorObject").at("properties").at("code").at("enum");
   CHECK(codes.size() == 16);
   CHECK(codes.front() == "invalid_argument");

@@ -5,7 +5,7 @@
 
 #include "api/http_routes.hpp"
 #include "api/route_registry.hpp"
-#include "api/upload_folder.hpp"
+#include "jobs/upload_folder.hpp"
 #include "api/upload_store.hpp"
 
 #include "tests/api/http_fixture.hpp"
@@ -44,7 +44,7 @@ std::vector<api::route> installed_routes(test::http_fixture& fixture) {
   api::media_roots roots(config.media_roots);
   std::atomic<bool> stopping{false};
   std::atomic<int> sync_waits{0};
-  api::upload_store uploads(api::uploads_folder_of(config.output_dir), config.upload_max_age);
+  api::upload_store uploads(jobs::uploads_folder_of(config.output_dir), config.upload_max_age);
   api::install_routes(routes,
                       api::route_context{fixture.system->service(), config, roots, stopping, sync_waits, uploads});
   return routes.routes();

@@ -35,8 +35,8 @@ std::unique_ptr<job_store> open_store(const job_store_settings& settings) {
   return std::move(*store);
 }
 
-api::job_snapshot queued_job(const std::string& id, int64_t created) {
-  api::job_snapshot job;
+jobs::job_snapshot queued_job(const std::string& id, int64_t created) {
+  jobs::job_snapshot job;
   job.id = id;
   job.source = "http";
   job.created_at_ms = created;
@@ -47,15 +47,15 @@ api::job_snapshot queued_job(const std::string& id, int64_t created) {
 }
 
 /// `job` as it ended: success with a result, or failed/cancelled with an error.
-api::job_snapshot ended(api::job_snapshot job, api::job_state state, int64_t finished) {
+jobs::job_snapshot ended(jobs::job_snapshot job, jobs::job_state state, int64_t finished) {
   job.state = state;
   job.started_at_ms = finished - 2500;
   job.finished_at_ms = finished;
   job.frames_total = 144;
-  if (state == api::job_state::success) {
+  if (state == jobs::job_state::success) {
     job.progress = 1.0;
     job.frames_done = 144;
-    api::job_result result;
+    jobs::job_result result;
     result.video_path = "/out/video/" + job.id + ".mp4";
     result.poster_path = "/out/video/" + job.id + ".jpg";
     result.duration_seconds = 6.0 + 1.0 / 3.0;
@@ -99,14 +99,14 @@ std::string refusal_after(const job_store_settings& settings, const std::string&
   return store.error().message;
 }
 
-std::vector<std::string> ids_of(const std::vector<api::job_snapshot>& jobs) {
+std::vector<std::string> ids_of(const std::vector<jobs::job_snapshot>& jobs) {
   std::vector<std::string> ids;
   for (const auto& job : jobs)
     ids.push_back(job.id);
   return ids;
 }
 
-api::job_snapshot find_job(job_store& store, const std::string& id) {
+jobs::job_snapshot find_job(job_store& store, const std::string& id) {
   auto found = store.find(id);
   REQUIRE(found);
   REQUIRE(found->has_value());
@@ -118,9 +118,9 @@ api::job_snapshot find_job(job_store& store, const std::string& id) {
 TEST_CASE("finished jobs read back with the snapshot they had, from a file in WAL mode", "[store]") {
   temp_dir dir;
   auto settings = settings_in(dir);
-  auto succeeded = ended(queued_job("aaaa000000000001", t0), api::job_state::success, t0 + 9000);
-  auto failed = ended(queued_job("aaaa000000000002", t0 + 1), api::job_state::failed, t0 + 9500);
-  auto cancelled = ended(queued_job("aaaa000000000003", t0 + 2), api::job_state::cancelled, t0 + 9700);
+  auto succeeded = ended(queued_job("aaaa000000000001", t0), jobs::job_state::success, t0 + 9000);
+  auto failed = ended(queued_job("aaaa000000000002", t0 + 1), jobs::job_state::failed, t0 + 9500);
+  auto cancelled = ended(queued_job("aaaa000000000003", t0 + 2), jobs::job_state::cancelled, t0 + 9700);
   cancelled.failure = make_error(errc::cancelled, "the job was cancelled");
   {
     auto store = open_store(settings);
@@ -176,15 +176,15 @@ TEST_CASE("queued jobs come back in submission order and a rendering one is rest
         std::vector<std::string>{"c000000000000001", "a000000000000002", "b000000000000003"});
   CHECK(recovery->restarted == 1);
   CHECK(recovery->given_up == 0);
-  const api::job_snapshot& restarted = recovery->queued.front();
-  CHECK(restarted.state == api::job_state::queued);
+  const jobs::job_snapshot& restarted = recovery->queued.front();
+  CHECK(restarted.state == jobs::job_state::queued);
   CHECK(restarted.started_at_ms == 0);
   CHECK(restarted.created_at_ms == t0);
   CHECK(restarted.spec.audio_path == "/out/c000000000000001.mp3");
   CHECK(restarted.spec.output_path == "/out/video/c000000000000001.mp4");
   CHECK(store->attempts("c000000000000001").value() == 1);
   CHECK(store->attempts("a000000000000002").value() == 0);
-  CHECK(find_job(*store, "c000000000000001").state == api::job_state::queued);
+  CHECK(find_job(*store, "c000000000000001").state == jobs::job_state::queued);
 }
 
 TEST_CASE("a job found rendering MAX_ATTEMPTS times is failed naming it and the bound", "[store]") {
@@ -206,7 +206,7 @@ TEST_CASE("a job found rendering MAX_ATTEMPTS times is failed naming it and the 
   CHECK(recovery->queued.empty());
   CHECK(recovery->given_up == 1);
   auto job = find_job(*store, id);
-  CHECK(job.state == api::job_state::failed);
+  CHECK(job.state == jobs::job_state::failed);
   CHECK(job.finished_at_ms == t0 + 300);
   REQUIRE(job.failure);
   CHECK(job.failure->code == errc::internal);
@@ -242,7 +242,7 @@ TEST_CASE("the history keeps JOB_HISTORY_MAX finished jobs, none older than JOB_
     std::string id = "done00000000000" + std::to_string(i);
     vs::test::write_bytes(dir.file(id + ".mp4"), "video");
     REQUIRE(store->add(queued_job(id, t0 + i)));
-    REQUIRE(store->finished(ended(queued_job(id, t0 + i), api::job_state::success, t0 + i * day_ms / 2)));
+    REQUIRE(store->finished(ended(queued_job(id, t0 + i), jobs::job_state::success, t0 + i * day_ms / 2)));
   }
   CHECK(ids_of(store->recent({100, std::nullopt}).value()) ==
         std::vector<std::string>{"done000000000005", "done000000000004", "done000000000003", "waiting000000001"});
@@ -262,23 +262,23 @@ TEST_CASE("recent lists the newest jobs first, filtered by state and cut at the 
   temp_dir dir;
   auto store = open_store(settings_in(dir));
   REQUIRE(store->recover(t0));
-  const std::vector<std::pair<std::string, api::job_state>> jobs{
-    {"j1", api::job_state::success}, {"j2", api::job_state::failed},    {"j3", api::job_state::success},
-    {"j4", api::job_state::queued},  {"j5", api::job_state::processing}, {"j6", api::job_state::success}};
+  const std::vector<std::pair<std::string, jobs::job_state>> jobs{
+    {"j1", jobs::job_state::success}, {"j2", jobs::job_state::failed},    {"j3", jobs::job_state::success},
+    {"j4", jobs::job_state::queued},  {"j5", jobs::job_state::processing}, {"j6", jobs::job_state::success}};
   for (const auto& [id, state] : jobs) {
     REQUIRE(store->add(queued_job(id, t0)));
-    if (state == api::job_state::processing)
+    if (state == jobs::job_state::processing)
       REQUIRE(store->started(id, t0 + 1));
-    else if (api::is_final(state))
+    else if (jobs::is_final(state))
       REQUIRE(store->finished(ended(queued_job(id, t0), state, t0 + 5)));
   }
   CHECK(ids_of(store->recent({50, std::nullopt}).value()) ==
         std::vector<std::string>{"j6", "j5", "j4", "j3", "j2", "j1"});
   CHECK(ids_of(store->recent({2, std::nullopt}).value()) == std::vector<std::string>{"j6", "j5"});
-  CHECK(ids_of(store->recent({50, api::job_state::success}).value()) == std::vector<std::string>{"j6", "j3", "j1"});
-  CHECK(ids_of(store->recent({1, api::job_state::success}).value()) == std::vector<std::string>{"j6"});
-  CHECK(ids_of(store->recent({50, api::job_state::processing}).value()) == std::vector<std::string>{"j5"});
-  CHECK(store->recent({50, api::job_state::cancelled}).value().empty());
+  CHECK(ids_of(store->recent({50, jobs::job_state::success}).value()) == std::vector<std::string>{"j6", "j3", "j1"});
+  CHECK(ids_of(store->recent({1, jobs::job_state::success}).value()) == std::vector<std::string>{"j6"});
+  CHECK(ids_of(store->recent({50, jobs::job_state::processing}).value()) == std::vector<std::string>{"j5"});
+  CHECK(store->recent({50, jobs::job_state::cancelled}).value().empty());
 }
 
 TEST_CASE("a job whose stored spec cannot be read back fails alone, naming why", "[store]") {
@@ -297,7 +297,7 @@ TEST_CASE("a job whose stored spec cannot be read back fails alone, naming why",
   CHECK(ids_of(recovery->queued) == std::vector<std::string>{"fine000000000002"});
   CHECK(recovery->unreadable == 1);
   auto broken = find_job(*store, "broken0000000001");
-  CHECK(broken.state == api::job_state::failed);
+  CHECK(broken.state == jobs::job_state::failed);
   REQUIRE(broken.failure);
   CHECK(broken.failure->message.rfind("job broken0000000001 could not be resumed: job broken0000000001: the stored "
                                       "render spec is not valid: ",
@@ -374,7 +374,7 @@ TEST_CASE("a second job store on the same file is refused while the first holds 
           " (JOB_STORE_PATH) is in use by another process (another video-service serve on the same OUTPUT_DIR?): "
           "switching to write-ahead logging: database is locked");
   // The first is unharmed.
-  CHECK(find_job(*first, "only000000000001").state == api::job_state::queued);
+  CHECK(find_job(*first, "only000000000001").state == jobs::job_state::queued);
   first.reset();
   auto third = open_store(settings);
   CHECK(third->recover(t0).value().queued.size() == 1);

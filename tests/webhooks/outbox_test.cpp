@@ -55,8 +55,8 @@ outbox_pair make_outboxes(bool redis) {
   return pair;
 }
 
-api::webhook_attempt attempt_at(int64_t at, int status, std::string error = {}) {
-  return api::webhook_attempt{at, status, std::move(error), 12};
+jobs::webhook_attempt attempt_at(int64_t at, int status, std::string error = {}) {
+  return jobs::webhook_attempt{at, status, std::move(error), 12};
 }
 
 } // namespace

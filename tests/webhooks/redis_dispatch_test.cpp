@@ -22,16 +22,16 @@ std::shared_ptr<webhooks::webhook_outbox> outbox_on(const redis_server& server) 
 }
 
 /// A job as the coordinator reports its end.
-api::job_snapshot finished_job(const std::string& id, const std::string& callback_url) {
-  api::job_snapshot job;
+jobs::job_snapshot finished_job(const std::string& id, const std::string& callback_url) {
+  jobs::job_snapshot job;
   job.id = id;
   job.source = "http";
-  job.state = api::job_state::success;
+  job.state = jobs::job_state::success;
   job.progress = 1.0;
   job.created_at_ms = 1764000000000;
   job.started_at_ms = 1764000000100;
   job.finished_at_ms = 1764000003100;
-  job.result = api::job_result{"/out/video/" + id + ".mp4", "", 3.0, 1234, 320, 180, 12, 36, ""};
+  job.result = jobs::job_result{"/out/video/" + id + ".mp4", "", 3.0, 1234, 320, 180, 12, 36, ""};
   job.spec.callback_url = callback_url;
   return job;
 }

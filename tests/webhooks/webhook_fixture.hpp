@@ -39,7 +39,7 @@ public:
     auto outbox = std::make_shared<webhooks::memory_outbox>();
     dispatcher = std::make_shared<webhooks::webhook_dispatcher>(settings, outbox);
     flush_final_jobs = actors::observe_final_jobs(
-      *system, [to = dispatcher](const api::job_snapshot& job) { to->job_finished(job); }, false);
+      *system, [to = dispatcher](const jobs::job_snapshot& job) { to->job_finished(job); }, false);
     service = std::make_unique<webhooks::webhook_job_service>(system->service(), outbox, settings.allowed_hosts);
     api::http_config config;
     config.media_roots = {dir.file("media")};

@@ -1,11 +1,11 @@
-#include "api/json_text.hpp"
+#include "jobs/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
-namespace vs::api {
+namespace vs::jobs {
 
 std::string json_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-} // namespace vs::api
+} // namespace vs::jobs

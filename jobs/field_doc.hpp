@@ -1,6 +1,6 @@
 #pragma once
 /// A JSON field as /openapi.json documents it. The job field tables
-/// (api/job_request.cpp, picture_fields.cpp, caption_fields.cpp) carry one
+/// (jobs/job_request.cpp, picture_fields.cpp, caption_fields.cpp) carry one
 /// per row, beside the code that reads the field, so a field added there is
 /// documented without a second list (api/openapi_document.hpp).
 
@@ -8,7 +8,7 @@
 
 #include <vector>
 
-namespace vs::api {
+namespace vs::jobs {
 
 struct field_doc {
   const char* name = nullptr;
@@ -27,4 +27,4 @@ nlohmann::json field_schema(const field_doc& field);
 /// an object with these fields and no other (unknown fields are refused).
 nlohmann::json closed_object_schema(const std::vector<field_doc>& fields);
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace vs::api {
+namespace vs::jobs {
 
 /// Lengths of the lists in Redis (PROTOCOL.md's queue and the service's own).
 struct queue_depths {
@@ -67,4 +67,4 @@ public:
   virtual status requeue_dead(const std::string& id) = 0;
 };
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace vs::api {
+namespace vs::jobs {
 
 /// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`:
 /// the optimal string alignment distance, so "fsp" is one edit from "fps".
@@ -14,4 +14,4 @@ size_t edit_distance(const std::string& a, const std::string& b);
 /// equals); empty if `known` is.
 std::string closest_name(const std::string& name, const std::vector<std::string>& known);
 
-} // namespace vs::api
+} // namespace vs::jobs

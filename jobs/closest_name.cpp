@@ -1,8 +1,8 @@
-#include "api/closest_name.hpp"
+#include "jobs/closest_name.hpp"
 
 #include <algorithm>
 
-namespace vs::api {
+namespace vs::jobs {
 
 size_t edit_distance(const std::string& a, const std::string& b) {
   // Three rows of the dynamic-programming table: the swap looks two back.
@@ -36,4 +36,4 @@ std::string closest_name(const std::string& name, const std::vector<std::string>
   return best;
 }
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -1,4 +1,4 @@
-#include "api/upload_folder.hpp"
+#include "jobs/upload_folder.hpp"
 
 #include "media/root_folders.hpp"
 
@@ -7,7 +7,7 @@
 #include <random>
 #include <sys/stat.h>
 
-namespace vs::api {
+namespace vs::jobs {
 
 namespace fs = std::filesystem;
 
@@ -58,4 +58,4 @@ std::vector<std::string> touch_files(const std::vector<std::string>& paths) {
   return missing;
 }
 
-} // namespace vs::api
+} // namespace vs::jobs

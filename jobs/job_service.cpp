@@ -1,6 +1,6 @@
-#include "api/job_service.hpp"
+#include "jobs/job_service.hpp"
 
-namespace vs::api {
+namespace vs::jobs {
 
 const char* to_string(job_state state) {
   switch (state) {
@@ -21,4 +21,4 @@ std::optional<job_state> job_state_named(const std::string& name) {
   return std::nullopt;
 }
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -6,7 +6,7 @@
 /// a present field of the wrong type or value is an error naming it
 /// ("slides[1].focus"), and so is an unknown field inside a slide object.
 
-#include "api/field_doc.hpp"
+#include "jobs/field_doc.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
@@ -14,7 +14,7 @@
 
 #include <vector>
 
-namespace vs::api {
+namespace vs::jobs {
 
 /// Applies the picture fields of `body` (a JSON object) onto `spec`.
 /// `slides` sets image_paths too; giving both `slides` and `image_paths` is
@@ -31,4 +31,4 @@ const std::vector<field_doc>& picture_fields();
 /// Fit, Motion and Transition.
 nlohmann::json picture_schemas();
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -8,9 +8,9 @@
 
 #include <string>
 
-namespace vs::api {
+namespace vs::jobs {
 
 /// Compact JSON text; invalid UTF-8 becomes U+FFFD. Never throws on content.
 std::string json_text(const nlohmann::json& value);
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace vs::api {
+namespace vs::jobs {
 
 /// Parses `text` as a JSON object (errc::malformed_request otherwise).
 expected<nlohmann::json> parse_json_object(const std::string& text);
@@ -52,4 +52,4 @@ std::vector<std::string> likely_misspellings(const nlohmann::json& body);
 /// Parses "1920x1080" or [1920, 1080].
 expected<std::pair<int, int>> parse_resolution(const nlohmann::json& value);
 
-} // namespace vs::api
+} // namespace vs::jobs

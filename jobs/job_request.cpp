@@ -1,9 +1,9 @@
-#include "api/job_request.hpp"
+#include "jobs/job_request.hpp"
 
-#include "api/closest_name.hpp"
-#include "api/caption_fields.hpp"
-#include "api/json_text.hpp"
-#include "api/picture_fields.hpp"
+#include "jobs/closest_name.hpp"
+#include "jobs/caption_fields.hpp"
+#include "jobs/json_text.hpp"
+#include "jobs/picture_fields.hpp"
 #include "webhooks/callback_url.hpp"
 
 #include <nlohmann/json.hpp>
@@ -12,7 +12,7 @@
 #include <cmath>
 #include <limits>
 
-namespace vs::api {
+namespace vs::jobs {
 
 using nlohmann::json;
 
@@ -161,7 +161,7 @@ job_field member_field(const char* name, const char* schema, const char* descrip
 }
 
 /// Every field a job body may carry: THE list, with the picture fields
-/// (api/picture_fields) and the caption fields (api/caption_fields). A body
+/// (jobs/picture_fields) and the caption fields (jobs/caption_fields). A body
 /// naming any other field is refused (check_known_fields), and the job
 /// schema of /openapi.json is generated from these rows (job_request_schemas).
 /// To add a field, add its row here with its schema and description; rows
@@ -371,4 +371,4 @@ std::vector<std::string> likely_misspellings(const json& body) {
   return hints;
 }
 
-} // namespace vs::api
+} // namespace vs::jobs

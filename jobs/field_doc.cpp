@@ -1,11 +1,11 @@
-#include "api/field_doc.hpp"
+#include "jobs/field_doc.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
 #include <string>
 
-namespace vs::api {
+namespace vs::jobs {
 
 nlohmann::json field_schema(const field_doc& field) {
   const std::string name = field.name ? field.name : "(unnamed)";
@@ -26,4 +26,4 @@ nlohmann::json closed_object_schema(const std::vector<field_doc>& fields) {
   return {{"type", "object"}, {"properties", properties}, {"additionalProperties", false}};
 }
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -1,13 +1,13 @@
-#include "api/picture_fields.hpp"
+#include "jobs/picture_fields.hpp"
 
-#include "api/json_text.hpp"
+#include "jobs/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <string>
 
-namespace vs::api {
+namespace vs::jobs {
 
 using nlohmann::json;
 
@@ -283,4 +283,4 @@ status apply_picture_fields(const json& body, media::render_spec& spec) {
   return {};
 }
 
-} // namespace vs::api
+} // namespace vs::jobs

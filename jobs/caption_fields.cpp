@@ -1,14 +1,14 @@
-#include "api/caption_fields.hpp"
+#include "jobs/caption_fields.hpp"
 
-#include "api/closest_name.hpp"
-#include "api/json_text.hpp"
+#include "jobs/closest_name.hpp"
+#include "jobs/json_text.hpp"
 #include "media/captions/caption_file.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 
-namespace vs::api {
+namespace vs::jobs {
 
 using nlohmann::json;
 namespace captions = media::captions;
@@ -263,4 +263,4 @@ status apply_caption_fields(const json& body, media::caption_request& request) {
   return {};
 }
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -9,13 +9,13 @@
 ///                   uppercase}
 /// Absent or null fields keep what `captions` holds; errors name the field.
 
-#include "api/field_doc.hpp"
+#include "jobs/field_doc.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace vs::api {
+namespace vs::jobs {
 
 status apply_caption_fields(const nlohmann::json& body, media::caption_request& captions);
 
@@ -33,4 +33,4 @@ nlohmann::json caption_schemas();
 expected<media::captions::caption_style> parse_caption_style(const nlohmann::json& value,
                                                              media::captions::caption_style style);
 
-} // namespace vs::api
+} // namespace vs::jobs

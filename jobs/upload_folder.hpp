@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace vs::api {
+namespace vs::jobs {
 
 /// OUTPUT_DIR/uploads, with the symlinks of the part that exists resolved
 /// (so it compares equal to the canonical paths of files in it).
@@ -40,4 +40,4 @@ std::string random_file_suffix();
 /// that could not be touched (removed meanwhile).
 std::vector<std::string> touch_files(const std::vector<std::string>& paths);
 
-} // namespace vs::api
+} // namespace vs::jobs

@@ -3,8 +3,8 @@
 /// maps requests onto these calls and never sees an actor. The actor system
 /// implements it (actors/job_service_facade) by messaging the coordinator.
 
-#include "api/queue_admin.hpp"
-#include "api/webhook_report.hpp"
+#include "jobs/queue_admin.hpp"
+#include "jobs/webhook_report.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace vs::api {
+namespace vs::jobs {
 
 /// Job states as the API and Redis spell them.
 enum class job_state { queued, processing, success, failed, cancelled };
@@ -107,4 +107,4 @@ public:
   virtual queue_admin* admin() { return nullptr; }
 };
 
-} // namespace vs::api
+} // namespace vs::jobs

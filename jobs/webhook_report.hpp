@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace vs::api {
+namespace vs::jobs {
 
 struct webhook_attempt {
   int64_t at_ms = 0;       ///< when it was sent, Unix epoch milliseconds
@@ -29,4 +29,4 @@ struct webhook_report {
   int64_t next_attempt_ms = 0;            ///< while pending: when the next attempt is due
 };
 
-} // namespace vs::api
+} // namespace vs::jobs

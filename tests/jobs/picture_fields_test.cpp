@@ -1,7 +1,7 @@
 // The picture fields of the job body (issue 8) onto the spec, and every bad
 // value an error naming its field.
 
-#include "api/job_request.hpp"
+#include "jobs/job_request.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 
 void check_refused(const json& body, const std::string& field, const std::string& message) {
-  auto spec = api::apply_job_fields(body, media::render_spec{});
+  auto spec = jobs::apply_job_fields(body, media::render_spec{});
   INFO(body.dump());
   REQUIRE_FALSE(spec);
   CHECK(spec.error().code == errc::invalid_argument);
@@ -34,7 +34,7 @@ TEST_CASE("picture fields map onto the spec", "[job_request][pictures]") {
     "transitions": ["wipeleft", "random"],
     "poster": 4.5
   })");
-  auto spec = api::apply_job_fields(body, media::render_spec{});
+  auto spec = jobs::apply_job_fields(body, media::render_spec{});
   REQUIRE(spec);
   CHECK(spec->image_paths == std::vector<std::string>{"/1.png", "/2.png", "/3.png"});
   const auto& pictures = spec->pictures;
@@ -55,7 +55,7 @@ TEST_CASE("picture fields map onto the spec", "[job_request][pictures]") {
   CHECK(pictures.poster);
   CHECK(*pictures.poster_time == 4.5);
 
-  auto random = api::apply_job_fields(json{{"transition", "random"}, {"poster", true}, {"slide_starts", {0, 1.5}}},
+  auto random = jobs::apply_job_fields(json{{"transition", "random"}, {"poster", true}, {"slide_starts", {0, 1.5}}},
                                       media::render_spec{});
   REQUIRE(random);
   CHECK(random->pictures.random_transition);
