@@ -253,8 +253,8 @@ int run_serve(const serve_options& options) {
   // once the writer recorded it (actors/webhook_observer.hpp).
   if (!config->worker_id.empty())
     webhook_settings->worker_id = config->worker_id;
-  auto dispatcher = std::make_shared<webhooks::webhook_dispatcher>(*webhook_settings,
-                                                                   make_outbox(endpoint, *webhook_settings));
+  auto outbox = make_outbox(endpoint, *webhook_settings);
+  auto dispatcher = std::make_shared<webhooks::webhook_dispatcher>(*webhook_settings, outbox);
   auto job_finished = [dispatcher](const jobs::job_snapshot& job) { dispatcher->job_finished(job); };
   auto flush_final_jobs = actors::observe_final_jobs(**system, job_finished, endpoint.has_value());
   std::unique_ptr<actors::redis_worker> worker;
@@ -263,9 +263,12 @@ int run_serve(const serve_options& options) {
     settings.on_task_final = job_finished;
     worker = actors::start_redis_worker(**system, settings);
   }
-  // The HTTP threads read delivery state through an outbox of their own.
+  // The HTTP threads read delivery state: with Redis through a connection
+  // of their own (not queued behind the dispatcher's); standalone from the
+  // dispatcher's own outbox, the only one that holds its deliveries.
   webhooks::webhook_job_service jobs_api(worker ? worker->service() : (*system)->service(),
-                                         make_outbox(endpoint, *webhook_settings), webhook_settings->allowed_hosts);
+                                         endpoint ? make_outbox(endpoint, *webhook_settings) : outbox,
+                                         webhook_settings->allowed_hosts);
 
   api::http_config http;
   http.host = config->host;

@@ -92,3 +92,69 @@ TEST_CASE("serve posts the webhooks of the jobs a SIGTERM cancels before it exit
   }
   CHECK(jobs == std::set<std::string>(ids.begin(), ids.end()));
 }
+
+namespace {
+
+/// A standalone serve with webhooks to 127.0.0.1, on `dir`'s out/ folder.
+std::unique_ptr<child_process> start_standalone(temp_dir& dir, int port, const std::string& log_name,
+                                                std::map<std::string, std::string> environment = {}) {
+  std::filesystem::create_directories(dir.file("out"));
+  environment["WEBHOOK_ALLOWED_HOSTS"] = "127.0.0.1";
+  auto serve = std::make_unique<child_process>(
+    std::vector<std::string>{video_service_binary(), "serve", "--host", "127.0.0.1", "--port", std::to_string(port),
+                             "--output-dir", dir.file("out")},
+    std::move(environment), dir.file(log_name));
+  httplib::Client client("127.0.0.1", port);
+  for (int i = 0; i < 200 && !client.Get("/health"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return serve;
+}
+
+/// Submits a short job whose webhook goes to `callback_url`; its id.
+std::string submit_with_callback(temp_dir& dir, int port, const std::string& callback_url) {
+  write_test_audio(dir.file("out/voice.mp3"), 1.0);
+  write_test_png(dir.file("out/a.png"), 320, 240, 3, 0);
+  json body{{"audio_path", dir.file("out/voice.mp3")}, {"image_paths", {dir.file("out/a.png")}},
+            {"resolution", "320x240"}, {"callback_url", callback_url}};
+  httplib::Client client("127.0.0.1", port);
+  auto posted = client.Post("/jobs", body.dump(), "application/json");
+  REQUIRE(posted);
+  REQUIRE(posted->status == 202);
+  return json::parse(posted->body)["job_id"];
+}
+
+/// GET /jobs/{id} until its webhook is in `state`; the last snapshot seen.
+json wait_for_webhook_state(int port, const std::string& id, const std::string& state) {
+  httplib::Client client("127.0.0.1", port);
+  json shown;
+  for (int i = 0; i < 300; ++i) {
+    auto got = client.Get(("/jobs/" + id).c_str());
+    if (got && got->status == 200) {
+      shown = json::parse(got->body);
+      if (shown.contains("webhook") && shown["webhook"]["state"] == state)
+        return shown;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return shown;
+}
+
+} // namespace
+
+TEST_CASE("a standalone serve shows a job's webhook delivery in GET /jobs/{id}", "[app][webhooks]") {
+  // Defect: the HTTP threads read delivery state from an in-memory outbox of
+  // their own, which the dispatcher never wrote: "webhook" never appeared.
+  webhook_receiver receiver;
+  temp_dir dir;
+  const int port = free_port();
+  auto serve = start_standalone(dir, port, "serve.log");
+  const std::string id = submit_with_callback(dir, port, receiver.url("/done"));
+  REQUIRE(receiver.wait_for(1));
+  json shown = wait_for_webhook_state(port, id, "delivered");
+  INFO(shown.dump() << "\n" << serve->log());
+  REQUIRE(shown.contains("webhook"));
+  CHECK(shown["webhook"]["state"] == "delivered");
+  CHECK(shown["webhook"]["url"] == receiver.url("/done"));
+  CHECK(shown["webhook"]["delivery_id"] == receiver.received()[0].header("Video-Service-Delivery"));
+  CHECK(shown["webhook"]["attempts"][0]["status"] == 200);
+}
