@@ -3,10 +3,9 @@
 #include "store/snapshot_record.hpp"
 #include "store/spec_record.hpp"
 #include "store/sqlite_db.hpp"
+#include "store/sqlite_file.hpp"
 
-#include <sqlite3.h>
-
-#include <filesystem>
+#include <iterator>
 #include <mutex>
 
 namespace vs::store {
@@ -44,8 +43,6 @@ const char* const migrations[] = {
   )sql",
 };
 
-constexpr int schema_version = static_cast<int>(sizeof migrations / sizeof migrations[0]);
-
 /// The columns read_snapshot reads, in its order; `spec` last, when asked for.
 constexpr const char* snapshot_columns =
   "id, source, tag, state, created_at_ms, started_at_ms, finished_at_ms, progress, frames_done, frames_total, "
@@ -58,110 +55,16 @@ status outcome(const expected<int64_t>& ran) {
   return {};
 }
 
-std::string where(const std::string& path) { return "the job store " + path + " (JOB_STORE_PATH)"; }
-
-/// What an operator needs to hear about a file SQLite refused.
-error unusable(const sqlite_db& db, const std::string& doing) {
-  const std::string said = db.last_error(doing).message.substr(db.path().size() + 2);
-  switch (db.last_code() & 0xff) {
-    case SQLITE_NOTADB:
-      return make_error(errc::io_error, where(db.path()) + " is not an SQLite database (" + said +
-                                          "): move it aside to start with an empty job history");
-    case SQLITE_CORRUPT:
-      return make_error(errc::io_error, where(db.path()) + " is damaged (" + said +
-                                          "): move it aside to start with an empty job history, or restore a copy");
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return make_error(errc::io_error, where(db.path()) +
-                                          " is in use by another process (another video-service serve on the same "
-                                          "OUTPUT_DIR?): " + said);
-    default: return make_error(errc::io_error, where(db.path()) + " cannot be used: " + said);
-  }
-}
-
-expected<std::string> single_text(sqlite_db& db, const std::string& sql, const std::string& doing) {
-  auto statement = db.prepare(sql, doing);
-  if (!statement)
-    return unusable(db, doing);
-  auto row = statement->step();
-  if (!row)
-    return unusable(db, doing);
-  return *row ? statement->text(0) : std::string();
-}
-
-/// Takes the file for this process, in write-ahead-log mode.
-status configure(sqlite_db& db, bool flush_every_commit) {
-  // Before the first read: the lock, once taken, is kept until close, and
-  // the WAL index lives in this process's memory (no -shm file to share).
-  if (!db.exec("PRAGMA locking_mode = EXCLUSIVE", "setting the locking mode"))
-    return unusable(db, "setting the locking mode");
-  auto mode = single_text(db, "PRAGMA journal_mode = WAL", "switching to write-ahead logging");
-  if (!mode)
-    return mode.error();
-  if (*mode != "wal")
-    return make_error(errc::io_error, where(db.path()) + " cannot use write-ahead logging (journal mode stays " +
-                                        *mode + ")");
-  if (!db.exec(flush_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
-               "setting synchronous"))
-    return unusable(db, "setting synchronous");
-  // Reading took a shared lock; a write takes the exclusive one, kept from now on.
-  if (!db.exec("BEGIN EXCLUSIVE; COMMIT", "locking the file"))
-    return unusable(db, "locking the file");
-  return {};
-}
-
-/// A damaged page is refused at start-up, not discovered by a request later.
-status check_integrity(sqlite_db& db) {
-  const std::string doing = "checking the file";
-  auto statement = db.prepare("PRAGMA quick_check(3)", doing);
-  if (!statement)
-    return unusable(db, doing);
-  std::string problems;
-  auto read = statement->for_each_row([&]() -> status {
-    std::string line = statement->text(0);
-    if (line != "ok")
-      problems += (problems.empty() ? "" : "; ") + line;
-    return {};
-  });
-  if (!read)
-    return unusable(db, doing);
-  if (!problems.empty())
-    return make_error(errc::io_error, where(db.path()) + " is damaged (" + problems +
-                                        "): move it aside to start with an empty job history, or restore a copy");
-  return {};
-}
-
-/// Brings the schema to schema_version, one migration per transaction.
-status migrate(sqlite_db& db) {
-  auto version_text = single_text(db, "PRAGMA user_version", "reading the schema version");
-  if (!version_text)
-    return version_text.error();
-  int version = std::stoi(*version_text);
-  if (version > schema_version)
-    return make_error(errc::io_error, where(db.path()) + " has schema version " + std::to_string(version) +
-                                        ", written by a newer video-service; this one reads up to version " +
-                                        std::to_string(schema_version));
-  if (version == 0) {
-    auto objects = single_text(db, "SELECT count(*) FROM sqlite_master", "reading the schema");
-    if (!objects)
-      return objects.error();
-    if (*objects != "0")
-      return make_error(errc::io_error, where(db.path()) +
-                                          " is an SQLite database of something else (tables, no job store "
-                                          "schema version): choose another JOB_STORE_PATH");
-  }
-  for (; version < schema_version; ++version) {
-    const std::string doing = "migrating to schema version " + std::to_string(version + 1);
-    auto transaction = sqlite_transaction::begin(db, doing);
-    if (!transaction)
-      return transaction.error();
-    if (!db.exec(migrations[version], doing) ||
-        !db.exec("PRAGMA user_version = " + std::to_string(version + 1), doing))
-      return unusable(db, doing);
-    if (auto committed = transaction->commit(); !committed)
-      return committed.error();
-  }
-  return {};
+owned_file store_file(const job_store_settings& settings) {
+  owned_file file;
+  file.path = settings.path;
+  file.kind = "job store";
+  file.setting = "JOB_STORE_PATH";
+  file.fresh_start = "move it aside to start with an empty job history";
+  file.migrations.assign(std::begin(migrations), std::end(migrations));
+  file.busy_timeout = settings.busy_timeout;
+  file.flush_every_commit = settings.flush_every_commit;
+  return file;
 }
 
 expected<jobs::job_snapshot> read_snapshot(const sqlite_statement& row, bool with_spec) {
@@ -348,23 +251,9 @@ job_store::job_store(std::unique_ptr<impl> parts, job_store_settings settings)
 job_store::~job_store() = default;
 
 expected<std::unique_ptr<job_store>> job_store::open(const job_store_settings& settings) {
-  std::error_code ec;
-  auto folder = std::filesystem::path(settings.path).parent_path();
-  if (!folder.empty())
-    std::filesystem::create_directories(folder, ec);
-  if (ec)
-    return make_error(errc::io_error, where(settings.path) + " cannot be made: " + ec.message());
-  auto db = sqlite_db::open(settings.path);
+  auto db = open_owned_file(store_file(settings));
   if (!db)
-    return make_error(errc::io_error, where(settings.path) + " cannot be opened: " +
-                                        db.error().message.substr(("cannot open " + settings.path + ": ").size()));
-  db->set_busy_timeout(static_cast<int>(settings.busy_timeout.count()));
-  if (auto configured = configure(*db, settings.flush_every_commit); !configured)
-    return configured.error();
-  if (auto checked = check_integrity(*db); !checked)
-    return checked.error();
-  if (auto migrated = migrate(*db); !migrated)
-    return migrated.error();
+    return db.error();
   return std::unique_ptr<job_store>(new job_store(std::make_unique<impl>(std::move(*db)), settings));
 }
 
@@ -375,7 +264,8 @@ expected<job_recovery> job_store::recover(int64_t now_ms) {
     return restarted.error();
   if (auto read = impl_->read_queue(now_ms, recovery); !read)
     return read.error();
-  auto finished = single_text(impl_->db, "SELECT count(*) FROM jobs WHERE finished_at_ms > 0", "counting finished jobs");
+  auto finished = single_text(impl_->db, store_file(settings_), "SELECT count(*) FROM jobs WHERE finished_at_ms > 0",
+                              "counting finished jobs");
   if (!finished)
     return finished.error();
   recovery.finished = std::stoll(*finished);
