@@ -253,8 +253,16 @@ int run_serve(const serve_options& options) {
   // once the writer recorded it (actors/webhook_observer.hpp).
   if (!config->worker_id.empty())
     webhook_settings->worker_id = config->worker_id;
-  auto outbox = make_outbox(endpoint, *webhook_settings);
-  auto dispatcher = std::make_shared<webhooks::webhook_dispatcher>(*webhook_settings, outbox);
+  // Opened after the job system, whose job store lock tells a second serve
+  // on the same OUTPUT_DIR apart first.
+  auto outbox = endpoint ? make_redis_outbox(*endpoint, *webhook_settings)
+                         : open_standalone_outbox(*webhook_settings, config->effective_job_store_path());
+  if (!outbox) {
+    std::cerr << "video-service serve: " << outbox.error().message << "\n";
+    (*system)->shutdown(std::chrono::milliseconds(0));
+    return exit_code_for(outbox.error());
+  }
+  auto dispatcher = std::make_shared<webhooks::webhook_dispatcher>(*webhook_settings, *outbox);
   auto job_finished = [dispatcher](const jobs::job_snapshot& job) { dispatcher->job_finished(job); };
   auto flush_final_jobs = actors::observe_final_jobs(**system, job_finished, endpoint.has_value());
   std::unique_ptr<actors::redis_worker> worker;
@@ -267,7 +275,7 @@ int run_serve(const serve_options& options) {
   // of their own (not queued behind the dispatcher's); standalone from the
   // dispatcher's own outbox, the only one that holds its deliveries.
   webhooks::webhook_job_service jobs_api(worker ? worker->service() : (*system)->service(),
-                                         endpoint ? make_outbox(endpoint, *webhook_settings) : outbox,
+                                         endpoint ? make_redis_outbox(*endpoint, *webhook_settings) : *outbox,
                                          webhook_settings->allowed_hosts);
 
   api::http_config http;

@@ -1,7 +1,7 @@
 #include "app/webhook_setup.hpp"
 
-#include "webhooks/memory_outbox.hpp"
 #include "webhooks/redis_outbox.hpp"
+#include "webhooks/sqlite_outbox.hpp"
 
 namespace vs::app {
 
@@ -28,11 +28,17 @@ expected<webhooks::webhook_settings> webhook_settings_of(const service_config& c
   return settings;
 }
 
-std::shared_ptr<webhooks::webhook_outbox> make_outbox(const std::optional<redis::redis_endpoint>& endpoint,
-                                                      const webhooks::webhook_settings& settings) {
-  if (endpoint)
-    return std::make_shared<webhooks::redis_outbox>(*endpoint, settings.keep_finished, settings.retry_window);
-  return std::make_shared<webhooks::memory_outbox>();
+std::shared_ptr<webhooks::webhook_outbox> make_redis_outbox(const redis::redis_endpoint& endpoint,
+                                                            const webhooks::webhook_settings& settings) {
+  return std::make_shared<webhooks::redis_outbox>(endpoint, settings.keep_finished, settings.retry_window);
+}
+
+expected<std::shared_ptr<webhooks::webhook_outbox>> open_standalone_outbox(const webhooks::webhook_settings& settings,
+                                                                          const std::string& job_store_path) {
+  auto outbox = webhooks::sqlite_outbox::open(webhooks::outbox_path_beside(job_store_path), settings.keep_finished);
+  if (!outbox)
+    return outbox.error();
+  return std::shared_ptr<webhooks::webhook_outbox>(std::move(*outbox));
 }
 
 } // namespace vs::app

@@ -1,7 +1,8 @@
 #pragma once
-/// The outbox of a standalone service: in this process, so pending
-/// deliveries end with it. Thread-safe. Keeps at most `max_deliveries`;
-/// beyond that the oldest finished ones are forgotten.
+/// An outbox in this process's memory, gone with it: for tests and for
+/// embedding without a file (serve uses sqlite_outbox or redis_outbox).
+/// Thread-safe. Keeps at most `max_deliveries`; beyond that the oldest
+/// finished ones are forgotten.
 
 #include "webhooks/webhook_outbox.hpp"
 

@@ -1,9 +1,9 @@
 #pragma once
-/// Where pending webhook deliveries wait between attempts. Two kinds:
-/// memory_outbox (standalone: in this process, gone with it) and
+/// Where pending webhook deliveries wait between attempts. Three kinds:
 /// redis_outbox (with Redis: any worker claims what is due, a restart loses
-/// nothing). A durable standalone store (SQLite) would be a third
-/// implementation of this interface.
+/// nothing), sqlite_outbox (standalone: a file beside the job store, a
+/// restart loses nothing) and memory_outbox (in this process, gone with it:
+/// for tests and embedding).
 ///
 /// A delivery is claimed for a lease before each attempt: nobody else gets
 /// it meanwhile, and only the claim's holder may settle it afterwards.

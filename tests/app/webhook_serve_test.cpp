@@ -158,3 +158,35 @@ TEST_CASE("a standalone serve shows a job's webhook delivery in GET /jobs/{id}",
   CHECK(shown["webhook"]["delivery_id"] == receiver.received()[0].header("Video-Service-Delivery"));
   CHECK(shown["webhook"]["attempts"][0]["status"] == 200);
 }
+
+TEST_CASE("a standalone serve killed while a webhook waits to be retried delivers it after a restart",
+          "[app][webhooks][store]") {
+  // The receiver is down (503) for the first attempt; the retry is due
+  // 2.5 to 5 s later, and the process is killed before it.
+  webhook_receiver receiver([](size_t n, const received_webhook&) { return n == 0 ? 503 : 200; });
+  temp_dir dir;
+  const int port = free_port();
+  const std::map<std::string, std::string> environment{{"WEBHOOK_BACKOFF_SECONDS", "5"}};
+  auto first = start_standalone(dir, port, "first.log", environment);
+  const std::string id = submit_with_callback(dir, port, receiver.url("/done"));
+  REQUIRE(receiver.wait_for(1));
+  json pending = wait_for_webhook_state(port, id, "pending");
+  INFO(pending.dump() << "\n" << first->log());
+  REQUIRE(pending.contains("webhook"));
+  CHECK(pending["webhook"]["attempts"][0]["status"] == 503);
+  first->signal(SIGKILL);
+  REQUIRE(first->wait(std::chrono::seconds(10)).has_value());
+  REQUIRE(receiver.received().size() == 1);
+
+  auto second = start_standalone(dir, port, "second.log", environment);
+  REQUIRE(receiver.wait_for(2, std::chrono::seconds(20)));
+  auto received = receiver.received();
+  CHECK(received[1].body == received[0].body);
+  CHECK(received[1].header("Video-Service-Delivery") == received[0].header("Video-Service-Delivery"));
+  json delivered = wait_for_webhook_state(port, id, "delivered");
+  INFO(delivered.dump() << "\n" << second->log());
+  REQUIRE(delivered.contains("webhook"));
+  CHECK(delivered["webhook"]["attempt_count"] == 2);
+  CHECK(delivered["webhook"]["attempts"][0]["status"] == 503);
+  CHECK(delivered["webhook"]["attempts"][1]["status"] == 200);
+}

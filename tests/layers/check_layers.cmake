@@ -16,7 +16,7 @@ set(allowed_redis    "redis/;jobs/;media/")
 set(allowed_store    "store/;jobs/;media/;redis/")
 set(allowed_actors   "actors/;store/;redis/;jobs/;media/")
 set(allowed_api      "api/;jobs/;media/")
-set(allowed_webhooks "webhooks/;api/;redis/;jobs/;media/")
+set(allowed_webhooks "webhooks/;api/;redis/;store/;jobs/;media/")
 # Libraries a layer must not see: the actor framework, HTTP, hiredis.
 set(forbidden_media  "caf/;httplib.h;hiredis/;sqlite3.h")
 set(forbidden_jobs   "caf/;httplib.h;hiredis/;sqlite3.h")

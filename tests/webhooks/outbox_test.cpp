@@ -1,15 +1,20 @@
-// The outbox contract, for both kinds: memory (standalone) and Redis (a
-// real redis-server): add, claim with a lease, settle fenced by the claim,
-// the job's latest delivery; and with Redis, many workers claiming at once.
+// The outbox contract, for every kind: memory, SQLite (standalone, a real
+// file) and Redis (a real redis-server): add, claim with a lease, settle
+// fenced by the claim, the job's latest delivery; with SQLite, what outlives
+// the process; with Redis, many workers claiming at once.
 
 #include "webhooks/memory_outbox.hpp"
 #include "webhooks/redis_outbox.hpp"
+#include "webhooks/sqlite_outbox.hpp"
 
 #include "tests/redis/local_endpoint.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,24 +39,39 @@ delivery_record delivery(const std::string& id, const std::string& job, int64_t 
   return record;
 }
 
-/// A test's outbox and a second handle on the same store (another worker).
+enum class outbox_kind { memory, sqlite, redis };
+constexpr outbox_kind every_kind[] = {outbox_kind::memory, outbox_kind::sqlite, outbox_kind::redis};
+
+const char* name_of(outbox_kind kind) {
+  return kind == outbox_kind::memory ? "memory" : kind == outbox_kind::sqlite ? "sqlite" : "redis";
+}
+
+/// A test's outbox and a second handle on the same store (another worker;
+/// the same object where one process owns the store).
 struct outbox_pair {
   std::unique_ptr<test::redis_server> server;
+  std::unique_ptr<test::temp_dir> dir;
   std::shared_ptr<webhook_outbox> first;
   std::shared_ptr<webhook_outbox> second;
 };
 
-outbox_pair make_outboxes(bool redis) {
+outbox_pair make_outboxes(outbox_kind kind) {
   outbox_pair pair;
-  if (!redis) {
+  if (kind == outbox_kind::memory) {
     pair.first = std::make_shared<memory_outbox>();
-    pair.second = pair.first;
+  } else if (kind == outbox_kind::sqlite) {
+    pair.dir = std::make_unique<test::temp_dir>();
+    auto opened = sqlite_outbox::open(pair.dir->file("jobs-webhooks.sqlite"), std::chrono::seconds(60));
+    REQUIRE(opened);
+    pair.first = *opened;
+  } else {
+    pair.server = std::make_unique<test::redis_server>();
+    auto endpoint = test::local_endpoint(*pair.server);
+    pair.first = std::make_shared<redis_outbox>(endpoint, std::chrono::seconds(60), std::chrono::seconds(60));
+    pair.second = std::make_shared<redis_outbox>(endpoint, std::chrono::seconds(60), std::chrono::seconds(60));
     return pair;
   }
-  pair.server = std::make_unique<test::redis_server>();
-  auto endpoint = test::local_endpoint(*pair.server);
-  pair.first = std::make_shared<redis_outbox>(endpoint, std::chrono::seconds(60), std::chrono::seconds(60));
-  pair.second = std::make_shared<redis_outbox>(endpoint, std::chrono::seconds(60), std::chrono::seconds(60));
+  pair.second = pair.first;
   return pair;
 }
 
@@ -62,9 +82,9 @@ jobs::webhook_attempt attempt_at(int64_t at, int status, std::string error = {})
 } // namespace
 
 TEST_CASE("an outbox hands out due deliveries once, settles them and shows the job's latest", "[webhooks][outbox]") {
-  for (bool redis : {false, true}) {
-    INFO((redis ? "redis" : "memory"));
-    auto stores = make_outboxes(redis);
+  for (outbox_kind kind : every_kind) {
+    INFO(name_of(kind));
+    auto stores = make_outboxes(kind);
     webhook_outbox& outbox = *stores.first;
     REQUIRE(outbox.add(delivery("d1", "job1", 1000)));
     REQUIRE(outbox.add(delivery("d2", "job2", 5000)));
@@ -154,9 +174,9 @@ TEST_CASE("an outbox hands out due deliveries once, settles them and shows the j
 }
 
 TEST_CASE("a claim whose holder died runs out and another worker takes the attempt over", "[webhooks][outbox]") {
-  for (bool redis : {false, true}) {
-    INFO((redis ? "redis" : "memory"));
-    auto stores = make_outboxes(redis);
+  for (outbox_kind kind : every_kind) {
+    INFO(name_of(kind));
+    auto stores = make_outboxes(kind);
     REQUIRE(stores.first->add(delivery("d1", "job1", 1000)));
     auto dead = stores.first->claim(1000, 2000, "dies");
     REQUIRE(dead);
@@ -185,6 +205,108 @@ TEST_CASE("a claim whose holder died runs out and another worker takes the attem
     CHECK((*shown)->state == "pending");
     CHECK((*shown)->attempt_count == 0);
   }
+}
+
+TEST_CASE("SQLite: a pending delivery and the lease of an attempt cut short outlive the process's handle",
+          "[webhooks][outbox][sqlite]") {
+  test::temp_dir dir;
+  const std::string path = dir.file("jobs-webhooks.sqlite");
+  std::string dead_token;
+  {
+    auto outbox = sqlite_outbox::open(path, std::chrono::seconds(60));
+    REQUIRE(outbox);
+    REQUIRE((*outbox)->add(delivery("d1", "job1", 1000)));
+    auto first = (*outbox)->claim(1000, 2000, "w1");
+    REQUIRE(first);
+    REQUIRE(first->claimed);
+    delivery_record retry = first->claimed->record;
+    retry.attempt_count = 1;
+    retry.attempts = {attempt_at(1000, 503)};
+    retry.next_attempt_ms = 3000;
+    REQUIRE(*(*outbox)->settle(*first->claimed, retry));
+    // The retry is taken; the process dies during it (lease until 9000).
+    auto cut_short = (*outbox)->claim(3000, 9000, "w1");
+    REQUIRE(cut_short);
+    REQUIRE(cut_short->claimed);
+    dead_token = cut_short->claimed->token;
+  }
+  auto reopened = sqlite_outbox::open(path, std::chrono::seconds(60));
+  REQUIRE(reopened);
+  webhook_outbox& outbox = **reopened;
+  auto shown = outbox.latest_for_job("job1");
+  REQUIRE(shown);
+  REQUIRE(*shown);
+  CHECK((*shown)->state == "pending");
+  CHECK((*shown)->attempt_count == 1);
+  auto during_lease = outbox.claim(8999, 20'000, "w1");
+  REQUIRE(during_lease);
+  CHECK_FALSE(during_lease->claimed);
+  CHECK(during_lease->next_due_ms == 9000);
+  auto taken_up = outbox.claim(9000, 20'000, "w1");
+  REQUIRE(taken_up);
+  REQUIRE(taken_up->claimed);
+  const claimed_delivery& claim = *taken_up->claimed;
+  CHECK(claim.token != dead_token);
+  CHECK(claim.record.body == R"({"job_id":"job1"})");
+  CHECK(claim.record.url == "https://example.com/hook?token=t");
+  CHECK(claim.record.created_ms == 1000);
+  CHECK(claim.record.deadline_ms == 1000 + 3'600'000);
+  REQUIRE(claim.record.attempts.size() == 1);
+  CHECK(claim.record.attempts[0].status == 503);
+  // The claim of the dead process settles nothing.
+  claimed_delivery dead{claim.record, dead_token};
+  auto refused = outbox.settle(dead, claim.record);
+  REQUIRE(refused);
+  CHECK_FALSE(*refused);
+}
+
+TEST_CASE("SQLite: finished deliveries beyond the bound are forgotten, pending ones never",
+          "[webhooks][outbox][sqlite]") {
+  test::temp_dir dir;
+  auto opened = sqlite_outbox::open(dir.file("jobs-webhooks.sqlite"), std::chrono::seconds(60), 2);
+  REQUIRE(opened);
+  webhook_outbox& outbox = **opened;
+  REQUIRE(outbox.add(delivery("waiting", "job0", 100'000)));
+  for (int n = 1; n <= 3; ++n) {
+    const std::string job = "job" + std::to_string(n);
+    REQUIRE(outbox.add(delivery("d" + std::to_string(n), job, n)));
+    auto claimed = outbox.claim(n, 50'000, "w1");
+    REQUIRE(claimed);
+    REQUIRE(claimed->claimed);
+    CHECK(claimed->claimed->record.job_id == job);
+    delivery_record done = claimed->claimed->record;
+    done.state = "delivered";
+    done.attempt_count = 1;
+    REQUIRE(*outbox.settle(*claimed->claimed, done));
+  }
+  CHECK_FALSE(*outbox.latest_for_job("job1"));
+  CHECK((*outbox.latest_for_job("job2"))->state == "delivered");
+  CHECK((*outbox.latest_for_job("job3"))->state == "delivered");
+  CHECK((*outbox.latest_for_job("job0"))->state == "pending");
+}
+
+TEST_CASE("SQLite: an outbox file that is no database, or held by another process, is refused naming it",
+          "[webhooks][outbox][sqlite]") {
+  test::temp_dir dir;
+  const std::string path = dir.file("jobs-webhooks.sqlite");
+  {
+    std::ofstream junk(path, std::ios::binary);
+    junk << std::string(4096, 'x');
+  }
+  auto junk = sqlite_outbox::open(path, std::chrono::seconds(60));
+  REQUIRE_FALSE(junk);
+  CHECK(junk.error().message.rfind("the webhook outbox " + path + " (JOB_STORE_PATH) is not an SQLite database (", 0) ==
+        0);
+  CHECK(junk.error().message.find("move it aside to start with no pending webhooks") != std::string::npos);
+  std::filesystem::remove(path);
+  auto held = sqlite_outbox::open(path, std::chrono::seconds(60));
+  REQUIRE(held);
+  auto second = sqlite_outbox::open(path, std::chrono::seconds(60));
+  REQUIRE_FALSE(second);
+  CHECK(second.error().message.rfind("the webhook outbox " + path + " (JOB_STORE_PATH) is in use by another process", 0) ==
+        0);
+  CHECK(outbox_path_beside("/data/jobs.sqlite") == "/data/jobs-webhooks.sqlite");
+  CHECK(outbox_path_beside("/data/store") == "/data/store-webhooks");
 }
 
 TEST_CASE("Redis: workers claiming at once never get the same attempt", "[webhooks][outbox][redis]") {
