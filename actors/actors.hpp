@@ -145,8 +145,8 @@ using redis_writer_actor = caf::typed_actor<
   caf::reacts_to<atom::state, jobs::job_snapshot>,
   // A claimed task is about to be submitted: remember its token.
   caf::reacts_to<atom::lease, claimed_task>,
-  // A claimed task failed before it could run.
-  caf::reacts_to<atom::failed, claimed_task, std::string>,
+  // A claimed task failed before it could run (a vs::error through to_caf).
+  caf::reacts_to<atom::failed, claimed_task, caf::error>,
   // A claimed task goes back on the queue (shutdown).
   caf::reacts_to<atom::release, claimed_task>,
   // Retry writes that failed (sent to itself).

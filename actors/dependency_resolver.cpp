@@ -5,6 +5,7 @@
 #include "redis/dependency_check.hpp"
 #include "redis/video_task.hpp"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -18,10 +19,25 @@ using resolver_ptr = dependency_resolver_actor::stateful_pointer<dependency_reso
 constexpr auto first_recheck = std::chrono::milliseconds(250);
 constexpr auto max_recheck = std::chrono::milliseconds(2000);
 
-void fail(resolver_ptr self, const claimed_task& task, const std::string& message) {
-  spdlog::warn("task {} failed: {}", task.id, message);
+void fail(resolver_ptr self, const claimed_task& task, const error& failure) {
+  spdlog::warn("task {} failed: {}", task.id, failure.message);
   self->state.waiting.erase(task.id);
-  self->send(self->state.writer, atom::failed_v, task, message);
+  self->send(self->state.writer, atom::failed_v, task, to_caf(failure));
+}
+
+/// `failure`'s code with `context` before its message.
+error in_context(const std::string& context, const error& failure) {
+  return make_error(failure.code, context + failure.message, failure.field);
+}
+
+/// params.callback_url when that field alone is valid (the rest of params
+/// may not be): a task failing on a bad field still reports its failure.
+std::string callback_url_of(const redis::video_task& task) {
+  auto url = task.params.find("callback_url");
+  if (url == task.params.end())
+    return {};
+  auto alone = jobs::apply_job_fields(nlohmann::json{{"callback_url", *url}}, media::render_spec{});
+  return alone ? alone->callback_url : std::string();
 }
 
 /// Checks again later; Redis errors and unfinished dependencies both land here.
@@ -30,7 +46,8 @@ void recheck_later(resolver_ptr self, claimed_task task, const std::string& why)
   auto waited = std::chrono::steady_clock::now() - task.claimed_at;
   if (waited > st.config.dependency_timeout) {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(st.config.dependency_timeout).count();
-    return fail(self, task, "still waiting for " + why + " after " + std::to_string(seconds) + " s");
+    return fail(self, task,
+                make_error(errc::dependency_timeout, "still waiting for " + why + " after " + std::to_string(seconds) + " s"));
   }
   auto delay = std::min(max_recheck, first_recheck * (1 << std::min(task.checks, 4)));
   ++task.checks;
@@ -97,7 +114,7 @@ void submit(resolver_ptr self, const claimed_task& task, media::render_spec spec
         // The job queue is full (HTTP jobs): not the task's fault either.
         if (why.code == errc::busy)
           return recheck_later(self, task, "room in the job queue");
-        fail(self, task, why.message);
+        fail(self, task, why);
       });
 }
 
@@ -112,13 +129,14 @@ bool caption_narration(resolver_ptr self, const claimed_task& task, redis::video
   const std::string& voice = run.voice_track_id;
   auto found = dependencies.find(voice);
   if (voice.empty() || found == dependencies.end() || !found->second) {
-    fail(self, task, "task " + task.id + ": params.captions is true, but it has no voice track whose text could "
-                                         "be captioned (give captions_text instead)");
+    fail(self, task, make_error(errc::invalid_argument,
+                                "task " + task.id + ": params.captions is true, but it has no voice track whose text "
+                                "could be captioned (give captions_text instead)", "captions"));
     return false;
   }
   auto source = redis::narration_text_source_of(voice, *found->second);
   if (!source) {
-    fail(self, task, "task " + task.id + ": " + source.error().message);
+    fail(self, task, in_context("task " + task.id + ": ", source.error()));
     return false;
   }
   std::string text = source->text;
@@ -130,13 +148,13 @@ bool caption_narration(resolver_ptr self, const claimed_task& task, redis::video
       return false;
     }
     if (!text_task) {
-      fail(self, task, "text task " + source->text_task_id + ": " + text_task.error().message);
+      fail(self, task, in_context("text task " + source->text_task_id + ": ", text_task.error()));
       return false;
     }
     auto read = redis::narration_text_of(source->text_task_id, *text_task, *st.roots,
                                          media::captions::caption_limits{}.max_text_bytes);
     if (!read) {
-      fail(self, task, "task " + task.id + ": " + read.error().message);
+      fail(self, task, in_context("task " + task.id + ": ", read.error()));
       return false;
     }
     text = std::move(*read);
@@ -157,12 +175,13 @@ void resolve(resolver_ptr self, claimed_task task) {
   if (!hash && redis::is_transient(hash.error()))
     return recheck_later(self, std::move(task), "Redis (" + hash.error().message + ")");
   if (!hash)
-    return fail(self, task, "task " + task.id + ": " + hash.error().message);
+    return fail(self, task, in_context("task " + task.id + ": ", hash.error()));
   if (!hash->has_value())
-    return fail(self, task, "task " + task.id + " disappeared from Redis");
+    return fail(self, task, make_error(errc::not_found, "task " + task.id + " disappeared from Redis"));
   auto parsed = redis::parse_video_task(task.id, **hash);
   if (!parsed)
-    return fail(self, task, parsed.error().message);
+    return fail(self, task, parsed.error());
+  task.callback_url = callback_url_of(*parsed);
 
   std::map<std::string, std::optional<redis::field_map>> dependencies;
   for (const auto& id : redis::dependency_ids(*parsed)) {
@@ -171,13 +190,13 @@ void resolve(resolver_ptr self, claimed_task task) {
     if (!dependency && redis::is_transient(dependency.error()))
       return recheck_later(self, std::move(task), "Redis (" + dependency.error().message + ")");
     if (!dependency)
-      return fail(self, task, "dependency " + id + ": " + dependency.error().message);
+      return fail(self, task, make_error(errc::dependency_failed, "dependency " + id + ": " + dependency.error().message));
     dependencies[id] = std::move(*dependency);
   }
   auto verdict = redis::check_dependencies(*parsed, dependencies, *st.roots);
   switch (verdict.outcome) {
     case redis::dependency_verdict::kind::failed:
-      return fail(self, task, verdict.failure.message);
+      return fail(self, task, verdict.failure);
     case redis::dependency_verdict::kind::waiting:
       if (task.checks == 0) {
         spdlog::info("task {} waits for {}", task.id, verdict.waiting_on);
@@ -191,7 +210,7 @@ void resolve(resolver_ptr self, claimed_task task) {
     return;
   auto spec = spec_for(*parsed, verdict.inputs, *st.roots);
   if (!spec)
-    return fail(self, task, spec.error().message);
+    return fail(self, task, spec.error());
   submit(self, task, std::move(*spec));
 }
 

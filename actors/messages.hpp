@@ -113,6 +113,9 @@ struct claimed_task {
   int64_t attempts = 0;
   std::chrono::steady_clock::time_point claimed_at = std::chrono::steady_clock::now();
   int checks = 0;                ///< dependency checks so far (for the backoff)
+  /// params.callback_url once the task was read and that field is valid:
+  /// where a failure before the task becomes a job is reported.
+  std::string callback_url;
 };
 
 } // namespace vs::actors

@@ -1,4 +1,5 @@
 #include "actors/redis_writer.hpp"
+#include "actors/caf_error.hpp"
 
 #include "redis/task_snapshot.hpp"
 #include "redis/task_keys.hpp"
@@ -191,6 +192,22 @@ pending_write announced(const redis_writer_state& st, pending_write write, const
   return write;
 }
 
+/// What a task that failed before it became a job (its dependencies, its
+/// params) reports to its webhook: a failed job with the task's id.
+jobs::job_snapshot failed_before_job(const claimed_task& task, const error& failure) {
+  jobs::job_snapshot job;
+  job.id = task.id;
+  job.source = "redis";
+  job.tag = task.token;
+  job.state = jobs::job_state::failed;
+  job.failure = failure;
+  job.created_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
+  job.finished_at_ms = job.created_at_ms;
+  job.spec.callback_url = task.callback_url;
+  return job;
+}
+
 void on_redis_job(writer_ptr self, const jobs::job_snapshot& job) {
   auto& st = self->state;
   auto found = st.leases.find(job.id);
@@ -272,9 +289,10 @@ redis_writer_actor::behavior_type redis_writer(redis_writer_actor::stateful_poin
         on_http_job(self, job);
     },
     [=](atom::lease, const claimed_task& task) { self->state.leases[task.id] = task; },
-    [=](atom::failed, const claimed_task& task, const std::string& message) {
+    [=](atom::failed, const claimed_task& task, const caf::error& failure) {
       forget_lease(self, task.id);
-      enqueue(self, failure_write(task, message));
+      const error why = from_caf(failure);
+      enqueue(self, announced(self->state, failure_write(task, why.message), failed_before_job(task, why)));
     },
     [=](atom::release, const claimed_task& task) {
       forget_lease(self, task.id);

@@ -85,6 +85,45 @@ TEST_CASE("a Redis task's callback_url gets the signed webhook and every worker 
   CHECK(receiver.received().size() == 1);
 }
 
+TEST_CASE("a Redis task that fails before it becomes a job still calls its callback_url", "[worker][webhooks]") {
+  // Defect: a failed dependency, a dependency timeout or a bad params field
+  // failed the task hash but sent no webhook; the pipeline waited for one.
+  pipeline_fixture pipeline;
+  webhook_receiver receiver;
+  auto worker = pipeline.start_worker("a", webhook_env(free_port()));
+  auto slides = pipeline.upstream("f", 1.0);
+  pipeline.hset("f-voice", {{"status", "failed"}, {"error", "voice quota exhausted"}});
+  pipeline.video_task("f", "f-voice", slides, params_calling(receiver.url("/dependency")));
+  pipeline.push("f");
+  REQUIRE(pipeline.status_becomes("f", "failed"));
+  // A bad field beside a valid callback_url: the failure names the field.
+  auto good_slides = pipeline.upstream("q", 1.0);
+  pipeline.video_task("p", "q-voice", good_slides,
+                      json{{"fps", 1000}, {"callback_url", receiver.url("/params")}}.dump());
+  pipeline.push("p");
+  REQUIRE(pipeline.status_becomes("p", "failed"));
+  REQUIRE(receiver.wait_for(2));
+  std::map<std::string, json> by_path;
+  for (const auto& hook : receiver.received()) {
+    CHECK(vs::webhooks::verify_signature(secret, hook.header("Video-Service-Signature"), hook.body, std::time(nullptr)));
+    CHECK(hook.header("Video-Service-Event") == "job.failed");
+    by_path[hook.path] = json::parse(hook.body);
+  }
+  const json& dependency = by_path["/dependency"];
+  CHECK(dependency["job_id"] == "f");
+  CHECK(dependency["source"] == "redis");
+  CHECK(dependency["status"] == "failed");
+  CHECK(dependency["event"] == "job.failed");
+  CHECK(dependency["error"]["code"] == "dependency_failed");
+  CHECK(dependency["error"]["message"] == pipeline.field("f", "error"));
+  CHECK(dependency["error"]["message"].get<std::string>().find("voice quota exhausted") != std::string::npos);
+  const json& params = by_path["/params"];
+  CHECK(params["job_id"] == "p");
+  CHECK(params["error"]["code"] == "invalid_argument");
+  CHECK(params["error"]["field"] == "fps");
+  CHECK(params["error"]["message"] == pipeline.field("p", "error"));
+}
+
 TEST_CASE("a worker killed with a delivery pending: another worker delivers it", "[worker][webhooks]") {
   pipeline_fixture pipeline;
   webhook_receiver receiver([](size_t index, const received_webhook&) { return index == 0 ? 500 : 200; });
