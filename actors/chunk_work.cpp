@@ -4,7 +4,7 @@
 #include "media/poster.hpp"
 #include "media/render_chunk.hpp"
 #include "media/render_job.hpp"
-#include "redis/chunk_spec.hpp"
+#include "jobs/spec_json.hpp"
 #include "redis/task_keys.hpp"
 
 #include <spdlog/spdlog.h>
@@ -44,10 +44,10 @@ status render_claimed(redis::chunk_queue& queue, const redis::chunk_claim& claim
     auto failed = retrying([&] { return queue.fail(id, claim.token, why); }, patience);
     return failed ? status{} : status(failed.error());
   };
-  auto spec = redis::spec_from_json(claim.spec);
+  auto spec = jobs::spec_from_json(claim.spec);
   if (!spec)
     return fail_chunk(spec.error().message);
-  auto audio_seconds = redis::seconds_from_text(claim.audio_seconds);
+  auto audio_seconds = jobs::seconds_from_text(claim.audio_seconds);
   if (!audio_seconds)
     return fail_chunk(audio_seconds.error().message);
   const std::string path = segment_folder(settings.output_dir, claim.job) + "/" + std::to_string(claim.index) + "-f" +
@@ -180,8 +180,8 @@ expected<media::stitch_result> run_chunked_job(
                                           made.message());
   auto planned = retrying(
       [&] {
-        return queue.plan(job.id, job.owner_token, redis::spec_to_json(job.spec),
-                          redis::seconds_to_text(job.audio ? std::optional<double>(job.audio->duration_seconds())
+        return queue.plan(job.id, job.owner_token, jobs::spec_to_json(job.spec),
+                          jobs::seconds_to_text(job.audio ? std::optional<double>(job.audio->duration_seconds())
                                                            : std::nullopt),
                           job.chunks, std::chrono::duration_cast<std::chrono::seconds>(plan_ttl));
       },

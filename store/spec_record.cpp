@@ -1,6 +1,6 @@
 #include "store/spec_record.hpp"
 
-#include "redis/chunk_spec.hpp"
+#include "jobs/spec_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -78,7 +78,7 @@ captions::caption_style style_from_json(const json& in) {
 } // namespace
 
 std::string spec_to_record(const media::render_spec& spec) {
-  json record = json::parse(redis::spec_to_json(spec));
+  json record = json::parse(jobs::spec_to_json(spec));
   record["output_path"] = spec.output_path;
   record["music_path"] = spec.music_path;
   record["music_volume"] = spec.music_volume;
@@ -98,7 +98,7 @@ std::string spec_to_record(const media::render_spec& spec) {
 }
 
 expected<media::render_spec> spec_from_record(const std::string& text) {
-  auto spec = redis::spec_from_json(text);
+  auto spec = jobs::spec_from_json(text);
   if (!spec) {
     // The chunk codec's message names the chunk plan: keep only its reason.
     const std::string& message = spec.error().message;

@@ -1,7 +1,7 @@
 #pragma once
 /// A queued job's render spec as the job store keeps it, so a job resumed
 /// after a restart renders exactly what was asked: every field, the
-/// frame-shaping ones through the chunk plan's codec (redis/chunk_spec)
+/// frame-shaping ones through the chunk plan's codec (jobs/spec_json)
 /// plus what that one leaves to the job's owner (output path, music and
 /// loudness, captions).
 

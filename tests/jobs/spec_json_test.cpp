@@ -1,10 +1,10 @@
 // The spec a chunked job's owner hands its chunk workers reads back exactly.
-#include "redis/chunk_spec.hpp"
+#include "jobs/spec_json.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace vs;
-using namespace vs::redis;
+using namespace vs::jobs;
 
 TEST_CASE("a render spec survives the chunk plan field by field", "[redis][chunks]") {
   media::render_spec spec;

@@ -1,7 +1,8 @@
 #pragma once
-/// A chunked job's render spec as its owner stores it in the plan, for the
-/// workers that render its chunks: every field, so a chunk is rendered with
-/// exactly the job's settings (frame k must match the unchunked frame k).
+/// A render spec as JSON with every field, and back: a chunked job's owner
+/// stores it in the plan for the workers that render its chunks (frame k
+/// must match the unchunked frame k), and the standalone job store keeps a
+/// queued job's spec in it across restarts.
 
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
@@ -9,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace vs::redis {
+namespace vs::jobs {
 
 std::string spec_to_json(const media::render_spec& spec);
 /// errc::input_invalid naming what is wrong when `text` is not such a spec.
@@ -20,4 +21,4 @@ expected<media::render_spec> spec_from_json(const std::string& text);
 std::string seconds_to_text(std::optional<double> seconds);
 expected<std::optional<double>> seconds_from_text(const std::string& text);
 
-} // namespace vs::redis
+} // namespace vs::jobs

@@ -1,4 +1,4 @@
-#include "redis/chunk_spec.hpp"
+#include "jobs/spec_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-namespace vs::redis {
+namespace vs::jobs {
 
 namespace {
 
@@ -165,4 +165,4 @@ expected<std::optional<double>> seconds_from_text(const std::string& text) {
   return std::optional<double>(value);
 }
 
-} // namespace vs::redis
+} // namespace vs::jobs
