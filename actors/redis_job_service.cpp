@@ -1,8 +1,11 @@
 #include "actors/redis_job_service.hpp"
 
+#include "redis/job_index.hpp"
 #include "redis/task_keys.hpp"
 #include "redis/task_queue.hpp"
 #include "redis/task_snapshot.hpp"
+
+#include <algorithm>
 
 namespace vs::actors {
 
@@ -31,6 +34,20 @@ expected<jobs::job_snapshot> redis_job_service::find(const std::string& id) {
   if (redis::field_of(*task, "service") != redis::service_name)
     return local.error();
   return redis::snapshot_from_task(id, *task);
+}
+
+std::vector<jobs::job_snapshot> redis_job_service::recent(const jobs::job_query& query) {
+  // With a state filter the newest `limit` may hold none of that state: read further back.
+  constexpr size_t filtered_reach = 1000;
+  auto local = local_.recent(query);
+  expected<std::vector<redis::indexed_job>> shared = std::vector<redis::indexed_job>{};
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    shared = redis::newest_jobs(client_, query.state ? std::max(query.limit, filtered_reach) : query.limit);
+  }
+  if (!shared)
+    return local;
+  return redis::merge_recent(std::move(local), *shared, query);
 }
 
 status redis_job_service::cancel(const std::string& id) {

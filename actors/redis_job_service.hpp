@@ -1,7 +1,8 @@
 #pragma once
 /// The job service as a Redis worker shows it: the local job system first,
 /// then Redis, so a status poll for a job that ran on another worker (or a
-/// Redis task) still answers; /health reports whether Redis is reachable.
+/// Redis task) still answers, and the job list is the whole cluster's;
+/// /health reports whether Redis is reachable.
 /// Plain C++; safe to call from many HTTP threads.
 
 #include "actors/redis_settings.hpp"
@@ -22,7 +23,9 @@ public:
   expected<std::string> submit(media::render_spec spec) override { return local_.submit(std::move(spec)); }
   expected<jobs::job_snapshot> find(const std::string& id) override;
   using jobs::job_service::recent;
-  std::vector<jobs::job_snapshot> recent(const jobs::job_query& query) override { return local_.recent(query); }
+  /// Every worker's jobs (the job index in Redis) with this process's own
+  /// in place of their Redis copies; this process's alone while Redis is away.
+  std::vector<jobs::job_snapshot> recent(const jobs::job_query& query) override;
   status cancel(const std::string& id) override;
   expected<jobs::job_snapshot> wait(const std::string& id, std::chrono::milliseconds timeout) override {
     return local_.wait(id, timeout);

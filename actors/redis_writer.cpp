@@ -250,9 +250,10 @@ void on_http_job(writer_ptr self, const jobs::job_snapshot& job) {
   pending_write mirror;
   mirror.id = job.id;
   mirror.steps.emplace_back(
-    "job state", [id = job.id, fields = redis::http_job_fields(job, st.redis->queue().worker_id())](
+    "job state", [id = job.id, created_ms = job.created_at_ms,
+                  fields = redis::http_job_fields(job, st.redis->queue().worker_id())](
                    redis::task_queue& queue, const std::string&) -> expected<write_result> {
-      auto written = queue.mirror_http_job(id, fields, http_job_ttl);
+      auto written = queue.mirror_http_job(id, created_ms, fields, http_job_ttl);
       if (!written)
         return written.error();
       write_result result;

@@ -18,6 +18,11 @@ inline std::string processing_key(const std::string& worker) { return service_na
 inline std::string heartbeat_key(const std::string& worker) { return service_name + ":worker:" + worker; }
 /// Every worker that may own a processing list.
 inline std::string workers_key() { return service_name + ":workers"; }
+/// Every job this service's workers took on (Redis tasks claimed, HTTP jobs
+/// mirrored), a sorted set scored by when it was first seen (Unix ms), so
+/// that any worker's GET /jobs lists them all; the newest job_index_size kept.
+inline std::string job_index_key() { return service_name + ":jobs"; }
+inline constexpr int job_index_size = 10000;
 /// The counter that hands out fencing tokens.
 inline std::string fence_key() { return service_name + ":fence"; }
 

@@ -60,8 +60,10 @@ expected<std::optional<std::string>> task_queue::pop(std::chrono::milliseconds b
 }
 
 expected<claim_result> task_queue::claim(const std::string& id, bool resume) {
-  auto reply = client_.eval(scripts::claim, {task_key(id), processing_key(worker_), fence_key(), dead_queue_key()},
-                            {id, worker_, local_timestamp(), service_name, resume ? "1" : "0"});
+  auto reply = client_.eval(scripts::claim,
+                            {task_key(id), processing_key(worker_), fence_key(), dead_queue_key(), job_index_key()},
+                            {id, worker_, local_timestamp(), service_name, resume ? "1" : "0", std::to_string(epoch_ms_now()),
+                             std::to_string(job_index_size)});
   if (!reply)
     return reply.error();
   claim_result result;
@@ -137,15 +139,15 @@ status task_queue::park(const std::string& id) {
   return {};
 }
 
-expected<bool> task_queue::mirror_http_job(const std::string& id,
+expected<bool> task_queue::mirror_http_job(const std::string& id, int64_t created_ms,
                                            const std::vector<std::pair<std::string, std::string>>& fields,
                                            std::chrono::seconds ttl) {
-  std::vector<std::string> args{std::to_string(ttl.count())};
+  std::vector<std::string> args{std::to_string(ttl.count()), std::to_string(created_ms), std::to_string(job_index_size)};
   for (const auto& [name, value] : fields) {
     args.push_back(name);
     args.push_back(value);
   }
-  auto reply = client_.eval(scripts::mirror_http_job, {task_key(id)}, args);
+  auto reply = client_.eval(scripts::mirror_http_job, {task_key(id), job_index_key()}, args);
   if (!reply)
     return reply.error();
   return reply->integer == 1;

@@ -93,9 +93,11 @@ public:
   /// with plain commands (no script), so an operator sees it.
   status park(const std::string& id);
 
-  /// Writes an HTTP job's hash (expiring after `ttl`); false if the key
-  /// belongs to a pipeline task.
-  expected<bool> mirror_http_job(const std::string& id, const std::vector<std::pair<std::string, std::string>>& fields,
+  /// Writes an HTTP job's hash (expiring after `ttl`) and lists the job in
+  /// the job index (job_index_key) as created at `created_ms`; false if the
+  /// key belongs to a pipeline task.
+  expected<bool> mirror_http_job(const std::string& id, int64_t created_ms,
+                                 const std::vector<std::pair<std::string, std::string>>& fields,
                                  std::chrono::seconds ttl);
 
   /// Renews this worker's heartbeat key (TTL `lease`) and registers the worker.

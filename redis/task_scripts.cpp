@@ -35,6 +35,14 @@ local function pushable(key) local kind = type_of(key) return kind == 'list' or 
 local function forget(list, id, count)
   if type_of(list) == 'list' then redis.call('LREM', list, count, id) end
 end
+-- Adds a job to the index GET /jobs reads (job_index_key), keeping its
+-- first-seen time and the newest ARGV-given count; a key of another type is left alone.
+local function index_job(index, id, at_ms, keep)
+  local kind = type_of(index)
+  if kind ~= 'none' and kind ~= 'zset' then return end
+  redis.call('ZADD', index, 'NX', at_ms, id)
+  redis.call('ZREMRANGEBYRANK', index, 0, -(tonumber(keep) + 1))
+end
 local function push_once(list, id)
   if not redis.call('LPOS', list, id) then redis.call('LPUSH', list, id) end
 end
@@ -173,6 +181,7 @@ tries = tries + 1
 redis.call('HSET', key, 'status', 'processing', 'worker', ARGV[2], 'fence', tostring(token), 'attempts',
            tostring(tries), 'started_at', now, 'updated_at', now, 'progress', '0')
 redis.call('HDEL', key, 'error', 'finished_at', 'consumer_errors', 'poster_ref')
+index_job(KEYS[5], id, ARGV[6], ARGV[7])
 return {'claimed', tostring(token), tostring(tries)}
 )lua");
 
@@ -329,10 +338,11 @@ local kind = type_of(KEYS[1])
 if kind ~= 'none' and (kind ~= 'hash' or redis.call('HGET', KEYS[1], 'source') ~= 'http') then
   return 0
 end
-for i = 2, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+index_job(KEYS[2], string.sub(KEYS[1], 6), ARGV[2], ARGV[3])
 return 1
 )lua");
 

@@ -1,9 +1,12 @@
 #include "redis/redis_client.hpp"
 #include "redis/task_keys.hpp"
+#include "redis/local_time.hpp"
 #include "redis/task_queue.hpp"
 #include "tests/redis/local_endpoint.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cmath>
 
 #include <thread>
 
@@ -49,6 +52,10 @@ TEST_CASE("pop moves the oldest id into the worker's processing list and claim f
   CHECK(field(server, "older", "fence") == claimed->token);
   CHECK(field(server, "older", "extra_field") == "kept");
   CHECK(!field(server, "older", "started_at").empty());
+  // Listed for every worker's GET /jobs, at the time of its claim.
+  const double listed_at = std::stod(server.cli({"ZSCORE", job_index_key(), "older"}));
+  CHECK(std::abs(listed_at - static_cast<double>(epoch_ms_now())) < 60'000);
+  CHECK(server.cli({"ZSCORE", job_index_key(), "newer"}).empty());
 }
 
 TEST_CASE("an empty queue pops nothing after the block time", "[redis][queue]") {
@@ -272,19 +279,23 @@ TEST_CASE("an HTTP job's hash never overwrites a task of the pipeline", "[redis]
   redis_client client(local_endpoint(server));
   task_queue queue(client, "w1");
   make_task(server, "shared");
-  auto refused = queue.mirror_http_job("shared", {{"status", "success"}, {"source", "http"}}, std::chrono::seconds(60));
+  auto refused = queue.mirror_http_job("shared", 1000, {{"status", "success"}, {"source", "http"}}, std::chrono::seconds(60));
   REQUIRE(refused);
   CHECK_FALSE(*refused);
   CHECK(field(server, "shared", "status") == "queued");
 
-  auto written = queue.mirror_http_job("web1", {{"status", "processing"}, {"source", "http"}}, std::chrono::seconds(60));
+  auto written = queue.mirror_http_job("web1", 1000, {{"status", "processing"}, {"source", "http"}}, std::chrono::seconds(60));
   REQUIRE(written);
   CHECK(*written);
-  auto updated = queue.mirror_http_job("web1", {{"status", "success"}, {"source", "http"}}, std::chrono::seconds(60));
+  auto updated = queue.mirror_http_job("web1", 2000, {{"status", "success"}, {"source", "http"}}, std::chrono::seconds(60));
   REQUIRE(updated);
   CHECK(*updated);
   CHECK(field(server, "web1", "status") == "success");
   CHECK(std::stoi(server.cli({"TTL", task_key("web1")})) > 50);
+  // Listed for every worker's GET /jobs once, at its creation time; the
+  // pipeline's task was not mirrored and is not listed by this.
+  CHECK(server.cli({"ZSCORE", job_index_key(), "web1"}) == "1000");
+  CHECK(server.cli({"ZSCORE", job_index_key(), "shared"}).empty());
 }
 
 TEST_CASE("a password authenticates and a wrong one is reported as unavailable", "[redis][client]") {

@@ -276,7 +276,7 @@ TEST_CASE("the reaper and the own-list recovery deal with hostile entries", "[re
 TEST_CASE("an HTTP job's hash is not written over a key of another type", "[redis][scripts][hostile]") {
   script_fixture f;
   f.server.cli({"SET", task_key("web"), "x"});
-  auto written = f.queue.mirror_http_job("web", {{"status", "success"}, {"source", "http"}}, std::chrono::seconds(60));
+  auto written = f.queue.mirror_http_job("web", 1000, {{"status", "success"}, {"source", "http"}}, std::chrono::seconds(60));
   REQUIRE(written);
   CHECK_FALSE(*written);
   CHECK(f.server.cli({"GET", task_key("web")}) == "x");

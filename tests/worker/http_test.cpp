@@ -74,3 +74,48 @@ TEST_CASE("a job posted to one worker can be polled on another and tasks show as
   pipeline.redis.start();
   CHECK(pipeline.eventually([&] { return poll_json(port_a, "/health")["redis"] == "up"; }, std::chrono::seconds(15)));
 }
+
+TEST_CASE("every worker's GET /jobs lists the jobs of all workers", "[worker][redis][http]") {
+  // Defect: each worker listed only the jobs of its own process, so the
+  // dashboard of one worker showed a fraction of the cluster's jobs.
+  pipeline_fixture pipeline;
+  int port_a = free_port();
+  int port_b = free_port();
+  auto a = pipeline.start_worker("a", {{"VIDEO_SERVICE_PORT", std::to_string(port_a)}});
+  auto slides = pipeline.upstream("x", 1.0);
+  pipeline.video_task("x", "x-voice", slides);
+  pipeline.push("x");
+  REQUIRE(pipeline.status_becomes("x", "success"));
+  // Worker b starts after x ended: it never saw it.
+  auto b = pipeline.start_worker("b", {{"VIDEO_SERVICE_PORT", std::to_string(port_b)}});
+  REQUIRE(pipeline.eventually([&] { return healthy(port_b); }, std::chrono::seconds(20)));
+  json body{{"audio_path", pipeline.output_dir() + "/voice/audio_x.mp3"},
+            {"image_paths", {pipeline.output_dir() + "/images/image_x0.png"}},
+            {"fps", 12},
+            {"resolution", "320x180"}};
+  httplib::Client client("127.0.0.1", port_b);
+  auto posted = client.Post("/jobs", body.dump(), "application/json");
+  REQUIRE(posted);
+  REQUIRE(posted->status == 202);
+  const std::string http_id = json::parse(posted->body)["job_id"];
+  REQUIRE(pipeline.eventually([&] { return pipeline.field(http_id, "status") == "success"; }));
+
+  auto ids_of = [](const json& list) {
+    std::vector<std::string> ids;
+    for (const auto& job : list["jobs"])
+      ids.push_back(job["job_id"]);
+    return ids;
+  };
+  for (int port : {port_a, port_b}) {
+    INFO("worker on port " << port);
+    json list = get_json(port, "/jobs");
+    // Newest first: the HTTP job came after the task.
+    CHECK(ids_of(list) == std::vector<std::string>{http_id, "x"});
+    for (const auto& job : list["jobs"]) {
+      CHECK(job["status"] == "success");
+      CHECK(job["source"] == (job["job_id"] == "x" ? "redis" : "http"));
+    }
+    CHECK(ids_of(get_json(port, "/jobs?state=success&limit=1")) == std::vector<std::string>{http_id});
+    CHECK(get_json(port, "/jobs?state=failed")["jobs"].empty());
+  }
+}
