@@ -144,6 +144,7 @@ local function reject(reason)
   reason = 'task ' .. id .. ': ' .. reason
   if type_of(key) == 'hash' then
     redis.call('HSET', key, 'status', 'failed', 'error', reason, 'updated_at', now, 'finished_at', now)
+    index_job(KEYS[5], id, ARGV[6], ARGV[7])
   end
   push_once(KEYS[4], id)
   return leave('rejected', reason)

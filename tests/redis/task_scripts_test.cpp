@@ -62,7 +62,11 @@ TEST_CASE("claim rejects a key that is no hash and malformed counts without coun
     CHECK(field(f.server, id, "status") == "failed");
     CHECK(field(f.server, id, "error") == claimed->reason);
     CHECK(field(f.server, id, "attempts") == value);
+    // Failed, so listed among the service's jobs (GET /jobs shows the error).
+    CHECK_FALSE(f.server.cli({"ZSCORE", job_index_key(), id}).empty());
   }
+  // A key that is no task hash is no job: not listed.
+  CHECK(f.server.cli({"ZSCORE", job_index_key(), "str"}).empty());
   ready_task(f.server, "count");
   f.server.cli({"HSET", task_key("count"), "status", "pending", "queue", "none"});
   auto count = f.queue.claim("count");
