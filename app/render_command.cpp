@@ -4,6 +4,7 @@
 #include "jobs/job_request.hpp"
 #include "jobs/json_text.hpp"
 #include "app/exit_codes.hpp"
+#include "app/malloc_policy.hpp"
 #include "app/service_config.hpp"
 #include "media/memory_estimate.hpp"
 #include "media/render_job.hpp"
@@ -312,6 +313,8 @@ private:
 };
 
 int run_render(const render_options& options) {
+  // As serve does: the peak RSS of a render is its live working set.
+  limit_malloc_retention();
   auto spec = build_spec(options);
   if (!spec) {
     std::cerr << "video-service render: " << spec.error().message << "\n";

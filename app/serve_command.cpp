@@ -6,6 +6,7 @@
 #include "api/http_server.hpp"
 #include "api/json_log.hpp"
 #include "app/exit_codes.hpp"
+#include "app/malloc_policy.hpp"
 #include "app/service_config.hpp"
 #include "app/webhook_setup.hpp"
 #include "media/output_file.hpp"
@@ -22,7 +23,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <malloc.h>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -197,15 +197,7 @@ int run_serve(const serve_options& options) {
     std::cerr << "video-service serve: " << created.error().message << "\n";
     return exit_failure;
   }
-  // Every running job brings detached threads (narration, encoder, x264's
-  // own) that come and go; glibc gives each a malloc arena that keeps its
-  // freed memory, so RSS would drift up with the number of jobs ever run.
-  mallopt(M_ARENA_MAX, 4);
-  // Slides, frames and x264's pictures are large blocks that come and go
-  // with jobs: mapped one by one, they go back to the system when freed
-  // instead of staying in an arena, so RSS follows the jobs' estimates (a
-  // job of short slides at zoom 4 held 16% more without this).
-  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  limit_malloc_retention();
   actors::job_system_config jobs;
   jobs.output_dir = config->output_dir;
   jobs.max_concurrent_jobs = config->max_concurrent_jobs;

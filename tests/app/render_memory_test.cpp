@@ -30,12 +30,11 @@ finished_render run_render(const temp_dir& dir, const std::vector<std::string>& 
   std::vector<std::string> argv = {video_service_binary(), "render"};
   argv.insert(argv.end(), args.begin(), args.end());
   auto started = std::chrono::steady_clock::now();
-  // A fixed mmap threshold: glibc otherwise raises it after the first large
-  // free, and freed working images then stay in the arenas of whichever
-  // threads held them. Peak RSS would count that retention (more of it the
-  // more loaded the machine: +9 MB, over the bound once in a loaded run) and
-  // not the live window this test is about.
-  child_process render(argv, {{"MALLOC_MMAP_THRESHOLD_", "1048576"}}, dir.file("render.log"));
+  // `render` fixes glibc's mmap threshold itself (app/malloc_policy): without
+  // it, freed working images stayed in the arenas of whichever threads held
+  // them and peak RSS counted that retention (+9 MB under load, over the
+  // bound once) instead of the live window this test is about.
+  child_process render(argv, {}, dir.file("render.log"));
   auto code = render.wait(std::chrono::seconds(120));
   finished_render result;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
