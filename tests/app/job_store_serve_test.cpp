@@ -271,6 +271,22 @@ TEST_CASE("a job store that is no SQLite database stops serve from starting, nam
   CHECK(std::filesystem::file_size(store) == 8192);
 }
 
+TEST_CASE("a webhook outbox that is no SQLite database stops serve, naming the file", "[serve][store][webhooks]") {
+  temp_dir dir;
+  std::filesystem::create_directories(dir.file("out"));
+  const std::string outbox = dir.file("out/jobs-webhooks.sqlite");
+  write_bytes(outbox, std::string(8192, '\x5a'));
+  auto started = capture_command(video_service_binary() + " serve --host 127.0.0.1 --port " +
+                                 std::to_string(free_port()) + " --output-dir " + shell_quote(dir.file("out")));
+  CHECK(started.exit_code == 1);
+  CHECK(started.err == "video-service serve: the webhook outbox " + outbox +
+                         " (JOB_STORE_PATH) is not an SQLite database (switching to write-ahead logging: file is not "
+                         "a database): move it aside to start with no pending webhooks\n");
+  CHECK(std::filesystem::file_size(outbox) == 8192);
+  // The job store beside it was opened and closed again, whole.
+  CHECK(std::filesystem::exists(dir.file("out/jobs.sqlite")));
+}
+
 TEST_CASE("a second standalone serve on the same OUTPUT_DIR exits 1 instead of running the same jobs",
           "[serve][store]") {
   durable_service service;
