@@ -1,6 +1,7 @@
 #include "actors/chunk_owner.hpp"
 
 #include "actors/caf_error.hpp"
+#include "media/captions/caption_export.hpp"
 #include "media/poster.hpp"
 
 #include <caf/send.hpp>
@@ -43,6 +44,8 @@ void chunk_owner(caf::blocking_actor* self, chunk_owner_setup setup) {
   result.video_path = job.spec.output_path;
   if (job.poster_frame)
     result.poster_path = media::poster_path_for(job.spec.output_path);
+  if (job.captions)
+    result.captions_path = media::captions::srt_path_for(job.spec.output_path);
   result.frames = stitched->frames;
   result.fps = job.spec.fps;
   result.duration_seconds = static_cast<double>(stitched->frames) / job.spec.fps;

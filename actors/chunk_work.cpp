@@ -1,5 +1,7 @@
 #include "actors/chunk_work.hpp"
 
+#include "media/captions/caption_export.hpp"
+#include "media/captions/layout_json.hpp"
 #include "media/narration.hpp"
 #include "media/poster.hpp"
 #include "media/render_chunk.hpp"
@@ -7,6 +9,7 @@
 #include "jobs/spec_json.hpp"
 #include "redis/task_keys.hpp"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -34,6 +37,29 @@ auto retrying(Call call, std::chrono::milliseconds patience) -> decltype(call())
   }
 }
 
+/// The plan's spec text: the render spec (jobs/spec_json) and, for a
+/// captioned job, the owner's prepared caption layout beside it, which
+/// spec_from_json reads past.
+std::string plan_spec_text(const chunked_job& job) {
+  std::string text = jobs::spec_to_json(job.spec);
+  if (!job.captions)
+    return text;
+  auto plan = nlohmann::json::parse(text);
+  plan["caption_layout"] = media::captions::layout_to_json(*job.captions);
+  return plan.dump();
+}
+
+/// The caption layout a plan's spec text carries (null: none).
+expected<std::shared_ptr<const media::captions::caption_layout>> plan_captions(const std::string& text) {
+  auto plan = nlohmann::json::parse(text, nullptr, false);
+  if (plan.is_discarded() || !plan.is_object())
+    return make_error(errc::input_invalid, "the chunk plan's spec is no JSON object");
+  auto layout = plan.find("caption_layout");
+  if (layout == plan.end())
+    return std::shared_ptr<const media::captions::caption_layout>();
+  return media::captions::layout_from_json(*layout);
+}
+
 /// Renders a claimed chunk and records the outcome under its token.
 status render_claimed(redis::chunk_queue& queue, const redis::chunk_claim& claim, const chunk_settings& settings,
                       const std::atomic<bool>* stop) {
@@ -50,6 +76,9 @@ status render_claimed(redis::chunk_queue& queue, const redis::chunk_claim& claim
   auto audio_seconds = jobs::seconds_from_text(claim.audio_seconds);
   if (!audio_seconds)
     return fail_chunk(audio_seconds.error().message);
+  auto captions = plan_captions(claim.spec);
+  if (!captions)
+    return fail_chunk(captions.error().message);
   const std::string path = segment_folder(settings.output_dir, claim.job) + "/" + std::to_string(claim.index) + "-f" +
                            claim.token + ".mp4";
 
@@ -75,7 +104,7 @@ status render_claimed(redis::chunk_queue& queue, const redis::chunk_claim& claim
   };
   spdlog::info("chunk {}: rendering frames [{}, {}) (attempt {})", id, claim.range.first, claim.range.end,
                claim.attempts);
-  auto rendered = media::render_chunk(*spec, settings.limits, *audio_seconds, claim.range, path, callbacks);
+  auto rendered = media::render_chunk(*spec, settings.limits, *audio_seconds, claim.range, path, callbacks, *captions);
   if (!rendered) {
     if (lease_lost) {
       spdlog::info("chunk {}: no longer ours (requeued, cancelled or its job ended); stopped", id);
@@ -159,7 +188,7 @@ status write_poster(const chunk_settings& settings, const chunked_job& job, int6
   if (!slides)
     return slides.error();
   auto jpeg = media::render_poster_jpeg(job.spec, settings.limits, media::root_folders(job.spec.input_roots), *slides,
-                                        frame, cancel);
+                                        frame, cancel, job.captions);
   if (!jpeg)
     return jpeg.error();
   return media::write_file_atomically(path, *jpeg);
@@ -180,7 +209,7 @@ expected<media::stitch_result> run_chunked_job(
                                           made.message());
   auto planned = retrying(
       [&] {
-        return queue.plan(job.id, job.owner_token, jobs::spec_to_json(job.spec),
+        return queue.plan(job.id, job.owner_token, plan_spec_text(job),
                           jobs::seconds_to_text(job.audio ? std::optional<double>(job.audio->duration_seconds())
                                                            : std::nullopt),
                           job.chunks, std::chrono::duration_cast<std::chrono::seconds>(plan_ttl));
@@ -237,16 +266,33 @@ expected<media::stitch_result> run_chunked_job(
     if (!rendered || !*rendered)
       std::this_thread::sleep_for(poll_interval);
   }
-  // The poster first: a video in place always has its poster beside it.
+  // The poster and the captions first: a video in place always has them beside it.
   const std::string poster_path = job.poster_frame ? media::poster_path_for(job.spec.output_path) : std::string();
   if (job.poster_frame)
     if (auto poster = write_poster(settings, job, *job.poster_frame, poster_path, cancel); !poster)
       return end_with(poster.error());
+  std::optional<media::captions::caption_export> srt;
+  if (job.captions) {
+    const double duration = static_cast<double>(total) / job.spec.fps;
+    auto written = media::captions::caption_export::write(job.spec.output_path,
+                                                          media::captions::format_srt(job.captions->cues, duration));
+    status committed = written ? written->commit() : status(written.error());
+    if (!committed) {
+      std::error_code ignored;
+      if (!poster_path.empty())
+        std::filesystem::remove(poster_path, ignored);
+      return end_with(committed.error());
+    }
+    srt.emplace(std::move(*written));
+  }
   auto stitched = media::stitch_segments(segments, job.spec.fps, job.audio, job.spec.output_path, cancel);
   clean_up(queue, settings, job);
-  if (!stitched && !poster_path.empty()) {
+  if (!stitched) {
     std::error_code ignored;
-    std::filesystem::remove(poster_path, ignored);
+    if (!poster_path.empty())
+      std::filesystem::remove(poster_path, ignored);
+    if (srt)
+      srt->withdraw();
   }
   if (stitched)
     spdlog::info("job {}: stitched {} chunks in {:.2f} s", job.id, count, stitched->elapsed_seconds);

@@ -10,6 +10,7 @@
 /// and it removes the folder with the plan when the job ends however it
 /// ends, so a late worker cannot recreate it (output_file needs the folder).
 
+#include "media/captions/caption_layout.hpp"
 #include "media/chunk_plan.hpp"
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
@@ -61,6 +62,9 @@ struct chunked_job {
   /// The frame the poster JPEG shows (beside the video, written before it
   /// lands); none: the job asked for no poster.
   std::optional<int64_t> poster_frame;
+  /// The captions the owner prepared (null: none): the plan carries their
+  /// layout to every chunk, and the owner writes the .srt beside the video.
+  std::shared_ptr<const media::captions::caption_layout> captions;
 };
 
 /// Plans the chunks, renders chunks (its own or others') until every one of

@@ -251,7 +251,7 @@ bool run_in_chunks(runner_ptr self, const media::timeline& timeline, std::option
   chunk_owner_setup setup;
   setup.settings = *st.setup.chunking;
   setup.job = chunked_job{st.setup.job_id, st.setup.owner_token, st.setup.spec, std::move(audio), std::move(chunks),
-                          poster};
+                          poster, st.captions};
   setup.coordinator = st.setup.coordinator;
   setup.runner = self;
   setup.cancelled = st.cancelled;
@@ -279,9 +279,7 @@ void on_prepared(runner_ptr self, audio_ptr audio) {
   auto poster = media::poster_frame(spec, *timeline);
   if (!poster)
     return fail(self, to_caf(poster.error()));
-  // Captions are painted by the job's own renderers only: a captioned job
-  // is rendered whole, never in chunks (docs/chunked.md).
-  if (!st.captions && run_in_chunks(self, *timeline, *poster, audio))
+  if (run_in_chunks(self, *timeline, *poster, audio))
     return;
   st.plan = std::make_shared<const media::render_plan>(media::make_render_plan(spec, *timeline, st.captions));
   st.total = timeline->frame_count();

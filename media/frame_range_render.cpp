@@ -157,7 +157,8 @@ status render_range_to_mp4(const render_spec& spec, const render_limits& limits,
 
 expected<std::string> render_poster_jpeg(const render_spec& spec, const render_limits& limits,
                                          const root_folders& roots, const timeline& slides, int64_t frame,
-                                         const std::atomic<bool>* cancel) {
+                                         const std::atomic<bool>* cancel,
+                                         std::shared_ptr<const captions::caption_layout> captions) {
   std::string jpeg;
   auto take = [&](int64_t, video_frame& drawn) -> status {
     auto encoded = encode_poster(drawn.view());
@@ -168,7 +169,7 @@ expected<std::string> render_poster_jpeg(const render_spec& spec, const render_l
   };
   render_callbacks callbacks;
   callbacks.cancel = cancel;
-  if (auto drawn = draw_frame_range(spec, limits, roots, slides, {frame, frame + 1}, take, callbacks, nullptr);
+  if (auto drawn = draw_frame_range(spec, limits, roots, slides, {frame, frame + 1}, take, callbacks, captions);
       !drawn)
     return drawn.error();
   return jpeg;

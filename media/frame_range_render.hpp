@@ -65,9 +65,11 @@ status render_range_to_mp4(const render_spec& spec, const render_limits& limits,
 /// The poster JPEG of frame `frame`, drawn by the same code and from the
 /// same inputs as the frame a render encodes (a frame is a pure function of
 /// the job and its number), so it equals the captured one: for the owner of
-/// a chunked job, whose frames another worker may have drawn.
+/// a chunked job, whose frames another worker may have drawn. `captions`
+/// (null: none) are painted as on the video's frame.
 expected<std::string> render_poster_jpeg(const render_spec& spec, const render_limits& limits,
                                          const root_folders& roots, const timeline& slides, int64_t frame,
-                                         const std::atomic<bool>* cancel);
+                                         const std::atomic<bool>* cancel,
+                                         std::shared_ptr<const captions::caption_layout> captions = nullptr);
 
 } // namespace vs::media

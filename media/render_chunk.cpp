@@ -10,7 +10,8 @@ namespace vs::media {
 
 expected<chunk_result> render_chunk(const render_spec& spec, const render_limits& limits,
                                     std::optional<double> audio_seconds, frame_range range,
-                                    const std::string& segment_path, const render_callbacks& callbacks) {
+                                    const std::string& segment_path, const render_callbacks& callbacks,
+                                    std::shared_ptr<const captions::caption_layout> captions) {
   auto started = std::chrono::steady_clock::now();
   render_spec job = spec;
   job.output_path = segment_path;  // validate() asks for an output
@@ -28,7 +29,7 @@ expected<chunk_result> render_chunk(const render_spec& spec, const render_limits
 
   // The stitcher reads the segment once from the start: no faststart pass.
   if (auto rendered = render_range_to_mp4(spec, limits, roots, *slides, range, output->temporary_path(), nullptr,
-                                          false, callbacks);
+                                          false, callbacks, nullptr, std::move(captions));
       !rendered)
     return rendered.error();
   if (auto committed = output->commit(); !committed)

@@ -26,8 +26,10 @@ struct chunk_result {
 /// Renders `range` of the video `spec` describes, whose narration lasts
 /// `audio_seconds` (none: a silent video), into `segment_path`.
 /// `spec.output_path` is not used. Progress counts the range's frames.
+/// `captions` (null: none) are the job's prepared layout (its owner's).
 expected<chunk_result> render_chunk(const render_spec& spec, const render_limits& limits,
                                     std::optional<double> audio_seconds, frame_range range,
-                                    const std::string& segment_path, const render_callbacks& callbacks = {});
+                                    const std::string& segment_path, const render_callbacks& callbacks = {},
+                                    std::shared_ptr<const captions::caption_layout> captions = nullptr);
 
 } // namespace vs::media

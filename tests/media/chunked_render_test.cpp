@@ -1,5 +1,7 @@
 // Chunked rendering against the unchunked render of the same job: real MP4s
 // decoded, frame by frame, joins included, and the narration sample by sample.
+#include "media/captions/caption_source.hpp"
+#include "media/captions/layout_json.hpp"
 #include "media/chunk_plan.hpp"
 #include "media/narration.hpp"
 #include "media/poster.hpp"
@@ -13,6 +15,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -44,7 +47,8 @@ render_spec narrated_job(const test::temp_dir& dir, double audio_seconds) {
 /// The owner's side of a chunked render, without any queue: narration once,
 /// every chunk, then the stitch.
 expected<stitch_result> render_in_chunks(const render_spec& spec, int chunk_seconds, const std::string& output,
-                                         std::vector<frame_range>& chunks) {
+                                         std::vector<frame_range>& chunks,
+                                         std::shared_ptr<const captions::caption_layout> layout = nullptr) {
   const render_limits limits;
   const root_folders roots(spec.input_roots);
   auto audio = encode_narration(spec, limits, roots, nullptr);
@@ -57,7 +61,7 @@ expected<stitch_result> render_in_chunks(const render_spec& spec, int chunk_seco
   std::vector<stitch_segment> segments;
   for (size_t i = 0; i < chunks.size(); ++i) {
     std::string path = output + ".chunk" + std::to_string(i) + ".mp4";
-    auto chunk = render_chunk(spec, limits, audio_seconds_of(*audio), chunks[i], path);
+    auto chunk = render_chunk(spec, limits, audio_seconds_of(*audio), chunks[i], path, {}, layout);
     if (!chunk)
       return chunk.error();
     segments.push_back({path, chunks[i]});
@@ -135,6 +139,50 @@ TEST_CASE("a video rendered in chunks and stitched matches the unchunked render 
   auto chunked_audio = test::decode_audio_samples(chunked_path);
   REQUIRE_FALSE(whole_audio.empty());
   CHECK(chunked_audio == whole_audio);
+}
+
+TEST_CASE("a captioned job rendered in chunks from its layout as the plan carries it matches the whole render",
+          "[chunks][captions]") {
+  test::temp_dir dir;
+  render_spec spec = narrated_job(dir, 4.2);
+  spec.captions.cues = {{0.2, 1.6, "First caption"}, {1.8, 3.9, "Second one, across a join"}};
+  spec.output_path = dir.file("whole.mp4");
+  auto whole = render_video(spec, render_limits{});
+  REQUIRE(whole);
+  REQUIRE_FALSE(whole->captions_path.empty());
+
+  // The owner prepares the layout once; the plan carries it as JSON.
+  auto prepared = captions::prepare_captions(spec, render_limits{}, root_folders(spec.input_roots));
+  REQUIRE(prepared);
+  REQUIRE(*prepared);
+  auto carried = captions::layout_from_json(nlohmann::json::parse(captions::layout_to_json(**prepared).dump()));
+  REQUIRE(carried);
+  CHECK((*carried)->ass_script == (*prepared)->ass_script);
+  CHECK((*carried)->events.size() == (*prepared)->events.size());
+  CHECK((*carried)->geometry.font_px == (*prepared)->geometry.font_px);
+  CHECK((*carried)->cues.size() == 2);
+
+  std::vector<frame_range> chunks;
+  const std::string captioned = dir.file("chunked.mp4");
+  REQUIRE(render_in_chunks(spec, 1, captioned, chunks, *carried));
+  const std::string bare = dir.file("bare.mp4");
+  REQUIRE(render_in_chunks(spec, 1, bare, chunks, nullptr));
+  auto whole_frames = test::decode_frames(spec.output_path);
+  auto chunked_frames = test::decode_frames(captioned);
+  auto bare_frames = test::decode_frames(bare);
+  REQUIRE(chunked_frames.size() == whole_frames.size());
+  REQUIRE(bare_frames.size() == whole_frames.size());
+  int captioned_frames = 0;
+  for (size_t k = 0; k < whole_frames.size(); ++k) {
+    INFO("frame " << k);
+    CHECK(test::psnr(whole_frames[k], chunked_frames[k]) >= 40.0);
+    // Where a caption shows, the chunks painted it: without the layout they differ.
+    if ((*carried)->event_at(static_cast<int64_t>(k)) >= 0) {
+      ++captioned_frames;
+      CHECK(test::psnr(whole_frames[k], bare_frames[k]) < 35.0);
+    }
+  }
+  CHECK(captioned_frames > static_cast<int>(whole_frames.size()) / 2);
 }
 
 TEST_CASE("a chunk segment opens with an IDR frame and holds exactly its frames", "[chunks]") {

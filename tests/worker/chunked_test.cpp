@@ -226,9 +226,10 @@ TEST_CASE("a chunked job asking for a poster gets it beside its video", "[worker
   check_no_chunk_left(pipeline);
 }
 
-// Captions are painted by the job's own renderers only: a captioned job
-// longer than 2 x CHUNK_SECONDS renders whole, with its captions.
-TEST_CASE("a captioned job is rendered whole, not in chunks", "[worker][redis][chunks][captions]") {
+// A captioned job is chunked too: its owner times the narration's text
+// once, the plan carries the caption layout to every chunk, and the owner
+// writes the .srt beside the stitched video.
+TEST_CASE("a captioned job is rendered in chunks, with its captions", "[worker][redis][chunks][captions]") {
   pipeline_fixture pipeline;
   std::filesystem::create_directories(pipeline.output_dir() + "/text");
   write_bytes(pipeline.output_dir() + "/text/text_t1.txt", "First sentence. Second one!");
@@ -241,8 +242,8 @@ TEST_CASE("a captioned job is rendered whole, not in chunks", "[worker][redis][c
   auto worker = pipeline.start_worker("w1", one_second_chunks);
   pipeline.push("captioned");
   REQUIRE(pipeline.status_becomes("captioned", "success", std::chrono::seconds(120)));
-  CHECK(chunks_done_in(*worker) == 0);
-  CHECK(worker->log().find("frames in") == std::string::npos);  // no chunk plan
+  CHECK(chunks_done_in(*worker) == 4);
+  CHECK(worker->log().find("48 frames in 4 chunks") != std::string::npos);
   CHECK(pipeline.field("captioned", "captions_ref") == pipeline.output_dir() + "/video/captioned.srt");
   CHECK(read_srt(pipeline.field("captioned", "captions_ref")).size() == 2);
   CHECK(probe_mp4(pipeline.field("captioned", "result_ref")).video.frame_count == 48);
