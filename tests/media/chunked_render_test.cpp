@@ -273,4 +273,18 @@ TEST_CASE("the poster a chunked job's owner draws is the one the whole render ca
   auto outside = render_poster_jpeg(spec, limits, roots, *slides, slides->frame_count(), nullptr);
   REQUIRE_FALSE(outside);
   CHECK(outside.error().message == "frames [36, 37) are not within the video's 36 frames");
+
+  // Captioned: the owner paints the layout the plan carries on its poster too.
+  spec.captions.cues = {{1.0, 2.5, "On the poster"}};
+  spec.output_path = dir.file("captioned.mp4");
+  auto captioned = render_video(spec, limits);
+  REQUIRE(captioned);
+  std::ifstream captioned_in(captioned->poster_path, std::ios::binary);
+  const std::string captioned_jpeg((std::istreambuf_iterator<char>(captioned_in)), std::istreambuf_iterator<char>());
+  auto layout = captions::prepare_captions(spec, limits, roots);
+  REQUIRE(layout);
+  auto with_caption = render_poster_jpeg(spec, limits, roots, *slides, **frame, nullptr, *layout);
+  REQUIRE(with_caption);
+  CHECK(*with_caption == captioned_jpeg);
+  CHECK(*with_caption != captured);
 }
