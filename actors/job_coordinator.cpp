@@ -2,6 +2,7 @@
 
 #include "actors/caf_error.hpp"
 #include "actors/job_runner.hpp"
+#include "jobs/job_time.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
@@ -21,11 +22,6 @@ namespace {
 using coordinator_ptr = job_coordinator_actor::stateful_pointer<job_coordinator_state>;
 
 constexpr auto fps_window = std::chrono::seconds(5);
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 /// 16 hex digits: a different shape from the pipeline's 8-digit task ids, so
 /// an HTTP job never shares a task hash or an output file with a Redis task.
@@ -140,7 +136,7 @@ void finalize(coordinator_ptr self, const std::string& id, jobs::job_state final
   job_entry& entry = found->second;
   bool was_running = entry.snapshot.state == jobs::job_state::processing;
   set_state(self, entry, final_state);
-  entry.snapshot.finished_at_ms = now_ms();
+  entry.snapshot.finished_at_ms = jobs::now_ms();
   entry.snapshot.result = std::move(result);
   entry.snapshot.failure = std::move(failure);
   if (final_state == jobs::job_state::success) {
@@ -191,7 +187,7 @@ void finalize(coordinator_ptr self, const std::string& id, jobs::job_state final
 void start_job(coordinator_ptr self, job_entry& entry, int64_t reservation) {
   auto& st = self->state;
   set_state(self, entry, jobs::job_state::processing);
-  entry.snapshot.started_at_ms = now_ms();
+  entry.snapshot.started_at_ms = jobs::now_ms();
   if (st.setup.store)
     log_unrecorded(st.setup.store->started(entry.snapshot.id, entry.snapshot.started_at_ms));
   ++st.running;
@@ -333,7 +329,7 @@ caf::result<std::string> submit(coordinator_ptr self, job_submission& submission
   entry.snapshot.source = submission.source;
   entry.snapshot.tag = submission.tag;
   entry.snapshot.state = jobs::job_state::queued;
-  entry.snapshot.created_at_ms = now_ms();
+  entry.snapshot.created_at_ms = jobs::now_ms();
   entry.snapshot.spec = std::move(spec);
   entry.spec_bytes = bytes;
   // Durable before the client hears the id.

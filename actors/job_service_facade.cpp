@@ -6,6 +6,7 @@
 #include "actors/image_decoder.hpp"
 #include "actors/job_coordinator.hpp"
 #include "actors/job_runner.hpp"
+#include "jobs/job_time.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -209,11 +210,6 @@ private:
   std::optional<int64_t> shutdown_result_;
 };
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
 void log_recovery(const std::string& path, const store::job_recovery& recovery) {
   spdlog::info("job store {}: {} finished jobs kept ({} pruned), {} queued jobs resume ({} of them were rendering "
                "and start again)",
@@ -266,7 +262,7 @@ expected<std::unique_ptr<job_system>> start_job_system(const job_system_config& 
     if (!opened)
       return opened.error();
     store = std::move(*opened);
-    auto recovery = store->recover(now_ms());
+    auto recovery = store->recover(jobs::now_ms());
     if (!recovery)
       return recovery.error();
     log_recovery(config.store->path, *recovery);

@@ -1,5 +1,6 @@
 #include "actors/redis_writer.hpp"
 #include "actors/caf_error.hpp"
+#include "jobs/job_time.hpp"
 
 #include "redis/task_snapshot.hpp"
 #include "redis/task_keys.hpp"
@@ -201,8 +202,7 @@ jobs::job_snapshot failed_before_job(const claimed_task& task, const error& fail
   job.tag = task.token;
   job.state = jobs::job_state::failed;
   job.failure = failure;
-  job.created_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
+  job.created_at_ms = jobs::now_ms();
   job.finished_at_ms = job.created_at_ms;
   job.spec.callback_url = task.callback_url;
   return job;

@@ -1,5 +1,6 @@
 #include "api/upload_store.hpp"
 
+#include "jobs/job_time.hpp"
 #include "jobs/upload_folder.hpp"
 
 #include <spdlog/spdlog.h>
@@ -25,11 +26,6 @@ constexpr int64_t stale_temp_ms = 3600 * 1000;
 
 /// The sweep renames what it removes to this first (see collect).
 constexpr const char* sweep_prefix = ".sweep-";
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// The modification time in Unix epoch milliseconds; -1 if `path` is gone.
 int64_t modified_ms(const fs::path& path) {
@@ -173,7 +169,7 @@ sweep_counts upload_store::sweep(jobs::job_service& jobs) {
   sweep_counts counts;
   std::vector<std::string> live_list = live_uploads(jobs);
   std::set<std::string> live(live_list.begin(), live_list.end());
-  const int64_t now = now_ms();
+  const int64_t now = jobs::now_ms();
   const int64_t oldest_kept = now - static_cast<int64_t>(max_age_.count()) * 1000;
   std::error_code ec;
   for (fs::directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {

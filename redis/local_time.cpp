@@ -25,12 +25,6 @@ std::string local_timestamp() {
   return format(now.tv_sec, static_cast<long>(now.tv_usec));
 }
 
-int64_t epoch_ms_now() {
-  timeval now{};
-  gettimeofday(&now, nullptr);
-  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_usec / 1000;
-}
-
 std::string local_timestamp(int64_t epoch_ms) {
   return format(static_cast<time_t>(epoch_ms / 1000), static_cast<long>((epoch_ms % 1000) * 1000));
 }

@@ -9,8 +9,6 @@
 namespace vs::redis {
 
 std::string local_timestamp();
-/// Now, in Unix epoch milliseconds.
-int64_t epoch_ms_now();
 std::string local_timestamp(int64_t epoch_ms);
 /// Back to Unix epoch milliseconds (the fraction may have any length or be absent).
 std::optional<int64_t> parse_local_timestamp(const std::string& text);

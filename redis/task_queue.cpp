@@ -1,5 +1,6 @@
 #include "redis/task_queue.hpp"
 
+#include "jobs/job_time.hpp"
 #include "redis/local_time.hpp"
 #include "redis/script_reply.hpp"
 #include "redis/task_keys.hpp"
@@ -62,7 +63,7 @@ expected<std::optional<std::string>> task_queue::pop(std::chrono::milliseconds b
 expected<claim_result> task_queue::claim(const std::string& id, bool resume) {
   auto reply = client_.eval(scripts::claim,
                             {task_key(id), processing_key(worker_), fence_key(), dead_queue_key(), job_index_key()},
-                            {id, worker_, local_timestamp(), service_name, resume ? "1" : "0", std::to_string(epoch_ms_now()),
+                            {id, worker_, local_timestamp(), service_name, resume ? "1" : "0", std::to_string(jobs::now_ms()),
                              std::to_string(job_index_size)});
   if (!reply)
     return reply.error();

@@ -1,5 +1,6 @@
 #include "webhooks/sqlite_outbox.hpp"
 
+#include "jobs/job_time.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/sqlite_file.hpp"
 
@@ -54,11 +55,6 @@ delivery_record read_record(const store::sqlite_statement& row) {
   record.attempt_count = row.integer(8);
   record.next_attempt_ms = row.integer(9);
   return record;
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-    .count();
 }
 
 } // namespace
@@ -143,7 +139,7 @@ expected<bool> sqlite_outbox::settle(const claimed_delivery& claim, const delive
   std::lock_guard<std::mutex> guard(mutex_);
   const std::string doing = "settling webhook delivery " + claim.record.id;
   const bool finished = updated.state != "pending";
-  const int64_t now = now_ms();
+  const int64_t now = jobs::now_ms();
   auto store = db_->prepare(
     "UPDATE deliveries SET state = ?1, attempts = ?2, attempt_count = ?3, next_attempt_ms = ?4, due_ms = ?4, "
     "token = '', settled_ms = ?5 WHERE id = ?6 AND token = ?7",

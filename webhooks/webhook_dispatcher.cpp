@@ -1,6 +1,7 @@
 #include "webhooks/webhook_dispatcher.hpp"
 
 #include "api/job_json.hpp"
+#include "jobs/job_time.hpp"
 #include "jobs/json_text.hpp"
 #include "webhooks/webhook_sender.hpp"
 #include "webhooks/webhook_signature.hpp"
@@ -14,11 +15,6 @@
 namespace vs::webhooks {
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 /// 128 random bits as hex: unique across workers without coordination.
 std::string new_delivery_id() {
@@ -47,7 +43,7 @@ attempt_made make_attempt(const delivery_record& delivery, const webhook_setting
   const auto started = std::chrono::steady_clock::now();
   attempt_made made;
   jobs::webhook_attempt& attempt = made.attempt;
-  attempt.at_ms = now_ms();
+  attempt.at_ms = jobs::now_ms();
   auto url = parse_callback_url(delivery.url);
   if (!url) {
     attempt.error = url.error().message;
@@ -113,7 +109,7 @@ void webhook_dispatcher::job_finished(const jobs::job_snapshot& job) {
   body["event"] = delivery.event;
   body["delivery_id"] = delivery.id;
   delivery.body = jobs::json_text(body);
-  delivery.created_ms = now_ms();
+  delivery.created_ms = jobs::now_ms();
   delivery.deadline_ms = delivery.created_ms + settings_.retry_window.count();
   delivery.next_attempt_ms = delivery.created_ms;
   {
@@ -192,7 +188,7 @@ void webhook_dispatcher::run() {
 }
 
 bool webhook_dispatcher::attempt_due(std::chrono::milliseconds& wait) {
-  const int64_t now = now_ms();
+  const int64_t now = jobs::now_ms();
   auto claimed = outbox_->claim(now, now + claim_lease(settings_).count(), settings_.worker_id);
   if (!claimed) {
     std::lock_guard<std::mutex> guard(mutex_);
@@ -241,7 +237,7 @@ void webhook_dispatcher::attempt(const claimed_delivery& claim) {
       std::lock_guard<std::mutex> guard(mutex_);
       wait = settings_.schedule.wait_after(updated.attempt_count, random_);
     }
-    const int64_t next = now_ms() + wait.count();
+    const int64_t next = jobs::now_ms() + wait.count();
     if (next > delivery.deadline_ms) {
       updated.state = "failed";
       spdlog::warn("webhooks: {} of job {} to {} failed: {}; giving up after {} attempts (WEBHOOK_RETRY_SECONDS)",

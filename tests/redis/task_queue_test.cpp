@@ -1,6 +1,6 @@
 #include "redis/redis_client.hpp"
 #include "redis/task_keys.hpp"
-#include "redis/local_time.hpp"
+#include "jobs/job_time.hpp"
 #include "redis/task_queue.hpp"
 #include "tests/redis/local_endpoint.hpp"
 
@@ -54,7 +54,7 @@ TEST_CASE("pop moves the oldest id into the worker's processing list and claim f
   CHECK(!field(server, "older", "started_at").empty());
   // Listed for every worker's GET /jobs, at the time of its claim.
   const double listed_at = std::stod(server.cli({"ZSCORE", job_index_key(), "older"}));
-  CHECK(std::abs(listed_at - static_cast<double>(epoch_ms_now())) < 60'000);
+  CHECK(std::abs(listed_at - static_cast<double>(vs::jobs::now_ms())) < 60'000);
   CHECK(server.cli({"ZSCORE", job_index_key(), "newer"}).empty());
 }
 
