@@ -20,10 +20,14 @@ expected<std::string> webhook_job_service::submit(media::render_spec spec) {
 }
 
 expected<jobs::job_snapshot> webhook_job_service::find(const std::string& id) {
+  // The delivery first, then the job: a delivery exists only once its job
+  // ended, so the job read after it is final too. Read the other way round,
+  // a job that ended between the two reads showed "processing" beside a
+  // delivered webhook (seen in tests/webhooks/delivery_test under load).
+  auto latest = reports_->latest_for_job(id);
   auto job = inner_.find(id);
   if (!job)
     return job;
-  auto latest = reports_->latest_for_job(id);
   if (!latest)
     // The job is still worth showing without it.
     spdlog::debug("webhooks: the delivery state of job {} is unavailable: {}", id, latest.error().message);
