@@ -53,6 +53,9 @@ TEST_CASE("a webhook whose job ends while Redis is away is stored and sent once 
   CHECK(body["job_id"] == "j1");
   CHECK(body["event"] == "job.succeeded");
   CHECK(body["result"]["video_url"] == "/jobs/j1/video");
+  // The receiver has the request before the dispatcher has its answer and
+  // settles the delivery: stopping the dispatcher waits for that.
+  dispatcher.stop();
   auto shown = outbox_on(server)->latest_for_job("j1");
   REQUIRE(shown);
   REQUIRE(*shown);
