@@ -6,6 +6,7 @@
 #include "media/poster.hpp"
 #include "media/render_chunk.hpp"
 #include "media/render_job.hpp"
+#include "jobs/json_text.hpp"
 #include "jobs/spec_json.hpp"
 #include "redis/task_keys.hpp"
 
@@ -46,14 +47,11 @@ std::string plan_spec_text(const chunked_job& job) {
     return text;
   auto plan = nlohmann::json::parse(text);
   plan["caption_layout"] = media::captions::layout_to_json(*job.captions);
-  return plan.dump();
+  return jobs::json_text(plan);
 }
 
-/// The caption layout a plan's spec text carries (null: none).
-expected<std::shared_ptr<const media::captions::caption_layout>> plan_captions(const std::string& text) {
-  auto plan = nlohmann::json::parse(text, nullptr, false);
-  if (plan.is_discarded() || !plan.is_object())
-    return make_error(errc::input_invalid, "the chunk plan's spec is no JSON object");
+/// The caption layout a plan's spec carries (null: none).
+expected<std::shared_ptr<const media::captions::caption_layout>> plan_captions(const nlohmann::json& plan) {
   auto layout = plan.find("caption_layout");
   if (layout == plan.end())
     return std::shared_ptr<const media::captions::caption_layout>();
@@ -70,13 +68,17 @@ status render_claimed(redis::chunk_queue& queue, const redis::chunk_claim& claim
     auto failed = retrying([&] { return queue.fail(id, claim.token, why); }, patience);
     return failed ? status{} : status(failed.error());
   };
-  auto spec = jobs::spec_from_json(claim.spec);
+  // Parsed once: with captions the text carries their layout (up to megabytes).
+  const auto plan = nlohmann::json::parse(claim.spec, nullptr, false);
+  if (plan.is_discarded() || !plan.is_object())
+    return fail_chunk("the chunk plan's spec is not valid: it is no JSON object");
+  auto spec = jobs::spec_from_json(plan);
   if (!spec)
     return fail_chunk(spec.error().message);
   auto audio_seconds = jobs::seconds_from_text(claim.audio_seconds);
   if (!audio_seconds)
     return fail_chunk(audio_seconds.error().message);
-  auto captions = plan_captions(claim.spec);
+  auto captions = plan_captions(plan);
   if (!captions)
     return fail_chunk(captions.error().message);
   const std::string path = segment_folder(settings.output_dir, claim.job) + "/" + std::to_string(claim.index) + "-f" +

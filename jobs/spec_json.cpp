@@ -115,8 +115,17 @@ std::string spec_to_json(const media::render_spec& spec) {
 }
 
 expected<media::render_spec> spec_from_json(const std::string& text) {
+  nlohmann::json json;
   try {
-    auto json = nlohmann::json::parse(text);
+    json = nlohmann::json::parse(text);
+  } catch (const std::exception& e) {
+    return make_error(errc::input_invalid, std::string("the chunk plan's spec is not valid: ") + e.what());
+  }
+  return spec_from_json(json);
+}
+
+expected<media::render_spec> spec_from_json(const nlohmann::json& json) {
+  try {
     media::render_spec spec;
     spec.audio_path = json.at("audio_path").get<std::string>();
     spec.image_paths = json.at("image_paths").get<std::vector<std::string>>();

@@ -7,6 +7,8 @@
 #include "media/error.hpp"
 #include "media/render_spec.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <optional>
 #include <string>
 
@@ -15,6 +17,8 @@ namespace vs::jobs {
 std::string spec_to_json(const media::render_spec& spec);
 /// errc::input_invalid naming what is wrong when `text` is not such a spec.
 expected<media::render_spec> spec_from_json(const std::string& text);
+/// The same, for a spec already parsed (fields beyond the spec's are ignored).
+expected<media::render_spec> spec_from_json(const nlohmann::json& json);
 
 /// The narration's length as text that reads back to the same double
 /// (empty: a silent video), and back.
