@@ -123,15 +123,20 @@ std::string submit_with_callback(temp_dir& dir, int port, const std::string& cal
   return json::parse(posted->body)["job_id"];
 }
 
-/// GET /jobs/{id} until its webhook is in `state`; the last snapshot seen.
-json wait_for_webhook_state(int port, const std::string& id, const std::string& state) {
+/// GET /jobs/{id} until its webhook is in `state` with at least
+/// `attempts` attempts recorded; the last snapshot seen. A delivery is
+/// "pending" before its first attempt too, and the receiver holds the
+/// request before the dispatcher records the answer, so the state alone
+/// does not say an attempt is on record.
+json wait_for_webhook_state(int port, const std::string& id, const std::string& state, size_t attempts = 1) {
   httplib::Client client("127.0.0.1", port);
   json shown;
   for (int i = 0; i < 300; ++i) {
     auto got = client.Get(("/jobs/" + id).c_str());
     if (got && got->status == 200) {
       shown = json::parse(got->body);
-      if (shown.contains("webhook") && shown["webhook"]["state"] == state)
+      if (shown.contains("webhook") && shown["webhook"]["state"] == state &&
+          shown["webhook"]["attempts"].size() >= attempts)
         return shown;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -183,7 +188,7 @@ TEST_CASE("a standalone serve killed while a webhook waits to be retried deliver
   auto received = receiver.received();
   CHECK(received[1].body == received[0].body);
   CHECK(received[1].header("Video-Service-Delivery") == received[0].header("Video-Service-Delivery"));
-  json delivered = wait_for_webhook_state(port, id, "delivered");
+  json delivered = wait_for_webhook_state(port, id, "delivered", 2);
   INFO(delivered.dump() << "\n" << second->log());
   REQUIRE(delivered.contains("webhook"));
   CHECK(delivered["webhook"]["attempt_count"] == 2);
