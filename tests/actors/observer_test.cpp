@@ -60,8 +60,14 @@ TEST_CASE("an observer sees every state change of a job submitted with an extern
   CHECK(done.source == "redis");
   CHECK(done.result->video_path == (fixture.video_folder() / "4841187f.mp4").string());
 
-  // Observers are told asynchronously; give the last message a moment.
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Observers are told asynchronously: wait for the final change to arrive.
+  auto final_change_seen = [&] {
+    std::lock_guard<std::mutex> guard(log->mutex);
+    return !log->changes.empty() && jobs::is_final(log->changes.back().state);
+  };
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       !final_change_seen() && std::chrono::steady_clock::now() < deadline;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::lock_guard<std::mutex> guard(log->mutex);
   REQUIRE(log->changes.size() >= 3);
   CHECK(log->changes.front().state == jobs::job_state::queued);

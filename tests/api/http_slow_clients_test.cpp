@@ -117,10 +117,13 @@ TEST_CASE("slow clients and long synchronous calls do not take /health down", "[
   INFO("slowest /health " << slowest << " ms, GET /jobs " << listing << " ms");
   CHECK(slowest < 1000);
   CHECK(listing < 1000);
-  // The slow clients are all still connected and unanswered.
-  for (auto& connection : slow) {
-    pollfd unanswered{connection->fd(), POLLIN, 0};
-    CHECK(poll(&unanswered, 1, 0) == 0);
+  // The slow clients are all still connected and unanswered, if their 3 s
+  // are not yet up (a loaded machine can spend them on the calls above).
+  if (elapsed_ms(slow_start) < 2500) {
+    for (auto& connection : slow) {
+      pollfd unanswered{connection->fd(), POLLIN, 0};
+      CHECK(poll(&unanswered, 1, 0) == 0);
+    }
   }
 
   // The slow clients are answered 408 and dropped once their 3 s are up.

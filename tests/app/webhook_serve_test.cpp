@@ -167,11 +167,11 @@ TEST_CASE("a standalone serve shows a job's webhook delivery in GET /jobs/{id}",
 TEST_CASE("a standalone serve killed while a webhook waits to be retried delivers it after a restart",
           "[app][webhooks][store]") {
   // The receiver is down (503) for the first attempt; the retry is due
-  // 2.5 to 5 s later, and the process is killed before it.
+  // 5 to 10 s later, and the process is killed before it.
   webhook_receiver receiver([](size_t n, const received_webhook&) { return n == 0 ? 503 : 200; });
   temp_dir dir;
   const int port = free_port();
-  const std::map<std::string, std::string> environment{{"WEBHOOK_BACKOFF_SECONDS", "5"}};
+  const std::map<std::string, std::string> environment{{"WEBHOOK_BACKOFF_SECONDS", "10"}};
   auto first = start_standalone(dir, port, "first.log", environment);
   const std::string id = submit_with_callback(dir, port, receiver.url("/done"));
   REQUIRE(receiver.wait_for(1));
@@ -184,7 +184,7 @@ TEST_CASE("a standalone serve killed while a webhook waits to be retried deliver
   REQUIRE(receiver.received().size() == 1);
 
   auto second = start_standalone(dir, port, "second.log", environment);
-  REQUIRE(receiver.wait_for(2, std::chrono::seconds(20)));
+  REQUIRE(receiver.wait_for(2, std::chrono::seconds(30)));
   auto received = receiver.received();
   CHECK(received[1].body == received[0].body);
   CHECK(received[1].header("Video-Service-Delivery") == received[0].header("Video-Service-Delivery"));

@@ -211,8 +211,8 @@ TEST_CASE("the reaper requeues a dead worker's tasks and gives up after max atte
 
   for (int attempt = 1; attempt <= 3; ++attempt) {
     INFO("attempt " << attempt);
-    // Long enough for the redis-cli calls below on a loaded machine.
-    REQUIRE(dead.heartbeat(std::chrono::milliseconds(500)));
+    // Long enough for the redis-cli processes below on a loaded machine.
+    REQUIRE(dead.heartbeat(std::chrono::milliseconds(2000)));
     server.cli({"LPUSH", processing_key("dead"), "t"});
     auto claimed = dead.claim("t");
     REQUIRE(claimed);
@@ -223,7 +223,7 @@ TEST_CASE("the reaper requeues a dead worker's tasks and gives up after max atte
     auto early = live.reap(3);
     REQUIRE(early);
     CHECK(early->empty());
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
     auto reaped = live.reap(3);
     REQUIRE(reaped);
     REQUIRE(!reaped->empty());

@@ -3,6 +3,7 @@
 #include "tests/support/process.hpp"
 
 #include <arpa/inet.h>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -32,7 +33,21 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
-redis_server::redis_server(bool append_only) : port_(free_port()), append_only_(append_only) { start(); }
+redis_server::redis_server(bool append_only) : port_(free_port()), append_only_(append_only) {
+  // free_port() closes its socket before redis-server binds: another test's
+  // process can take the port in between, so a refused start tries anew.
+  for (int tries = 1;; ++tries) {
+    try {
+      start();
+      return;
+    } catch (const std::runtime_error&) {
+      stop();
+      if (tries == 3)
+        throw;
+      port_ = free_port();
+    }
+  }
+}
 
 redis_server::~redis_server() {
   end_busy();
@@ -51,8 +66,17 @@ void redis_server::start() {
   }
   if (pid_ < 0)
     throw std::runtime_error("cannot fork redis-server");
+  // Ours answers with its own pid: a PONG from another test's Redis on a
+  // port taken in the meantime must not pass for this one.
+  const std::string own_pid = "process_id:" + std::to_string(pid_);
+  auto answers_as_ours = [&] {
+    const std::string info = cli({"INFO", "server"});
+    const auto at = info.find(own_pid);
+    return at != std::string::npos &&
+           (at + own_pid.size() == info.size() || !std::isdigit(static_cast<unsigned char>(info[at + own_pid.size()])));
+  };
   for (int i = 0; i < 200; ++i) {
-    if (cli({"PING"}) == "PONG")
+    if (answers_as_ours())
       return;
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {

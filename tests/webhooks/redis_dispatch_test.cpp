@@ -66,12 +66,12 @@ TEST_CASE("a stopped dispatcher leaves its pending deliveries to the next one", 
   redis_server server;
   webhook_receiver receiver([](size_t index, const received_webhook&) { return index == 0 ? 503 : 200; });
   auto settings = test_webhook_settings();
-  settings.schedule.first_retry = milliseconds(1000);
+  settings.schedule.first_retry = milliseconds(4000);
   {
     webhooks::webhook_dispatcher first(settings, outbox_on(server));
     first.job_finished(finished_job("j2", receiver.url()));
     REQUIRE(receiver.wait_for(1));
-    // Stopped before its retry (0.5..1 s later) is due; the delivery stays pending in Redis.
+    // Stopped before its retry (2..4 s later) is due; the delivery stays pending in Redis.
     first.stop();
   }
   auto pending = outbox_on(server)->latest_for_job("j2");
@@ -82,7 +82,7 @@ TEST_CASE("a stopped dispatcher leaves its pending deliveries to the next one", 
   CHECK(receiver.received().size() == 1);
 
   webhooks::webhook_dispatcher next(settings, outbox_on(server));
-  REQUIRE(receiver.wait_for(2, std::chrono::seconds(10)));
+  REQUIRE(receiver.wait_for(2, std::chrono::seconds(15)));
   auto received = receiver.received();
   CHECK(received[1].header("Video-Service-Delivery") == received[0].header("Video-Service-Delivery"));
   CHECK(received[1].header("Video-Service-Attempt") == "2");

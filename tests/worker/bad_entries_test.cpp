@@ -138,8 +138,9 @@ TEST_CASE("a stream of fast-failing tasks drains quickly", "[worker][redis][host
   REQUIRE(pipeline.status_becomes("bad" + std::to_string(count), "failed", std::chrono::seconds(30)));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << count << " fast-failing tasks drained in " << seconds << " s\n";
-  // 40 s before (one task per 200 ms poll).
-  CHECK(seconds < 5.0);
+  // 40 s before (one task per 200 ms poll); about 1 s idle now, and 200
+  // claims in another process beside a loaded CI run can take a few more.
+  CHECK(seconds < 15.0);
   for (int i = 1; i <= count; ++i)
     REQUIRE(pipeline.field("bad" + std::to_string(i), "status") == "failed");
   CHECK(pipeline.field("bad100", "error") ==

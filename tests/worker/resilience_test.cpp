@@ -18,8 +18,10 @@ TEST_CASE("two workers share twelve tasks and render each exactly once", "[worke
     ids.push_back("task" + std::to_string(i));
     pipeline.video_task(ids.back(), "s-voice", slides);
   }
-  auto first = pipeline.start_worker("w1");
-  auto second = pipeline.start_worker("w2");
+  // Leases long enough that a worker starved of CPU for a second on a
+  // loaded machine is not taken for dead (reaping has its own tests).
+  auto first = pipeline.start_worker("w1", {{"WORKER_LEASE_SECONDS", "5"}});
+  auto second = pipeline.start_worker("w2", {{"WORKER_LEASE_SECONDS", "5"}});
   for (const auto& id : ids)
     pipeline.push(id);
 
