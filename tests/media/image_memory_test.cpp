@@ -63,7 +63,7 @@ TEST_CASE("a PNG whose pixel data inflates far past its size is refused before s
   REQUIRE_FALSE(from_file);
   CHECK(from_file.error().code == errc::input_invalid);
   CHECK(from_file.error().message == "image " + bomb + message);
-  CHECK(seconds < 1.0);
+  CHECK(seconds < 2.0);  // 0.07 s idle; stb took 4 s
   INFO("peak RSS growth " << growth / 1024 << " KiB");
   if (vs::test::rss_is_meaningful)
     CHECK(growth < 16 * mib);
