@@ -205,6 +205,29 @@
     list.append(el('div', {}, el('dt', {}, name), el('dd', {}, value)));
   }
 
+  /// One attempt's answer: "HTTP 503", or what stopped it (a timeout, a refusal).
+  function attemptAnswer(attempt) {
+    return attempt.status ? `HTTP ${attempt.status}` : attempt.error || 'no answer';
+  }
+
+  /// Where the job's webhook stands, in one line: "delivered to URL (attempt
+  /// 2, HTTP 200)", "pending: attempt 1 got HTTP 503; next try at …",
+  /// "failed after 8 attempts: the last got …".
+  function webhookSummary(webhook) {
+    const attempts = webhook.attempts || [];
+    const last = attempts.length ? attempts[attempts.length - 1] : null;
+    const count = webhook.attempt_count || attempts.length;
+    if (webhook.state === 'delivered')
+      return `delivered to ${webhook.url} (attempt ${count}${last ? ', ' + attemptAnswer(last) : ''})`;
+    if (webhook.state === 'pending') {
+      if (!last) return `pending: sending to ${webhook.url}`;
+      const next = webhook.next_attempt_at ? `; next try at ${localTime(webhook.next_attempt_at)}` : '';
+      return `pending: attempt ${count} to ${webhook.url} got ${attemptAnswer(last)}${next}`;
+    }
+    return `${webhook.state} after ${plural(count, 'attempt')} to ${webhook.url}` +
+      (last ? `: the last got ${attemptAnswer(last)}` : '');
+  }
+
   function drawDetail(job) {
     setText($('detail-id'), job.job_id);
     $('detail-progress').value = Number(job.progress) || 0;
@@ -224,7 +247,9 @@
       field(fields, 'Size', `${(job.result.file_size / 1048576).toFixed(2)} MB`);
       field(fields, 'Resolution', job.result.resolution.join('×'));
       field(fields, 'Video file', job.result.video_path);
+      field(fields, 'Captions file', job.result.captions_path);
     }
+    if (job.webhook) field(fields, 'Webhook', webhookSummary(job.webhook));
     $('detail-cancel').hidden = FINAL.has(job.status);
 
     const error = job.error;

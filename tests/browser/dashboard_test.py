@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from media_files import write_png, write_wav  # noqa: E402
-from service import RedisServer, VideoService, request, start_browser, wait_until  # noqa: E402
+from service import RedisServer, VideoService, WebhookReceiver, request, start_browser, wait_until  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -100,6 +100,17 @@ class DashboardTest(unittest.TestCase):
 
 
 class Standalone(DashboardTest):
+
+    @classmethod
+    def start_services(cls, root):
+        cls.receiver = WebhookReceiver()
+        cls.addClassCleanup(cls.receiver.stop)
+        cls.environment = {"WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}
+        super().start_services(root)
+
+    def detail_field(self, name):
+        fields = self.browser.find_elements(By.XPATH, f"//dl[@id='detail-fields']/div[dt='{name}']/dd")
+        return fields[0].text if fields else None
 
     def test_1_page_and_files_carry_csp_etag_and_content_types(self):
         page = request(self.service.url("/"))
@@ -267,6 +278,28 @@ class Standalone(DashboardTest):
         self.assertEqual(self.script("return window.calls.hidden"), 0, "the dashboard polled while hidden")
         before = self.script("return window.calls.visible")
         wait_until(lambda: self.script("return window.calls.visible") > before, 5, "polling did not resume")
+
+    def test_7_a_jobs_webhook_delivery_shows_in_its_detail(self):
+        def job_calling(path):
+            return self.service.submit({"audio_path": str(self.media / "short.wav"),
+                                        "image_paths": [str(self.media / "slide1.png")], "resolution": "320x240",
+                                        "callback_url": self.receiver.url(path)})
+        delivered = job_calling("/done")
+        self.open_job(delivered)
+        summary = wait_until(lambda: (lambda text: text if text and text.startswith("delivered") else None)(
+            self.detail_field("Webhook")), 60, "the detail never showed the webhook delivered")
+        self.assertEqual(summary, f"delivered to {self.receiver.url('/done')} (attempt 1, HTTP 200)")
+        self.assertIn(("/done", delivered), [(path, body["job_id"]) for path, body in self.receiver.received])
+
+        refused = job_calling("/down")
+        self.open_job(refused)
+        summary = wait_until(lambda: (lambda text: text if text and "got HTTP" in text else None)(
+            self.detail_field("Webhook")), 60, "the detail never showed the refused attempt")
+        self.assertTrue(summary.startswith(f"pending: attempt 1 to {self.receiver.url('/down')} got HTTP 503; "
+                                           "next try at "), summary)
+        webhook = self.service.get_json(f"/jobs/{refused}")["webhook"]
+        self.assertEqual((webhook["state"], webhook["attempt_count"]), ("pending", 1))
+        self.screenshot("dashboard-webhook.png")
 
 
 class WithRedis(DashboardTest):

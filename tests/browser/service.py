@@ -2,10 +2,12 @@
 port, a redis-server in a temp folder, and headless Chromium driven by
 chromedriver. Each is stopped by the caller's cleanup, also when a test fails."""
 
+import http.server
 import json
 import os
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -74,6 +76,36 @@ class RedisServer:
     def stop(self):
         self.process.terminate()
         self.process.wait(10)
+
+
+class WebhookReceiver:
+    """An HTTP server on a free loopback port that records the webhooks posted
+    to it: a path starting with /down is answered 503, any other 200."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                received.append((self.path, json.loads(body)))
+                self.send_response(503 if self.path.startswith("/down") else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class VideoService:
