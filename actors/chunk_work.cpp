@@ -50,12 +50,19 @@ std::string plan_spec_text(const chunked_job& job) {
   return jobs::json_text(plan);
 }
 
-/// The caption layout a plan's spec carries (null: none).
-expected<std::shared_ptr<const media::captions::caption_layout>> plan_captions(const nlohmann::json& plan) {
-  auto layout = plan.find("caption_layout");
-  if (layout == plan.end())
+/// The caption layout a plan's spec carries (null: none), made for the
+/// spec's frames: the painter sizes its buffers by the layout's numbers.
+expected<std::shared_ptr<const media::captions::caption_layout>> plan_captions(const nlohmann::json& plan,
+                                                                               const media::render_spec& spec) {
+  auto found = plan.find("caption_layout");
+  if (found == plan.end())
     return std::shared_ptr<const media::captions::caption_layout>();
-  return media::captions::layout_from_json(*layout);
+  auto layout = media::captions::layout_from_json(*found);
+  if (!layout)
+    return layout.error();
+  if (auto fits = media::captions::check_layout_fits(**layout, spec.width, spec.height, spec.fps); !fits)
+    return fits.error();
+  return layout;
 }
 
 /// Renders a claimed chunk and records the outcome under its token.
@@ -78,7 +85,7 @@ status render_claimed(redis::chunk_queue& queue, const redis::chunk_claim& claim
   auto audio_seconds = jobs::seconds_from_text(claim.audio_seconds);
   if (!audio_seconds)
     return fail_chunk(audio_seconds.error().message);
-  auto captions = plan_captions(plan);
+  auto captions = plan_captions(plan, *spec);
   if (!captions)
     return fail_chunk(captions.error().message);
   const std::string path = segment_folder(settings.output_dir, claim.job) + "/" + std::to_string(claim.index) + "-f" +

@@ -1,5 +1,7 @@
 #include "jobs/spec_json.hpp"
 
+#include "media/json_number.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -130,9 +132,9 @@ expected<media::render_spec> spec_from_json(const nlohmann::json& json) {
     spec.audio_path = json.at("audio_path").get<std::string>();
     spec.image_paths = json.at("image_paths").get<std::vector<std::string>>();
     spec.input_roots = json.at("input_roots").get<std::vector<std::string>>();
-    spec.width = json.at("width").get<int>();
-    spec.height = json.at("height").get<int>();
-    spec.fps = json.at("fps").get<int>();
+    spec.width = media::json_integer<int>(json.at("width"));
+    spec.height = media::json_integer<int>(json.at("height"));
+    spec.fps = media::json_integer<int>(json.at("fps"));
     spec.sync_to_audio = json.at("sync_to_audio").get<bool>();
     spec.slide_duration = json.at("slide_duration").get<double>();
     spec.transition_duration = json.at("transition_duration").get<double>();
@@ -142,13 +144,13 @@ expected<media::render_spec> spec_from_json(const nlohmann::json& json) {
     spec.transition = *transition;
     spec.ken_burns = json.at("ken_burns").get<bool>();
     spec.zoom_factor = json.at("zoom_factor").get<double>();
-    spec.seed = json.at("seed").get<uint64_t>();
+    spec.seed = media::json_integer<uint64_t>(json.at("seed"));
     spec.preset = json.at("preset").get<std::string>();
-    spec.crf = json.at("crf").get<int>();
-    spec.lookahead = json.at("lookahead").get<int>();
-    spec.audio_bitrate = json.at("audio_bitrate").get<int>();
-    spec.encoder_threads = json.at("encoder_threads").get<int>();
-    spec.render_threads = json.at("render_threads").get<int>();
+    spec.crf = media::json_integer<int>(json.at("crf"));
+    spec.lookahead = media::json_integer<int>(json.at("lookahead"));
+    spec.audio_bitrate = media::json_integer<int>(json.at("audio_bitrate"));
+    spec.encoder_threads = media::json_integer<int>(json.at("encoder_threads"));
+    spec.render_threads = media::json_integer<int>(json.at("render_threads"));
     spec.pictures = pictures_from_json(json.at("pictures"));
     return spec;
   } catch (const std::exception& e) {

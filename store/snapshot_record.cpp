@@ -1,5 +1,7 @@
 #include "store/snapshot_record.hpp"
 
+#include "media/json_number.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace vs::store {
@@ -40,11 +42,11 @@ expected<jobs::job_result> result_from_record(const std::string& text) {
     result.video_path = record.at("video_path").get<std::string>();
     result.captions_path = record.at("captions_path").get<std::string>();
     result.duration_seconds = record.at("duration_seconds").get<double>();
-    result.file_size = record.at("file_size").get<int64_t>();
-    result.width = record.at("width").get<int>();
-    result.height = record.at("height").get<int>();
-    result.fps = record.at("fps").get<int>();
-    result.frames = record.at("frames").get<int64_t>();
+    result.file_size = media::json_integer<int64_t>(record.at("file_size"));
+    result.width = media::json_integer<int>(record.at("width"));
+    result.height = media::json_integer<int>(record.at("height"));
+    result.fps = media::json_integer<int>(record.at("fps"));
+    result.frames = media::json_integer<int64_t>(record.at("frames"));
     result.poster_path = record.at("poster_path").get<std::string>();
     return result;
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "store/spec_record.hpp"
 
 #include "jobs/spec_json.hpp"
+#include "media/json_number.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -70,7 +71,7 @@ captions::caption_style style_from_json(const json& in) {
   style.position = parsed(captions::parse_position(in.at("position").get<std::string>()));
   if (!in.at("margin").is_null())
     style.margin = in.at("margin").get<double>();
-  style.max_lines = in.at("max_lines").get<int>();
+  style.max_lines = media::json_integer<int>(in.at("max_lines"));
   style.uppercase = in.at("uppercase").get<bool>();
   return style;
 }

@@ -1,6 +1,11 @@
 #include "media/captions/layout_json.hpp"
 
+#include "media/json_number.hpp"
+
 #include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <string>
 
 namespace vs::media::captions {
 
@@ -11,8 +16,15 @@ namespace {
 json color_json(const rgba& color) { return json::array({color.r, color.g, color.b, color.a}); }
 
 rgba color_of(const json& value) {
-  return rgba{value.at(0).get<uint8_t>(), value.at(1).get<uint8_t>(), value.at(2).get<uint8_t>(),
-              value.at(3).get<uint8_t>()};
+  return rgba{json_integer<uint8_t>(value.at(0)), json_integer<uint8_t>(value.at(1)),
+              json_integer<uint8_t>(value.at(2)), json_integer<uint8_t>(value.at(3))};
+}
+
+/// `value` lies in [low, high] (false for NaN).
+bool within(double value, double low, double high) { return value >= low && value <= high; }
+
+status refused(const std::string& what) {
+  return make_error(errc::input_invalid, "the caption layout is not usable: " + what);
 }
 
 } // namespace
@@ -46,13 +58,13 @@ json layout_to_json(const caption_layout& layout) {
 expected<std::shared_ptr<const caption_layout>> layout_from_json(const json& value) {
   try {
     auto layout = std::make_shared<caption_layout>();
-    layout->width = value.at("width").get<int>();
-    layout->height = value.at("height").get<int>();
-    layout->fps = value.at("fps").get<int>();
+    layout->width = json_integer<int>(value.at("width"));
+    layout->height = json_integer<int>(value.at("height"));
+    layout->fps = json_integer<int>(value.at("fps"));
     const json& g = value.at("geometry");
     layout->geometry.font_px = g.at("font_px").get<double>();
     layout->geometry.outline_px = g.at("outline_px").get<double>();
-    layout->geometry.margin_x = g.at("margin_x").get<int>();
+    layout->geometry.margin_x = json_integer<int>(g.at("margin_x"));
     layout->geometry.max_block_height = g.at("max_block_height").get<double>();
     layout->geometry.box = g.at("box").get<bool>();
     layout->geometry.box_color = color_of(g.at("box_color"));
@@ -61,14 +73,36 @@ expected<std::shared_ptr<const caption_layout>> layout_from_json(const json& val
     layout->geometry.box_radius = g.at("box_radius").get<double>();
     layout->ass_script = value.at("ass_script").get<std::string>();
     for (const auto& event : value.at("events"))
-      layout->events.push_back(caption_event{event.at(0).get<int64_t>(), event.at(1).get<int64_t>()});
+      layout->events.push_back(caption_event{json_integer<int64_t>(event.at(0)), json_integer<int64_t>(event.at(1))});
     for (const auto& cue : value.at("cues"))
       layout->cues.push_back(
         caption_cue{cue.at("start").get<double>(), cue.at("end").get<double>(), cue.at("text").get<std::string>()});
     return std::shared_ptr<const caption_layout>(std::move(layout));
-  } catch (const json::exception& e) {
+  } catch (const std::exception& e) {  // json::exception, or json_integer's out_of_range
     return make_error(errc::input_invalid, std::string("the caption layout is not readable: ") + e.what());
   }
+}
+
+status check_layout_fits(const caption_layout& layout, int width, int height, int fps) {
+  if (layout.width != width || layout.height != height || layout.fps != fps)
+    return refused("it is for " + std::to_string(layout.width) + "x" + std::to_string(layout.height) + " at " +
+                   std::to_string(layout.fps) + " fps, the video is " + std::to_string(width) + "x" +
+                   std::to_string(height) + " at " + std::to_string(fps) + " fps");
+  const caption_geometry& g = layout.geometry;
+  if (!within(g.font_px, 1e-3, height) || !within(g.outline_px, 0, height) || !within(g.margin_x, 0, width) ||
+      !within(g.max_block_height, 1e-3, height) || !within(g.box_padding_x, 0, width) ||
+      !within(g.box_padding_y, 0, height) || !within(g.box_radius, 0, height))
+    return refused("its sizes do not fit a " + std::to_string(width) + "x" + std::to_string(height) + " frame");
+  int64_t previous_end = 0;
+  for (const auto& event : layout.events) {
+    if (event.first_frame < previous_end || event.end_frame <= event.first_frame)
+      return refused("its events are out of order, overlap or are empty");
+    previous_end = event.end_frame;
+  }
+  for (const auto& cue : layout.cues)
+    if (!std::isfinite(cue.end) || !within(cue.start, 0, cue.end))
+      return refused("a cue's times are not in order");
+  return {};
 }
 
 } // namespace vs::media::captions

@@ -2,6 +2,7 @@
 #include "jobs/spec_json.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace vs;
 using namespace vs::jobs;
@@ -57,7 +58,7 @@ TEST_CASE("a render spec survives the chunk plan field by field", "[redis][chunk
   auto bad = seconds_from_text("12s");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message == "the chunk plan's audio length '12s' is not a number of seconds");
-  auto broken = spec_from_json("{\"fps\":12}");
+  auto broken = spec_from_json(std::string("{\"fps\":12}"));
   REQUIRE_FALSE(broken);
   CHECK(broken.error().code == errc::input_invalid);
   CHECK(broken.error().message.rfind("the chunk plan's spec is not valid: ", 0) == 0);
@@ -114,4 +115,28 @@ TEST_CASE("a render spec's pictures survive the chunk plan", "[redis][chunks]") 
   CHECK_FALSE(plain_back->pictures.poster);
   CHECK_FALSE(plain_back->pictures.poster_time);
   CHECK(plain_back->pictures.slides.empty());
+}
+
+// Found by fuzz/chunk_plan_fuzz: get<int>() on 3e20 converted out of range
+// (undefined behaviour; in practice INT_MIN). Numbers that do not fit their
+// field are refused by name, in the chunk plan and in the SQLite job store.
+TEST_CASE("a plan number that does not fit its field is refused naming it", "[redis][chunks][hostile]") {
+  media::render_spec spec;
+  spec.image_paths = {"/out/images/1.png"};
+  const auto good = nlohmann::json::parse(spec_to_json(spec));
+  REQUIRE(spec_from_json(good));
+  for (const auto& [field, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"width", 3e20}, {"height", 1.5}, {"fps", 4294967296LL}, {"seed", -1}, {"crf", "20"}}) {
+    INFO(field);
+    auto bad = good;
+    bad[field] = value;
+    auto read = spec_from_json(bad);
+    REQUIRE_FALSE(read);
+    CHECK(read.error().code == errc::input_invalid);
+    CHECK(read.error().message.rfind("the chunk plan's spec is not valid: ", 0) == 0);
+  }
+  auto largest = good;
+  largest["seed"] = 18446744073709551615ULL;
+  REQUIRE(spec_from_json(largest));
+  CHECK(spec_from_json(largest)->seed == 18446744073709551615ULL);
 }

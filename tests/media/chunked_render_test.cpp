@@ -161,6 +161,20 @@ TEST_CASE("a captioned job rendered in chunks from its layout as the plan carrie
   CHECK((*carried)->events.size() == (*prepared)->events.size());
   CHECK((*carried)->geometry.font_px == (*prepared)->geometry.font_px);
   CHECK((*carried)->cues.size() == 2);
+  // A worker checks the layout against the spec's frames before drawing it.
+  CHECK(captions::check_layout_fits(**carried, spec.width, spec.height, spec.fps));
+  auto elsewhere = captions::check_layout_fits(**carried, spec.width * 2, spec.height, spec.fps);
+  REQUIRE_FALSE(elsewhere);
+  CHECK(elsewhere.error().message == "the caption layout is not usable: it is for " + std::to_string(spec.width) + "x" +
+                                         std::to_string(spec.height) + " at " + std::to_string(spec.fps) +
+                                         " fps, the video is " + std::to_string(spec.width * 2) + "x" +
+                                         std::to_string(spec.height) + " at " + std::to_string(spec.fps) + " fps");
+  auto stretched = **carried;
+  stretched.geometry.max_block_height = 1e12;  // would size the overlay buffers
+  CHECK_FALSE(captions::check_layout_fits(stretched, spec.width, spec.height, spec.fps));
+  auto reordered = **carried;
+  std::swap(reordered.events.front(), reordered.events.back());
+  CHECK_FALSE(captions::check_layout_fits(reordered, spec.width, spec.height, spec.fps));
 
   std::vector<frame_range> chunks;
   const std::string captioned = dir.file("chunked.mp4");
