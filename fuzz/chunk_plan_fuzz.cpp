@@ -7,6 +7,10 @@
 // - reading fails with a message, or gives a spec that writes back to text
 //   that reads again to the same text (the plan is written once, read by
 //   every chunk);
+// - the same text read as the job store's record of a queued job's spec
+//   (store/spec_record: the plan's fields and the owner's) or of a result
+//   behaves the same way: refused with a message, or written back to text
+//   that reads the same;
 // - a caption layout beside a spec validate() accepts is refused with a
 //   message, or accepted by check_layout_fits() for that spec's frames with
 //   its events in order and apart, and writes back to text that reads the
@@ -16,6 +20,8 @@
 #include "jobs/spec_json.hpp"
 #include "media/captions/layout_json.hpp"
 #include "media/render_spec.hpp"
+#include "store/snapshot_record.hpp"
+#include "store/spec_record.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +53,26 @@ std::optional<vs::media::render_spec> check_spec(const nlohmann::json& plan) {
   if (!vs::media::validate(valid, vs::media::render_limits{}))
     return std::nullopt;
   return valid;
+}
+
+/// The job store's records, read from the same text.
+void check_records(const std::string& text) {
+  if (auto spec = vs::store::spec_from_record(text)) {
+    const std::string written = vs::store::spec_to_record(*spec);
+    auto again = vs::store::spec_from_record(written);
+    if (!again || vs::store::spec_to_record(*again) != written)
+      vs::fuzz::fail(target, "a stored spec does not read back the same:\n" + written);
+  } else if (spec.error().message.empty()) {
+    vs::fuzz::fail(target, "a stored spec refused without a message");
+  }
+  if (auto result = vs::store::result_from_record(text)) {
+    const std::string written = vs::store::result_to_record(*result);
+    auto again = vs::store::result_from_record(written);
+    if (!again || vs::store::result_to_record(*again) != written)
+      vs::fuzz::fail(target, "a stored result does not read back the same:\n" + written);
+  } else if (result.error().message.empty()) {
+    vs::fuzz::fail(target, "a stored result refused without a message");
+  }
 }
 
 void check_layout(const nlohmann::json& plan, const vs::media::render_spec& spec) {
@@ -86,5 +112,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   if (auto spec = check_spec(plan))
     check_layout(plan, *spec);
+  check_records(std::string(reinterpret_cast<const char*>(data), size));
   return 0;
 }
