@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace vs::redis {
 
@@ -16,6 +18,19 @@ namespace {
 
 int64_t timestamp_ms(const field_map& fields, const std::string& name) {
   return parse_local_timestamp(field_of(fields, name)).value_or(0);
+}
+
+/// A count another process wrote: 0 when absent, not a number or negative,
+/// capped at INT_MAX (atoi on a longer number is undefined).
+int count_field(const field_map& fields, const std::string& name) {
+  const long long value = std::strtoll(field_of(fields, name).c_str(), nullptr, 10);
+  return static_cast<int>(std::clamp<long long>(value, 0, std::numeric_limits<int>::max()));
+}
+
+/// The task's `progress` (percent) as a fraction; 0 when it is no number.
+double progress_field(const field_map& fields) {
+  const double percent = std::atof(field_of(fields, "progress").c_str());
+  return std::isfinite(percent) ? std::clamp(percent / 100.0, 0.0, 1.0) : 0.0;
 }
 
 nlohmann::json params_of(const media::render_spec& spec) {
@@ -89,9 +104,9 @@ jobs::job_snapshot snapshot_from_task(const std::string& id, const field_map& fi
     job.state = jobs::job_state::cancelled;
   else
     job.state = jobs::job_state::queued;  // pending, queued
-  job.progress = std::clamp(std::atof(field_of(fields, "progress").c_str()) / 100.0, 0.0, 1.0);
-  job.chunks_done = std::atoi(field_of(fields, "chunks_done").c_str());
-  job.chunks_total = std::atoi(field_of(fields, "chunks_total").c_str());
+  job.progress = progress_field(fields);
+  job.chunks_done = count_field(fields, "chunks_done");
+  job.chunks_total = count_field(fields, "chunks_total");
   job.created_at_ms = timestamp_ms(fields, "created_at");
   job.started_at_ms = timestamp_ms(fields, "started_at");
   job.finished_at_ms = timestamp_ms(fields, "finished_at");

@@ -124,6 +124,32 @@ TEST_CASE("task fields that are not UTF-8 render as valid JSON", "[http][redis][
   CHECK(list->status == 200);
 }
 
+TEST_CASE("counts and progress in a task hash that are no numbers or out of range show as 0 or capped", "[http][redis][hostile]") {
+  // atoi on a count longer than an int is undefined; NaN progress was served as null.
+  redis_http_fixture fixture;
+  fixture.hset("odd1", {{"service", "video-service"},
+                        {"status", "processing"},
+                        {"progress", "nan"},
+                        {"chunks_done", "99999999999999999999"},
+                        {"chunks_total", "99999999999999999999"}});
+  fixture.hset("odd2", {{"service", "video-service"}, {"status", "processing"}, {"progress", "250"},
+                        {"chunks_done", "-4"}, {"chunks_total", "six"}});
+  auto first = get(fixture.port, "/jobs/odd1");
+  REQUIRE(first);
+  INFO(first->body);
+  REQUIRE(first->status == 200);
+  json odd = json::parse(first->body);
+  CHECK(odd["progress"] == 0.0);
+  CHECK(odd["chunks_done"] == 2147483647);
+  CHECK(odd["chunks_total"] == 2147483647);
+  auto second = get(fixture.port, "/jobs/odd2");
+  REQUIRE(second);
+  REQUIRE(second->status == 200);
+  json capped = json::parse(second->body);
+  CHECK(capped["progress"] == 1.0);
+  CHECK_FALSE(capped.contains("chunks_total"));  // no chunks: the fields are left out
+}
+
 TEST_CASE("video ranges follow RFC 9110 section 14", "[http][redis][range]") {
   redis_http_fixture fixture;
   const size_t size = 648'000;
