@@ -105,7 +105,8 @@ class Standalone(DashboardTest):
     def start_services(cls, root):
         cls.receiver = WebhookReceiver()
         cls.addClassCleanup(cls.receiver.stop)
-        cls.environment = {"WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}
+        # Retries 30..60 s after a refusal: the refused delivery stays at attempt 1 while the test reads it.
+        cls.environment = {"WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", "WEBHOOK_BACKOFF_SECONDS": "60"}
         super().start_services(root)
 
     def detail_field(self, name):
