@@ -88,10 +88,14 @@ status check_layout_fits(const caption_layout& layout, int width, int height, in
     return refused("it is for " + std::to_string(layout.width) + "x" + std::to_string(layout.height) + " at " +
                    std::to_string(layout.fps) + " fps, the video is " + std::to_string(width) + "x" +
                    std::to_string(height) + " at " + std::to_string(fps) + " fps");
+  // The bounds of geometry_for() over every valid style (size ≤ 0.25 of the
+  // height, outline ≤ half the font, up to 10 lines, paddings and radius a
+  // fraction of the font) with room to spare; the painter clamps the block
+  // height to the frame, so only its finiteness matters beyond that.
   const caption_geometry& g = layout.geometry;
-  if (!within(g.font_px, 1e-3, height) || !within(g.outline_px, 0, height) || !within(g.margin_x, 0, width) ||
-      !within(g.max_block_height, 1e-3, height) || !within(g.box_padding_x, 0, width) ||
-      !within(g.box_padding_y, 0, height) || !within(g.box_radius, 0, height))
+  if (!within(g.font_px, 1e-3, height) || !within(g.outline_px, 0, g.font_px) || !within(g.margin_x, 0, width) ||
+      !within(g.max_block_height, 1e-3, 5.0 * height) || !within(g.box_padding_x, 0, g.font_px) ||
+      !within(g.box_padding_y, 0, g.font_px) || !within(g.box_radius, 0, g.font_px))
     return refused("its sizes do not fit a " + std::to_string(width) + "x" + std::to_string(height) + " frame");
   int64_t previous_end = 0;
   for (const auto& event : layout.events) {

@@ -199,6 +199,28 @@ TEST_CASE("a captioned job rendered in chunks from its layout as the plan carrie
   CHECK(captioned_frames > static_cast<int>(whole_frames.size()) / 2);
 }
 
+TEST_CASE("every caption layout a valid style makes fits its own frames", "[chunks][captions]") {
+  // The extremes of caption_style on the extremes of the frame: the check a
+  // chunk worker makes must never refuse what an owner made.
+  captions::caption_style large;
+  large.size = 0.25;
+  large.outline = 0.5;
+  large.max_lines = 10;
+  large.box = true;
+  captions::caption_style small;
+  small.size = 0.01;
+  small.outline = 0;
+  small.max_lines = 1;
+  const std::vector<captions::caption_cue> cues{{0.0, 1.0, "A caption long enough to need more than one line of text"}};
+  for (const auto& style : {large, small})
+    for (const auto& [width, height] : std::vector<std::pair<int, int>>{{16, 4320}, {7680, 16}, {1080, 1920}, {16, 16}}) {
+      INFO(width << "x" << height << " size " << style.size);
+      auto layout = captions::make_caption_layout(cues, {}, style, width, height, 24);
+      REQUIRE(layout);
+      CHECK(captions::check_layout_fits(**layout, width, height, 24));
+    }
+}
+
 TEST_CASE("a chunk segment opens with an IDR frame and holds exactly its frames", "[chunks]") {
   test::temp_dir dir;
   render_spec spec = narrated_job(dir, 3.0);
