@@ -55,24 +55,26 @@ std::optional<vs::media::render_spec> check_spec(const nlohmann::json& plan) {
   return valid;
 }
 
+/// `text` read with `read` is refused with a message, or written back by
+/// `write` to text that reads the same.
+template <typename Read, typename Write>
+void check_record(const std::string& text, Read read, Write write, const std::string& what) {
+  auto value = read(text);
+  if (!value) {
+    if (value.error().message.empty())
+      vs::fuzz::fail(target, "a stored " + what + " refused without a message");
+    return;
+  }
+  const std::string written = write(*value);
+  auto again = read(written);
+  if (!again || write(*again) != written)
+    vs::fuzz::fail(target, "a stored " + what + " does not read back the same:\n" + written);
+}
+
 /// The job store's records, read from the same text.
 void check_records(const std::string& text) {
-  if (auto spec = vs::store::spec_from_record(text)) {
-    const std::string written = vs::store::spec_to_record(*spec);
-    auto again = vs::store::spec_from_record(written);
-    if (!again || vs::store::spec_to_record(*again) != written)
-      vs::fuzz::fail(target, "a stored spec does not read back the same:\n" + written);
-  } else if (spec.error().message.empty()) {
-    vs::fuzz::fail(target, "a stored spec refused without a message");
-  }
-  if (auto result = vs::store::result_from_record(text)) {
-    const std::string written = vs::store::result_to_record(*result);
-    auto again = vs::store::result_from_record(written);
-    if (!again || vs::store::result_to_record(*again) != written)
-      vs::fuzz::fail(target, "a stored result does not read back the same:\n" + written);
-  } else if (result.error().message.empty()) {
-    vs::fuzz::fail(target, "a stored result refused without a message");
-  }
+  check_record(text, vs::store::spec_from_record, vs::store::spec_to_record, "spec");
+  check_record(text, vs::store::result_from_record, vs::store::result_to_record, "result");
 }
 
 void check_layout(const nlohmann::json& plan, const vs::media::render_spec& spec) {
