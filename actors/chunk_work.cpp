@@ -42,11 +42,9 @@ auto retrying(Call call, std::chrono::milliseconds patience) -> decltype(call())
 /// captioned job, the owner's prepared caption layout beside it, which
 /// spec_from_json reads past.
 std::string plan_spec_text(const chunked_job& job) {
-  std::string text = jobs::spec_to_json(job.spec);
-  if (!job.captions)
-    return text;
-  auto plan = nlohmann::json::parse(text);
-  plan["caption_layout"] = media::captions::layout_to_json(*job.captions);
+  auto plan = jobs::spec_json_value(job.spec);
+  if (job.captions)
+    plan["caption_layout"] = media::captions::layout_to_json(*job.captions);
   return jobs::json_text(plan);
 }
 

@@ -1,5 +1,6 @@
 #include "jobs/spec_json.hpp"
 
+#include "jobs/json_text.hpp"
 #include "media/json_number.hpp"
 
 #include <nlohmann/json.hpp>
@@ -88,8 +89,8 @@ media::picture_options pictures_from_json(const json& in) {
 
 } // namespace
 
-std::string spec_to_json(const media::render_spec& spec) {
-  nlohmann::json json{
+nlohmann::json spec_json_value(const media::render_spec& spec) {
+  return {
     {"audio_path", spec.audio_path},
     {"image_paths", spec.image_paths},
     {"input_roots", spec.input_roots},
@@ -112,9 +113,10 @@ std::string spec_to_json(const media::render_spec& spec) {
     // Everything a frame depends on: fit, motion, per-slide timing, transitions.
     {"pictures", pictures_to_json(spec.pictures)},
   };
-  // Paths are bytes: a name that is no UTF-8 must not throw here.
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+// Paths are bytes: json_text replaces what is no UTF-8 instead of throwing.
+std::string spec_to_json(const media::render_spec& spec) { return json_text(spec_json_value(spec)); }
 
 expected<media::render_spec> spec_from_json(const std::string& text) {
   nlohmann::json json;

@@ -15,6 +15,9 @@
 namespace vs::jobs {
 
 std::string spec_to_json(const media::render_spec& spec);
+/// The same as a JSON value, for a writer that adds fields of its own
+/// (the chunk plan's caption layout, the job store's record) before text.
+nlohmann::json spec_json_value(const media::render_spec& spec);
 /// errc::input_invalid naming what is wrong when `text` is not such a spec.
 expected<media::render_spec> spec_from_json(const std::string& text);
 /// The same, for a spec already parsed (fields beyond the spec's are ignored).

@@ -1,5 +1,6 @@
 #include "store/spec_record.hpp"
 
+#include "jobs/json_text.hpp"
 #include "jobs/spec_json.hpp"
 #include "media/json_number.hpp"
 
@@ -79,7 +80,7 @@ captions::caption_style style_from_json(const json& in) {
 } // namespace
 
 std::string spec_to_record(const media::render_spec& spec) {
-  json record = json::parse(jobs::spec_to_json(spec));
+  json record = jobs::spec_json_value(spec);
   record["output_path"] = spec.output_path;
   record["music_path"] = spec.music_path;
   record["music_volume"] = spec.music_volume;
@@ -95,7 +96,7 @@ std::string spec_to_record(const media::render_spec& spec) {
     {"style", style_to_json(request.style)},
   };
   // Paths and captions are bytes: text that is no UTF-8 must not throw here.
-  return record.dump(-1, ' ', false, json::error_handler_t::replace);
+  return jobs::json_text(record);
 }
 
 expected<media::render_spec> spec_from_record(const std::string& text) {

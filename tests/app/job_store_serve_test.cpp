@@ -145,6 +145,21 @@ std::vector<std::string> listed_ids(const json& list) {
   return ids;
 }
 
+/// A standalone serve on `output_dir` that is expected to refuse to start:
+/// its exit code and output.
+command_output serve_refusing(const std::string& output_dir) {
+  return capture_command(video_service_binary() + " serve --host 127.0.0.1 --port " + std::to_string(free_port()) +
+                         " --output-dir " + shell_quote(output_dir));
+}
+
+/// A temp OUTPUT_DIR holding `name`: 8 KB that are no SQLite database.
+std::string junk_file_in(const temp_dir& dir, const std::string& name) {
+  std::filesystem::create_directories(dir.file("out"));
+  const std::string path = dir.file("out/" + name);
+  write_bytes(path, std::string(8192, '\x5a'));
+  return path;
+}
+
 } // namespace
 
 TEST_CASE("after SIGKILL mid-render, a restart serves the finished job, renders the killed one again and the "
@@ -258,11 +273,8 @@ TEST_CASE("a job that was rendering each time the process was killed fails after
 
 TEST_CASE("a job store that is no SQLite database stops serve from starting, naming the file", "[serve][store]") {
   temp_dir dir;
-  std::filesystem::create_directories(dir.file("out"));
-  const std::string store = dir.file("out/jobs.sqlite");
-  write_bytes(store, std::string(8192, '\x5a'));
-  auto started = capture_command(video_service_binary() + " serve --host 127.0.0.1 --port " +
-                                 std::to_string(free_port()) + " --output-dir " + shell_quote(dir.file("out")));
+  const std::string store = junk_file_in(dir, "jobs.sqlite");
+  auto started = serve_refusing(dir.file("out"));
   CHECK(started.exit_code == 1);
   CHECK(started.err == "video-service serve: the job store " + store +
                          " (JOB_STORE_PATH) is not an SQLite database (switching to write-ahead logging: file is not "
@@ -273,11 +285,8 @@ TEST_CASE("a job store that is no SQLite database stops serve from starting, nam
 
 TEST_CASE("a webhook outbox that is no SQLite database stops serve, naming the file", "[serve][store][webhooks]") {
   temp_dir dir;
-  std::filesystem::create_directories(dir.file("out"));
-  const std::string outbox = dir.file("out/jobs-webhooks.sqlite");
-  write_bytes(outbox, std::string(8192, '\x5a'));
-  auto started = capture_command(video_service_binary() + " serve --host 127.0.0.1 --port " +
-                                 std::to_string(free_port()) + " --output-dir " + shell_quote(dir.file("out")));
+  const std::string outbox = junk_file_in(dir, "jobs-webhooks.sqlite");
+  auto started = serve_refusing(dir.file("out"));
   CHECK(started.exit_code == 1);
   CHECK(started.err == "video-service serve: the webhook outbox " + outbox +
                          " (JOB_STORE_PATH) is not an SQLite database (switching to write-ahead logging: file is not "
@@ -291,8 +300,7 @@ TEST_CASE("a second standalone serve on the same OUTPUT_DIR exits 1 instead of r
           "[serve][store]") {
   durable_service service;
   service.start();
-  auto second = capture_command(video_service_binary() + " serve --host 127.0.0.1 --port " +
-                                std::to_string(free_port()) + " --output-dir " + shell_quote(service.dir.file("out")));
+  auto second = serve_refusing(service.dir.file("out"));
   CHECK(second.exit_code == 1);
   CHECK(second.err == "video-service serve: the job store " + service.dir.file("out/jobs.sqlite") +
                         " (JOB_STORE_PATH) is in use by another process (another video-service serve on the same "

@@ -19,6 +19,20 @@ json get_json(int port, const std::string& path, int expected_status = 200) {
   return json::parse(response->body);
 }
 
+/// POSTs a 320x180, 12 fps job of upstream `prefix`'s narration and first
+/// slide to the worker on `port`; the job id it answers with.
+std::string post_job(pipeline_fixture& pipeline, int port, const std::string& prefix) {
+  json body{{"audio_path", pipeline.output_dir() + "/voice/audio_" + prefix + ".mp3"},
+            {"image_paths", {pipeline.output_dir() + "/images/image_" + prefix + "0.png"}},
+            {"fps", 12},
+            {"resolution", "320x180"}};
+  httplib::Client client("127.0.0.1", port);
+  auto posted = client.Post("/jobs", body.dump(), "application/json");
+  REQUIRE(posted);
+  REQUIRE(posted->status == 202);
+  return json::parse(posted->body)["job_id"];
+}
+
 bool healthy(int port) {
   httplib::Client client("127.0.0.1", port);
   auto response = client.Get("/health");
@@ -37,15 +51,7 @@ TEST_CASE("a job posted to one worker can be polled on another and tasks show as
   REQUIRE(pipeline.eventually([&] { return poll_json(port_b, "/health")["redis"] == "up"; }, std::chrono::seconds(10)));
 
   pipeline.upstream("h", 1.0);
-  json body{{"audio_path", pipeline.output_dir() + "/voice/audio_h.mp3"},
-            {"image_paths", {pipeline.output_dir() + "/images/image_h0.png"}},
-            {"fps", 12},
-            {"resolution", "320x180"}};
-  httplib::Client client("127.0.0.1", port_a);
-  auto posted = client.Post("/jobs", body.dump(), "application/json");
-  REQUIRE(posted);
-  REQUIRE(posted->status == 202);
-  std::string id = json::parse(posted->body)["job_id"];
+  std::string id = post_job(pipeline, port_a, "h");
 
   // Worker b never saw the job; it answers from the task hash worker a keeps
   // (404 until worker a has written it).
@@ -89,15 +95,7 @@ TEST_CASE("every worker's GET /jobs lists the jobs of all workers", "[worker][re
   // Worker b starts after x ended: it never saw it.
   auto b = pipeline.start_worker("b", {{"VIDEO_SERVICE_PORT", std::to_string(port_b)}});
   REQUIRE(pipeline.eventually([&] { return healthy(port_b); }, std::chrono::seconds(20)));
-  json body{{"audio_path", pipeline.output_dir() + "/voice/audio_x.mp3"},
-            {"image_paths", {pipeline.output_dir() + "/images/image_x0.png"}},
-            {"fps", 12},
-            {"resolution", "320x180"}};
-  httplib::Client client("127.0.0.1", port_b);
-  auto posted = client.Post("/jobs", body.dump(), "application/json");
-  REQUIRE(posted);
-  REQUIRE(posted->status == 202);
-  const std::string http_id = json::parse(posted->body)["job_id"];
+  const std::string http_id = post_job(pipeline, port_b, "x");
   REQUIRE(pipeline.eventually([&] { return pipeline.field(http_id, "status") == "success"; }));
 
   auto ids_of = [](const json& list) {
